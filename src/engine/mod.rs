@@ -3,15 +3,28 @@
 //! `Engine::start` runs a tokio runtime on its own thread; the UI only ever calls `try_send` and `try_recv` on the two
 //! bounded channels of [`EngineHandle`], so it never spawns or blocks.
 
+pub mod cache;
+pub mod client;
+mod commands;
 pub mod forms;
+pub mod keychain;
+mod local;
+mod poll;
+mod profiles;
 pub mod protocol;
+pub mod qr;
+mod sandbox;
+pub mod settings;
+pub mod wire;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use protocol::{Command, EngineError, ErrorKind, Event};
+use keychain::{OsKeychain, SecretStore};
+use profiles::{Active, Context};
+use protocol::{Command, ConnectionState, EngineError, ErrorKind, Event};
 
 /// How many commands may wait before `EngineHandle::send` refuses more (the UI sends a handful per click).
 const COMMAND_CAPACITY: usize = 64;
@@ -19,20 +32,24 @@ const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 1024;
 
 /// Settings for `Engine::start_with`; `Engine::start` uses `EngineConfig::from_env()`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EngineConfig {
     /// Where the settings file and each profile's cache live.
     pub data_dir: PathBuf,
     /// How many demo merchants the sandbox's simulator seeds.
     pub sandbox_merchants: usize,
+    /// Where profile secrets are kept: the OS keychain, or an in-memory store in tests.
+    pub secrets: Arc<dyn SecretStore>,
 }
 
 impl EngineConfig {
-    /// `$WXDESK_DATA_DIR` when set, else the platform's data directory (e.g. `$XDG_DATA_HOME/wxdesk`).
+    /// `$WXDESK_DATA_DIR` when set, else the platform's data directory (e.g. `$XDG_DATA_HOME/wxdesk`); the OS
+    /// keychain.
     pub fn from_env() -> Self {
         EngineConfig {
             data_dir: default_data_dir(),
             sandbox_merchants: 300,
+            secrets: Arc::new(OsKeychain::new()),
         }
     }
 }
@@ -129,11 +146,59 @@ impl Outbox {
     }
 }
 
-async fn run(_config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox: Outbox) {
+/// The engine's loop. `ActivateProfile` runs here, in order, so commands sent after it see the new profile; every
+/// other command runs as a task of its own, so a slow sync never holds up a status refresh.
+async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox: Outbox) {
+    let ctx = Arc::new(Context {
+        data_dir: config.data_dir,
+        store: config.secrets,
+        sandbox_merchants: config.sandbox_merchants,
+        settings_lock: tokio::sync::Mutex::new(()),
+    });
+    let mut active: Option<Active> = None;
     while let Some(command) = commands.recv().await {
-        let error = EngineError::new(ErrorKind::Stopped, "this part of the engine is not built yet");
-        outbox.emit(failure_reply(&command, error)).await;
+        match command {
+            Command::ActivateProfile(id) => {
+                if let Some(previous) = active.take() {
+                    previous.stop().await;
+                }
+                let reply = match profiles::activate(id, &ctx, &outbox).await {
+                    Ok(now) => {
+                        let info = now.connection.info.clone();
+                        active = Some(now);
+                        Ok(info)
+                    }
+                    Err(error) => {
+                        outbox.emit(Event::Connection(ConnectionState::Idle)).await;
+                        Err(error)
+                    }
+                };
+                outbox.emit(Event::ProfileActivated(reply)).await;
+            }
+            command => {
+                let connection = active.as_ref().map(|a| Arc::clone(&a.connection));
+                spawn_command(command, connection, Arc::clone(&ctx), outbox.clone());
+            }
+        }
     }
+    if let Some(previous) = active.take() {
+        previous.stop().await;
+    }
+}
+
+/// Runs a command as a task and delivers its reply; should the task die, the reply is an error, never silence.
+fn spawn_command(command: Command, connection: Option<Arc<profiles::Connection>>, ctx: Arc<Context>, outbox: Outbox) {
+    let fallback = command.clone();
+    let task = tokio::spawn(commands::execute(command, connection, ctx));
+    tokio::spawn(async move {
+        let reply = task.await.unwrap_or_else(|error| {
+            failure_reply(
+                &fallback,
+                EngineError::new(ErrorKind::Stopped, format!("the command's task failed: {error}")),
+            )
+        });
+        outbox.emit(reply).await;
+    });
 }
 
 /// The reply that ends `command` with `error`.
