@@ -1,7 +1,7 @@
 """Prints the characters the console's font subset must cover (used by make-font-subset.sh).
 
 The set is: printable ASCII; CJK symbols and punctuation (U+3000-U+303F) and full-width forms (U+FF00-U+FFEF);
-a few general punctuation marks the UI uses (… — – “ ” ‘ ’ · • ✓ ✗ ⚠ ▲ ▼ ← → ↻); all GB2312 level-1 hanzi,
+a few general punctuation marks the UI uses (… — – “ ” ‘ ’ · • ● ○ ✓ ✗ ⚠ ▲ ▼ ← → ↻); all GB2312 level-1 hanzi,
 computed by decoding the GB2312 rows 16-55 (bytes 0xB0A1-0xD7F9); and every non-ASCII character of the
 catalogs (assets/i18n/*.toml) and of the Rust sources under src/ (the simulator's seed data, errcode
 explanations, permission-set names). Scanning whole source files rather than only string literals adds a
@@ -27,7 +27,7 @@ def main():
     chars = set(chr(c) for c in range(0x20, 0x7F))
     chars.update(chr(c) for c in range(0x3000, 0x3040))
     chars.update(chr(c) for c in range(0xFF01, 0xFF5F))
-    chars.update("…—–“”‘’·•✓✗⚠▲▼←→↻×№°")
+    chars.update("…—–“”‘’·•●○✓✗⚠▲▼←→↻×№°")
     chars.update(gb2312_level1())
     files = []
     for root in roots:
