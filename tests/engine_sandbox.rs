@@ -145,6 +145,10 @@ fn every_command_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_
         panic!("sync")
     };
     assert_eq!(summary.failed, 0);
+    assert!(
+        summary.total > 0,
+        "the demo seeds merchants that are already authorized"
+    );
     let before = authorizers(console.ask(Command::LoadAuthorizers));
     assert_eq!(before.len() as u64, summary.total, "the hub lists what it synced");
 
@@ -301,4 +305,11 @@ fn without_a_profile_or_a_keychain_commands_still_end_in_a_reply() {
         console.ask(Command::ActivateProfile(ProfileId::Local)),
         Event::ProfileActivated(Err(_))
     ));
+
+    // The sandbox needs no keychain.
+    let Event::ProfileActivated(Ok(info)) = console.ask(Command::ActivateProfile(ProfileId::Sandbox)) else {
+        panic!("the sandbox works without a keychain")
+    };
+    assert!(info.is_sandbox);
+    assert!(matches!(console.ask(Command::RefreshStatus), Event::Status(Ok(_))));
 }

@@ -81,6 +81,8 @@ pub struct EngineHandle {
 impl EngineHandle {
     /// Queues a command without blocking. When the engine is gone or its queue is full, the command comes back
     /// answered: the returned event is the reply the UI should apply, so no spinner waits for nothing.
+    // The error is the command's reply itself, for the UI to apply at once; boxing it would only add an allocation.
+    #[allow(clippy::result_large_err)]
     pub fn send(&self, command: Command) -> Result<(), Event> {
         self.commands.try_send(command).map_err(|error| {
             let (message, command) = match error {
@@ -162,6 +164,7 @@ async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox
                 if let Some(previous) = active.take() {
                     previous.stop().await;
                 }
+                outbox.emit(Event::Connection(ConnectionState::Connecting)).await;
                 let reply = match profiles::activate(id, &ctx, &outbox).await {
                     Ok(now) => {
                         let info = now.connection.info.clone();

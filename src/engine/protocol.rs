@@ -371,7 +371,7 @@ pub struct ActivityEntry {
 pub enum ConnectionState {
     /// No profile is active.
     Idle,
-    /// The first request is in flight.
+    /// A profile is activating; no answer from its hub yet.
     Connecting,
     /// The last long poll answered.
     Connected,
