@@ -262,7 +262,7 @@ proptest! {
         }
         xml.push_str("<info><name>n</name></info></xml>");
         let _ = Event::parse(&xml);
-        let cut = xml.char_indices().map(|(i, _)| i).filter(|&i| i <= cut).last().unwrap_or(0);
+        let cut = xml.char_indices().map(|(i, _)| i).rfind(|&i| i <= cut).unwrap_or(0);
         let _ = Event::parse(&xml[..cut]);
     }
 

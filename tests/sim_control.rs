@@ -205,3 +205,99 @@ async fn the_demo_has_authorized_merchants_templates_and_audits_in_several_state
     }
     assert!(states.len() >= 4, "audits in several states: {states:?}");
 }
+
+#[tokio::test]
+async fn a_push_not_answered_success_is_retried() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let env = Env::default().await;
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = attempts.clone();
+    // Busy twice, then fine: WeChat tries again until it hears `success`.
+    let app = axum::Router::new().route(
+        "/flaky",
+        axum::routing::post(move || {
+            let counter = counter.clone();
+            async move {
+                if counter.fetch_add(1, Ordering::SeqCst) < 2 {
+                    "busy"
+                } else {
+                    "success"
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/flaky", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    env.inbox.wait_for("component_verify_ticket").await;
+    env.sim.set_push_urls(Some(url.clone()), None);
+    for _ in 0..100 {
+        let pushes: Value = env
+            .http
+            .get(format!("{}/__sim/pushes?since=0", env.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let delivered = pushes["pushes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["url"] == url.as_str() && p["delivered"] == true);
+        if delivered {
+            assert_eq!(attempts.load(Ordering::SeqCst), 3);
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the push was never delivered");
+}
+
+#[tokio::test]
+async fn tickets_follow_the_simulated_clock_and_delays_let_the_call_through() {
+    let env = Env::start(SimConfig {
+        ticket_interval_secs: 600,
+        ..SimConfig::default()
+    })
+    .await;
+    env.inbox.wait_for("component_verify_ticket").await;
+    let before = env
+        .inbox
+        .pushes()
+        .iter()
+        .filter(|p| p.xml.contains("component_verify_ticket"))
+        .count();
+    env.advance(600).await;
+    for _ in 0..100 {
+        let now = env
+            .inbox
+            .pushes()
+            .iter()
+            .filter(|p| p.xml.contains("component_verify_ticket"))
+            .count();
+        if now > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        env.inbox
+            .pushes()
+            .iter()
+            .filter(|p| p.xml.contains("component_verify_ticket"))
+            .count()
+            > before
+    );
+
+    let token = env.component_token().await;
+    env.control("faults", json!({"path": "/wxa/gettemplatedraftlist", "delay_ms": 50}))
+        .await;
+    let drafts = env
+        .get(&format!("/wxa/gettemplatedraftlist?access_token={token}"))
+        .await;
+    assert_eq!(errcode(&drafts), 0, "a delay alone does not fail the call");
+    assert!(!drafts["draft_list"].as_array().unwrap().is_empty());
+}

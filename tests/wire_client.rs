@@ -11,7 +11,7 @@ use axum::extract::{Query, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use wxdesk::wechat::api::{Empty, code, component, media, release};
+use wxdesk::wechat::api::{Empty, account, code, component, media, register, release, template};
 use wxdesk::wechat::{Client, ClientConfig, ComponentAppId, Hosts, RetryPolicy, Secret, WxError, lookup};
 
 #[derive(Default)]
@@ -78,6 +78,22 @@ async fn whitelist() -> Response {
     json(r#"{"errcode":61004,"errmsg":"access clientip is not registered rid: 2"}"#)
 }
 
+async fn require_post() -> Response {
+    json(r#"{"errcode":43002,"errmsg":"require POST method"}"#)
+}
+
+async fn basic_info() -> Response {
+    json(r#"{"errcode":0,"errmsg":"ok","appid":"wxdc685123d955453","account_type":3}"#)
+}
+
+/// Answers like `fastregisterweapp`/`gettemplatelist` and reports the query it saw in a text field.
+async fn echo_in_template(RawQuery(q): RawQuery) -> Response {
+    let q = q.unwrap_or_default();
+    json(&format!(
+        r#"{{"errcode":0,"errmsg":"ok","template_list":[{{"create_time":1,"template_id":3,"user_desc":"{q}"}}]}}"#
+    ))
+}
+
 async fn broken() -> Response {
     (axum::http::StatusCode::BAD_GATEWAY, "bad gateway").into_response()
 }
@@ -92,6 +108,12 @@ async fn start() -> (Client, Shared) {
         .route("/cgi-bin/component/api_component_token", post(echo_query))
         .route("/cgi-bin/component/api_create_preauthcode", post(whitelist))
         .route("/wxa/get_category", get(broken))
+        .route(
+            "/cgi-bin/account/getaccountbasicinfo",
+            get(require_post).post(basic_info),
+        )
+        .route("/wxa/gettemplatelist", get(echo_in_template))
+        .route("/cgi-bin/component/fastregisterweapp", post(echo_in_template))
         .with_state(counters.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -259,4 +281,56 @@ async fn transport_errors_never_show_the_token() {
     assert!(matches!(err, WxError::Transport(_)), "{err:?}");
     assert!(!err.to_string().contains("SECRET_TOKEN_123"), "{err}");
     assert!(!format!("{err:?}").contains("SECRET_TOKEN_123"));
+}
+
+#[tokio::test]
+async fn getaccountbasicinfo_falls_back_to_post_when_get_is_refused() {
+    let (client, _) = start().await;
+    let info = client
+        .execute::<account::GetAccountBasicInfo>(Some("A"), &[], &Empty {})
+        .await
+        .unwrap();
+    assert_eq!((info.appid.as_str(), info.account_type), ("wxdc685123d955453", 3));
+}
+
+#[tokio::test]
+async fn get_requests_become_query_parameters_and_fixed_actions_are_sent() {
+    let (client, _) = start().await;
+    let request = template::TemplateListRequest { template_type: Some(1) };
+    let list = client
+        .execute::<template::GetTemplateList>(Some("C"), &[], &request)
+        .await
+        .unwrap();
+    assert_eq!(list.template_list[0].user_desc, "access_token=C&template_type=1");
+    let all = client
+        .execute::<template::GetTemplateList>(Some("C"), &[], &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        all.template_list[0].user_desc, "access_token=C",
+        "an absent template_type is not sent"
+    );
+
+    let body = register::FastRegisterWeappRequest {
+        name: "tencent".into(),
+        code: "123".into(),
+        code_type: register::code_type::UNIFIED_SOCIAL_CREDIT,
+        legal_persona_wechat: "123".into(),
+        legal_persona_name: "candy".into(),
+        component_phone: None,
+    };
+    let raw = client
+        .execute_raw(
+            wxdesk::wechat::lookup("/cgi-bin/component/fastregisterweapp").unwrap(),
+            Some("C"),
+            &[("action".into(), "create".into())],
+            Some(serde_json::to_vec(&body).unwrap()),
+        )
+        .await
+        .unwrap();
+    let echoed: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+    assert_eq!(
+        echoed["template_list"][0]["user_desc"],
+        "component_access_token=C&action=create"
+    );
 }

@@ -54,14 +54,23 @@ fn fail(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": message}))).into_response()
 }
 
+/// A control body that is not the JSON the call expects.
+struct BadBody(String);
+
+impl IntoResponse for BadBody {
+    fn into_response(self) -> Response {
+        fail(StatusCode::BAD_REQUEST, &format!("bad JSON body: {}", self.0))
+    }
+}
+
 /// Reads a JSON body leniently: no content type needed, an empty body counts as `{}`.
-fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadBody> {
     let text = if body.iter().all(u8::is_ascii_whitespace) {
         &b"{}"[..]
     } else {
         &body[..]
     };
-    serde_json::from_slice(text).map_err(|e| fail(StatusCode::BAD_REQUEST, &format!("bad JSON body: {e}")))
+    serde_json::from_slice(text).map_err(|e| BadBody(e.to_string()))
 }
 
 async fn provider(State(shared): State<Arc<Shared>>) -> Response {
@@ -85,7 +94,7 @@ struct ConfigBody {
 async fn config(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: ConfigBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     shared.set_urls(body.event_url, body.message_url);
     let ticket = shared.sim().push_ticket(shared.clock.now());
@@ -106,7 +115,7 @@ struct AuthorizeBody {
 async fn authorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: AuthorizeBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     let mut sim = shared.sim();
@@ -143,7 +152,7 @@ struct AppidBody {
 async fn unauthorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: AppidBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     let mut sim = shared.sim();
@@ -173,7 +182,7 @@ struct ResolveAuditBody {
 async fn resolve_audit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: ResolveAuditBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     let mut sim = shared.sim();
@@ -195,7 +204,7 @@ struct ResolveRegistrationBody {
 async fn resolve_registration(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: ResolveRegistrationBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     match register::resolve(&mut shared.sim(), &body.task_id, body.status, now) {
@@ -223,7 +232,7 @@ async fn registrations(State(shared): State<Arc<Shared>>) -> Response {
 async fn oa_ticket(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: AppidBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     let mut sim = shared.sim();
@@ -236,13 +245,13 @@ async fn oa_ticket(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 
 async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let faults: Vec<Fault> = match parse::<Value>(&body).and_then(|value| match value {
-        Value::Array(_) => serde_json::from_value(value).map_err(|e| fail(StatusCode::BAD_REQUEST, &e.to_string())),
+        Value::Array(_) => serde_json::from_value(value).map_err(|e| BadBody(e.to_string())),
         single => serde_json::from_value(single)
             .map(|fault| vec![fault])
-            .map_err(|e| fail(StatusCode::BAD_REQUEST, &e.to_string())),
+            .map_err(|e| BadBody(e.to_string())),
     }) {
         Ok(faults) => faults,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let mut sim = shared.sim();
     let added = faults.len();
@@ -264,7 +273,7 @@ struct ClockBody {
 async fn clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: ClockBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.advance(body.advance_secs);
     shared.sim().tick(now);
@@ -301,7 +310,7 @@ struct DraftBody {
 async fn add_draft(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body: DraftBody = match parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(bad) => return bad.into_response(),
     };
     let now = shared.clock.now();
     let draft_id = shared.sim().library.add_draft(now, &body.user_version, &body.user_desc);

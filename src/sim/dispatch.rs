@@ -121,7 +121,7 @@ async fn apply_fault(shared: &Shared, fault: Fault, request: Request<'_>) -> Opt
         .unwrap_or(StatusCode::OK);
     let error = ApiError::new(fault.errcode.unwrap_or(-1), "system error");
     let mut record = record_for(&request, now);
-    let reply = finish(&mut sim, Err(error), &mut record, now);
+    let reply = finish(&sim, Err(error), &mut record, now);
     sim.journal.record(record);
     Some(Answer { status, reply })
 }

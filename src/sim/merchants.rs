@@ -214,12 +214,12 @@ impl Merchants {
             Kind::OfficialAccount => format!("{brand}{oa_suffix}"),
         };
         let principal_name = format!("{}{brand}{industry}有限公司", CITIES[city]);
-        let service_type = if kind == Kind::OfficialAccount && mix(bits ^ 7) % 3 == 0 {
+        let service_type = if kind == Kind::OfficialAccount && mix(bits ^ 7).is_multiple_of(3) {
             2
         } else {
             0
         };
-        let verify_type = if mix(bits ^ 9) % 4 == 0 { -1 } else { 0 };
+        let verify_type = if mix(bits ^ 9).is_multiple_of(4) { -1 } else { 0 };
         Profile {
             appid: appid_of(bits),
             kind,

@@ -11,6 +11,7 @@ mod authz;
 mod clock;
 mod control;
 mod dispatch;
+mod fastregister_page;
 mod journal;
 mod merchants;
 mod pages;

@@ -73,7 +73,7 @@ button.small{font-size:14px;padding:8px 12px;background:#f2f2f2;color:#333}.conf
 .empty{color:#888;font-size:14px;padding:8px 0}.notice{font-size:12px;color:#888;text-align:center;padding:8px}
 .error{text-align:center;padding:40px 16px}.error .icon{font-size:48px;color:#fa5151}";
 
-fn page(title: &str, body: &str) -> String {
+pub fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
@@ -81,7 +81,7 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-fn error_page(message: &str) -> Response {
+pub fn error_page(message: &str) -> Response {
     let body = format!(
         "<header><h1>公众平台账号授权</h1></header><main><section class=\"error\"><div class=\"icon\">!</div>\
          <h2>无法授权</h2><p>{}</p></section></main>",

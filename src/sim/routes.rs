@@ -14,7 +14,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use super::reply::Outcome;
 use super::state::Sim;
-use super::{Shared, api, control, dispatch, pages};
+use super::{Shared, api, control, dispatch, fastregister_page, pages};
 
 /// Uploads (`/wxa/uploadmedia`, §6.14) are at most 10 MB.
 const BODY_LIMIT_BYTES: usize = 11 * 1024 * 1024;
@@ -178,6 +178,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/wxaopen/safe/bindcomponent", get(pages::show).post(pages::confirm))
         // The old H5 host path (§2.2), served by the same listener.
         .route("/safe/bindcomponent", get(pages::show).post(pages::confirm))
+        .route(
+            "/cgi-bin/fastregisterauth",
+            get(fastregister_page::show).post(fastregister_page::confirm),
+        )
         .merge(control::router())
         .fallback(dispatch::dispatch)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

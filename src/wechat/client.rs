@@ -194,10 +194,29 @@ impl Client {
             Method::Get => None,
             Method::Post => Some(body.unwrap_or_else(|| b"{}".to_vec())),
         };
+        let result = self.send_with_retry(info, info.method, &url, body).await;
+        match result {
+            // §8.7.6: the method of getaccountbasicinfo is [UNCONFIRMED]; GET first, then POST `{}` on `43002`.
+            Err(WxError::Api { errcode: 43002, .. }) if info.method == Method::Get && info.allows(Method::Post) => {
+                self.send_with_retry(info, Method::Post, &url, Some(b"{}".to_vec()))
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// Sends, retrying reads on transient failures with capped exponential backoff; writes go out exactly once.
+    async fn send_with_retry(
+        &self,
+        info: &EndpointInfo,
+        method: Method,
+        url: &url::Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, WxError> {
         let retry = self.config.retry;
         let mut attempt = 0;
         loop {
-            let result = self.send_once(info.method, url.clone(), body.clone()).await;
+            let result = self.send_once(method, url.clone(), body.clone()).await;
             match result {
                 Err(err) if info.idempotent && err.is_transient() && attempt + 1 < retry.attempts => {
                     tracing::debug!(path = info.path, attempt, error = %err, "retrying a read");

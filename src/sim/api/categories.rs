@@ -20,8 +20,11 @@ pub struct Category {
     pub audit_status: u8,
 }
 
-/// (first id, first name, [(second id, second name, needs qualification)])
-const TREE: &[(i64, &str, &[(i64, &str, bool)])] = &[
+/// (second id, second name, needs qualification)
+type Second = (i64, &'static str, bool);
+
+/// (first id, first name, its second-level categories)
+const TREE: &[(i64, &str, &[Second])] = &[
     (
         220,
         "餐饮",
