@@ -9,6 +9,7 @@ mod commands;
 pub mod forms;
 pub mod keychain;
 mod local;
+pub mod model;
 mod poll;
 mod profiles;
 pub mod protocol;
