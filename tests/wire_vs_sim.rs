@@ -781,3 +781,102 @@ async fn reads_are_retried_on_injected_minus_one_and_writes_are_not() {
     let code = errcode(p.call::<quota::RidGet>(&token, &rid).await);
     assert!([76001, 76002].contains(&code), "{code}");
 }
+
+#[tokio::test]
+async fn options_names_rid_lookup_and_categories() {
+    let p = Platform::default().await;
+    let token = p.component_token().await;
+    let m = p.authorize(&token, "official_account", &[1, 2, 3]).await;
+    let option = |name: &str, value: Option<&str>| component::AuthorizerOptionRequest {
+        component_appid: Some(p.appid.clone()),
+        authorizer_appid: Some(m.appid.clone()),
+        option_name: name.to_owned(),
+        option_value: value.map(str::to_owned),
+    };
+    p.call::<component::SetAuthorizerOption>(&token, &option("voice_recognize", Some("1")))
+        .await
+        .unwrap();
+    let read = p
+        .call::<component::GetAuthorizerOption>(&token, &option("voice_recognize", None))
+        .await
+        .unwrap();
+    assert_eq!(read.option_value, "1");
+    assert_eq!(
+        errcode(
+            p.call::<component::GetAuthorizerOption>(&token, &option("nope", None))
+                .await
+        ),
+        61012
+    );
+    let bad_value = option("location_report", Some("9"));
+    assert_eq!(
+        errcode(p.call::<component::SetAuthorizerOptionV2>(&m.access, &bad_value).await),
+        61013
+    );
+    let read = p
+        .call::<component::GetAuthorizerOptionV2>(&m.access, &option("voice_recognize", None))
+        .await;
+    assert_eq!(read.unwrap().option_value, "1", "variant B sees what variant A set");
+
+    // The rid in an errmsg leads back to the failed call (§1.9), with the token of the same account.
+    let err = p
+        .call::<component::GetAuthorizerOption>(&token, &option("nope", None))
+        .await
+        .unwrap_err();
+    let WxError::Api { errmsg, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let rid = errmsg.rsplit("rid: ").next().unwrap().trim().to_owned();
+    let found = p
+        .call::<quota::RidGet>(&token, &quota::RidGetRequest { rid })
+        .await
+        .unwrap();
+    assert!(found.request.response_body.contains("61012"), "{found:?}");
+
+    let mp = p.authorize(&token, "miniprogram", &MINI_PROGRAM_SETS).await;
+    let a = mp.access.as_str();
+    let plain = account::SetNicknameRequest {
+        nick_name: "好吃餐饮小店".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        p.call::<account::SetNickname>(a, &plain).await.unwrap().audit_id,
+        None,
+        "set at once"
+    );
+    let official = account::SetNicknameRequest {
+        nick_name: "中国好吃餐饮".into(),
+        ..Default::default()
+    };
+    assert_eq!(errcode(p.call::<account::SetNickname>(a, &official).await), 91009);
+    let with_licence = account::SetNicknameRequest {
+        license: Some("media_licence".into()),
+        ..official
+    };
+    let audit_id = p
+        .call::<account::SetNickname>(a, &with_licence)
+        .await
+        .unwrap()
+        .audit_id
+        .unwrap();
+    let query = account::QueryNicknameRequest {
+        audit_id: audit_id.to_string(),
+    };
+    let status = p.call::<account::QueryNickname>(a, &query).await.unwrap();
+    assert_eq!((status.nickname.as_str(), status.audit_stat), ("中国好吃餐饮", 1));
+    let unknown = account::QueryNicknameRequest { audit_id: "1".into() };
+    assert_eq!(errcode(p.call::<account::QueryNickname>(a, &unknown).await), 91011);
+    let short = account::ModifySignatureRequest {
+        signature: "短".into()
+    };
+    assert_eq!(errcode(p.call::<account::ModifySignature>(a, &short).await), 53204);
+
+    use wxdesk::wechat::api::category;
+    let all = p.call::<category::GetAllCategories>(a, &Empty {}).await.unwrap();
+    assert!(!all.categories_list.categories.is_empty());
+    let absent = category::DeleteCategoryRequest {
+        first: 999_999,
+        second: 999_999,
+    };
+    assert_eq!(errcode(p.call::<category::DeleteCategory>(a, &absent).await), 53303);
+}
