@@ -43,22 +43,64 @@ fn every_source_file_opens_with_a_doc_line() {
         .chain(rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")))
         .filter(|path| !std::fs::read_to_string(path).unwrap().starts_with("//!"))
         .collect();
-    assert!(missing.is_empty(), "files without a //! line saying what they are for: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a //! line saying what they are for: {missing:#?}"
+    );
 }
 
 /// (layer directory, names it must not use, why)
 const RULES: &[(&str, &[&str], &str)] = &[
     (
         "wechat",
-        &["axum", "rusqlite", "egui", "eframe", "keyring", "crate::sim", "crate::hub", "crate::engine", "crate::ui"],
+        &[
+            "axum",
+            "rusqlite",
+            "egui",
+            "eframe",
+            "keyring",
+            "crate::sim",
+            "crate::hub",
+            "crate::engine",
+            "crate::ui",
+        ],
         "the wire layer knows nothing of servers, storage, UI or the keychain",
     ),
-    ("sim", &["crate::hub", "crate::engine", "crate::ui", "rusqlite", "egui", "keyring"], "sim depends on wechat only"),
-    ("hub", &["crate::sim", "crate::engine", "crate::ui", "egui", "keyring"], "hub depends on wechat only"),
-    ("engine", &["crate::ui", "egui::", "eframe"], "the engine never reaches up into the UI"),
+    (
+        "sim",
+        &[
+            "crate::hub",
+            "crate::engine",
+            "crate::ui",
+            "rusqlite",
+            "egui",
+            "keyring",
+        ],
+        "sim depends on wechat only",
+    ),
+    (
+        "hub",
+        &["crate::sim", "crate::engine", "crate::ui", "egui", "keyring"],
+        "hub depends on wechat only",
+    ),
+    (
+        "engine",
+        &["crate::ui", "egui::", "eframe"],
+        "the engine never reaches up into the UI",
+    ),
     (
         "ui",
-        &["reqwest", "rusqlite", "keyring", "tokio::spawn", "block_on", "crate::hub", "crate::sim", "std::fs::write", "std::net"],
+        &[
+            "reqwest",
+            "rusqlite",
+            "keyring",
+            "tokio::spawn",
+            "block_on",
+            "crate::hub",
+            "crate::sim",
+            "std::fs::write",
+            "std::net",
+        ],
         "views never do IO: they read AppState and push Commands",
     ),
 ];

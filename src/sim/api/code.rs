@@ -1,0 +1,380 @@
+//! §6.1–§6.8 and §11.3: the per-mini-program code state machine — commit, privacy scan, submit_audit, the
+//! audit and its outcome (with `weapp_audit_*` pushes), withdrawal.
+
+use serde_json::{Value, json};
+
+use super::super::push;
+use super::super::reply::{ApiError, Outcome, num_field, ok, opt_str, str_field};
+use super::super::routes::{Call, Endpoint, Verb, authorizer};
+use super::super::state::Sim;
+use super::categories::audit_categories;
+
+/// §6.1: a privacy-API scan runs after commit; `submit_audit` before it ends is `61039` ("retry after ~1 min").
+pub const PRIVACY_SCAN_SECS: i64 = 60;
+/// How long an audit takes in simulated seconds unless a test resolves it (the platform takes hours to days).
+pub const AUDIT_SECS: i64 = 6 * 3600;
+/// §6.8: withdrawals per day and per month.
+const UNDO_PER_DAY: u32 = 5;
+const UNDO_PER_MONTH: u32 = 10;
+/// §6.1: standard templates accept only these ext_json keys (`9402203` otherwise).
+const STANDARD_EXT_KEYS: [&str; 3] = ["extAppid", "ext", "window"];
+
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub user_version: String,
+    pub user_desc: String,
+    pub at: i64,
+    pub pages: Vec<String>,
+    pub scan_done_at: i64,
+}
+
+/// §6.7 `status`: 0 approved, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub auditid: i64,
+    pub status: u8,
+    pub reason: String,
+    pub screenshots: Vec<String>,
+    pub submitted_at: i64,
+    pub resolve_at: i64,
+    pub user_version: String,
+    pub user_desc: String,
+    pub released: bool,
+    pub sped_up: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub app_version: i64,
+    pub user_version: String,
+    pub user_desc: String,
+    pub time: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct GrayPlan {
+    /// §6.11: 0 initial, 1 running, 2 paused, 3 finished, 4 deleted.
+    pub status: u8,
+    pub percentage: i64,
+    pub created_at: i64,
+    pub debuger_first: bool,
+    pub experiencer_first: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CodeState {
+    pub commit: Option<Commit>,
+    /// Every audit of this mini program, newest last.
+    pub audits: Vec<Audit>,
+    pub online: Option<Release>,
+    /// Releases and rollbacks, newest last (§6.10 lists the last five).
+    pub history: Vec<Release>,
+    pub reverted: bool,
+    pub gray: Option<GrayPlan>,
+    pub visit_closed: bool,
+    pub undo_day: i64,
+    pub undo_today: u32,
+    pub undo_month: u32,
+    pub next_app_version: i64,
+}
+
+impl CodeState {
+    pub fn latest(&self) -> Option<&Audit> {
+        self.audits.last()
+    }
+
+    fn pending(&mut self) -> Option<&mut Audit> {
+        self.audits.last_mut().filter(|a| a.status == 2 || a.status == 4)
+    }
+}
+
+/// How a test or the clock ends an audit (`POST /__sim/audit/resolve`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    Success,
+    Fail,
+    Delay,
+}
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    authorizer("/wxa/commit", Verb::Post, &[18], commit),
+    authorizer("/wxa/get_page", Verb::Get, &[18], get_page),
+    authorizer("/wxa/get_category", Verb::Get, &[18], get_category),
+    authorizer("/wxa/submit_audit", Verb::Post, &[18], submit_audit),
+    authorizer("/wxa/get_auditstatus", Verb::Post, &[18], get_auditstatus),
+    authorizer("/wxa/get_latest_auditstatus", Verb::Get, &[18], get_latest_auditstatus),
+    authorizer("/wxa/undocodeaudit", Verb::Get, &[18], undocodeaudit),
+];
+
+/// §6.1: the template must exist (`85014`), ext_json is a JSON string (`85013`/`85048`), standard templates
+/// take only `extAppid`/`ext`/`window` (`9402203`), pages must be the template's (`85045`), version ≤ 64.
+fn commit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let template_id = num_field(call.body, "template_id")?;
+    let ext_json = match call.body.get("ext_json") {
+        Some(Value::String(text)) => text.as_str(),
+        _ => return Err(ApiError::new(85013, "invalid ext_json")),
+    };
+    let user_version = str_field(call.body, "user_version")?;
+    let user_desc = opt_str(call.body, "user_desc").unwrap_or_default();
+    if user_version.chars().count() > 64 {
+        return Err(ApiError::new(85015, "version input error"));
+    }
+    let template = sim
+        .library
+        .template(template_id)
+        .ok_or_else(|| ApiError::new(85014, "template not exist"))?;
+    let ext: Value = if ext_json.trim().is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(ext_json).map_err(|_| ApiError::new(85048, "ext_json parse failed"))?
+    };
+    let Some(ext) = ext.as_object() else {
+        return Err(ApiError::new(85013, "invalid ext_json"));
+    };
+    if template.template_type == 1 && ext.keys().any(|key| !STANDARD_EXT_KEYS.contains(&key.as_str())) {
+        return Err(ApiError::new(9402203, "standard template ext_json is invalid"));
+    }
+    let template_pages = template.pages();
+    let pages: Vec<String> = match ext.get("pages") {
+        Some(Value::Array(chosen)) if chosen.is_empty() => return Err(ApiError::new(85047, "pages are empty")),
+        Some(Value::Array(chosen)) => {
+            let chosen: Vec<String> = chosen.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            if let Some(bad) = chosen.iter().find(|page| !template_pages.contains(&page.as_str())) {
+                return Err(ApiError::new(
+                    85045,
+                    format!("some path in ext_json not exist hint: [{bad}]"),
+                ));
+            }
+            chosen
+        }
+        _ => template_pages.iter().map(|page| (*page).to_owned()).collect(),
+    };
+    let commit = Commit {
+        user_version: user_version.to_owned(),
+        user_desc: user_desc.to_owned(),
+        at: call.now,
+        pages,
+        scan_done_at: call.now + PRIVACY_SCAN_SECS,
+    };
+    sim.account(call.authorizer()).code.commit = Some(commit);
+    ok(json!({}))
+}
+
+fn get_page(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let commit = sim.account(call.authorizer()).code.commit.as_ref();
+    let commit = commit.ok_or_else(|| ApiError::new(86001, "no committed code"))?;
+    ok(json!({"page_list": commit.pages}))
+}
+
+fn get_category(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    ok(json!({"category_list": audit_categories(&sim.account(call.authorizer()).categories)}))
+}
+
+/// §6.5 item_list rules: 1–5 items (`85023`), ≤ 10 tags (`85006`), title ≤ 32 (`85011`), approved category (`85008`).
+fn check_items(body: &Value, approved: &Value) -> Result<(), ApiError> {
+    let Some(items) = body.get("item_list") else {
+        return Ok(());
+    };
+    let items = items
+        .as_array()
+        .ok_or_else(|| ApiError::new(85023, "item_list count must be 1-5"))?;
+    if items.is_empty() || items.len() > 5 {
+        return Err(ApiError::new(85023, "item_list count must be 1-5"));
+    }
+    for item in items {
+        if item.as_object().is_none_or(|map| map.is_empty()) {
+            return Err(ApiError::new(85010, "item_list has empty item"));
+        }
+        let tags = opt_str(item, "tag").unwrap_or_default();
+        if tags.split_whitespace().count() > 10 || tags.split_whitespace().any(|t| t.chars().count() > 20) {
+            return Err(ApiError::new(85006, "tag format error"));
+        }
+        if opt_str(item, "title").is_some_and(|t| t.chars().count() > 32) {
+            return Err(ApiError::new(85011, "title format error"));
+        }
+        if let (Some(first), Some(second)) = (item.get("first_id"), item.get("second_id")) {
+            let known = approved.as_array().is_some_and(|list| {
+                list.iter()
+                    .any(|c| c.get("first_id") == Some(first) && c.get("second_id") == Some(second))
+            });
+            if !known {
+                return Err(ApiError::new(85008, "no approved category"));
+            }
+        }
+    }
+    if opt_str(body, "feedback_info").is_some_and(|f| f.chars().count() > 200) {
+        return Err(ApiError::new(85051, "feedback_info too long"));
+    }
+    Ok(())
+}
+
+/// §6.5, §11.3: one audit at a time (`85009`), a commit first (`85086`), the scan done (`61039`), quota (`85085`).
+fn submit_audit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let index = call.authorizer();
+    let account = sim.account(index);
+    let commit = account
+        .code
+        .commit
+        .clone()
+        .ok_or_else(|| ApiError::new(85086, "must commit before submit audit"))?;
+    if account.code.latest().is_some_and(|a| a.status == 2 || a.status == 4) {
+        return Err(ApiError::new(85009, "already has one auditing version"));
+    }
+    if call.now < commit.scan_done_at {
+        return Err(ApiError::new(
+            61039,
+            "privacy api check is not finished, please retry after 1 minute",
+        ));
+    }
+    check_items(call.body, &audit_categories(&account.categories))?;
+    if sim.quota.rest <= 0 {
+        return Err(ApiError::new(85085, "submit audit reach limit"));
+    }
+    sim.quota.rest -= 1;
+    let auditid = sim.next_auditid;
+    sim.next_auditid += 1;
+    let audit = Audit {
+        auditid,
+        status: 2,
+        reason: String::new(),
+        screenshots: Vec::new(),
+        submitted_at: call.now,
+        resolve_at: call.now + AUDIT_SECS,
+        user_version: commit.user_version,
+        user_desc: commit.user_desc,
+        released: false,
+        sped_up: false,
+    };
+    sim.account(index).code.audits.push(audit);
+    ok(json!({"auditid": auditid}))
+}
+
+fn get_auditstatus(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let auditid = num_field(call.body, "auditid")?;
+    let account = sim.account(call.authorizer());
+    let audit = account.code.audits.iter().find(|a| a.auditid == auditid);
+    let audit = audit.ok_or_else(|| ApiError::new(85012, "invalid audit id"))?;
+    let mut answer = json!({"status": audit.status, "reason": audit.reason});
+    if audit.status == 1
+        && let Some(map) = answer.as_object_mut()
+    {
+        map.insert("screenshot".into(), json!(audit.screenshots.join("|")));
+    }
+    ok(answer)
+}
+
+/// §6.7: `ScreenShot` spelled as in the official example; `85058` when nothing was ever submitted.
+fn get_latest_auditstatus(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let account = sim.account(call.authorizer());
+    let audit = account
+        .code
+        .latest()
+        .ok_or_else(|| ApiError::new(85058, "no valid audit_id exist"))?;
+    ok(json!({
+        "auditid": audit.auditid,
+        "status": audit.status,
+        "reason": audit.reason,
+        "ScreenShot": audit.screenshots.join("|"),
+        "user_version": audit.user_version,
+        "user_desc": audit.user_desc,
+        "submit_audit_time": audit.submitted_at,
+    }))
+}
+
+/// §6.8: only a running (or delayed) audit can be withdrawn (`87012`); 5 a day, 10 a month (`87013`).
+fn undocodeaudit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    let code = &mut sim.account(call.authorizer()).code;
+    let day = call.now.div_euclid(86_400);
+    if code.undo_day != day {
+        code.undo_day = day;
+        code.undo_today = 0;
+    }
+    if code.pending().is_none() {
+        return Err(ApiError::new(87012, "audit status does not allow undo"));
+    }
+    if code.undo_today >= UNDO_PER_DAY || code.undo_month >= UNDO_PER_MONTH {
+        return Err(ApiError::new(87013, "撤回次数达到上限（每天5次，每个月 10 次）"));
+    }
+    code.undo_today += 1;
+    code.undo_month += 1;
+    if let Some(audit) = code.pending() {
+        audit.status = 3;
+    }
+    ok(json!({}))
+}
+
+/// Ends the running audit of `index` and pushes `weapp_audit_success|fail|delay` to the message URL (§4.3).
+pub fn resolve(
+    sim: &mut Sim,
+    index: u32,
+    outcome: AuditOutcome,
+    reason: Option<String>,
+    screenshots: Option<Vec<String>>,
+    now: i64,
+) -> Result<i64, &'static str> {
+    let audit = sim
+        .account(index)
+        .code
+        .pending()
+        .ok_or("this mini program has no audit running")?;
+    let auditid = audit.auditid;
+    let fields = match outcome {
+        AuditOutcome::Success => {
+            audit.status = 0;
+            audit.reason.clear();
+            vec![push::number("SuccTime", now)]
+        }
+        AuditOutcome::Fail => {
+            audit.status = 1;
+            audit.reason =
+                reason.unwrap_or_else(|| "小程序页面内容涉及未经许可的服务，请补充相关资质后重新提交。".into());
+            audit.screenshots =
+                screenshots.unwrap_or_else(|| (1..=2).map(|n| format!("screenshot_{auditid}_{n}")).collect());
+            vec![
+                push::cdata("Reason", &audit.reason),
+                push::number("FailTime", now),
+                push::cdata("ScreenShot", &audit.screenshots.join("|")),
+            ]
+        }
+        AuditOutcome::Delay => {
+            audit.status = 4;
+            audit.reason = reason.unwrap_or_else(|| "审核排队较多，审核时间将延后，请耐心等待。".into());
+            audit.resolve_at = now + AUDIT_SECS;
+            vec![push::cdata("Reason", &audit.reason), push::number("DelayTime", now)]
+        }
+    };
+    let event = match outcome {
+        AuditOutcome::Success => "weapp_audit_success",
+        AuditOutcome::Fail => "weapp_audit_fail",
+        AuditOutcome::Delay => "weapp_audit_delay",
+    };
+    let profile = sim.merchants.profile(index);
+    sim.push(push::message_event(
+        &profile.appid,
+        &profile.user_name,
+        now,
+        event,
+        &fields,
+    ));
+    Ok(auditid)
+}
+
+/// Audits whose time has come are approved (a delayed audit's second wait also ends in approval).
+pub fn tick(sim: &mut Sim, now: i64) {
+    let due: Vec<u32> = sim
+        .accounts
+        .iter()
+        .filter(|(_, account)| {
+            account
+                .code
+                .latest()
+                .is_some_and(|a| (a.status == 2 || a.status == 4) && now >= a.resolve_at)
+        })
+        .map(|(index, _)| *index)
+        .collect();
+    for index in due {
+        let _ = resolve(sim, index, AuditOutcome::Success, None, None, now);
+    }
+    super::account::tick(sim, now);
+}

@@ -1,0 +1,13 @@
+//! Platform endpoints by area, each area a table of `Endpoint` rows and its handlers.
+
+pub mod account;
+pub mod categories;
+pub mod code;
+pub mod component;
+pub mod domains;
+pub mod housekeeping;
+pub mod media;
+pub mod register;
+pub mod release;
+pub mod templates;
+pub mod trial;

@@ -1,0 +1,318 @@
+//! The control API under `/__sim/` (DESIGN.md table): loopback only, JSON in and out. Tests, the console's
+//! sandbox and demos use it to play the merchant, the reviewer and the clock.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::api::code::{self, AuditOutcome};
+use super::api::register;
+use super::journal::Fault;
+use super::merchants::Kind;
+use super::pages::redirect_url;
+
+pub fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/__sim/provider", get(provider))
+        .route("/__sim/config", post(config))
+        .route("/__sim/authorize", post(authorize))
+        .route("/__sim/unauthorize", post(unauthorize))
+        .route("/__sim/push-ticket", post(push_ticket))
+        .route("/__sim/audit/resolve", post(resolve_audit))
+        .route("/__sim/registration/resolve", post(resolve_registration))
+        .route("/__sim/registrations", get(registrations))
+        .route("/__sim/oa-ticket", post(oa_ticket))
+        .route("/__sim/faults", post(add_faults).delete(clear_faults))
+        .route("/__sim/clock", post(clock).get(clock_now))
+        .route("/__sim/calls", get(calls))
+        .route("/__sim/pushes", get(pushes))
+        .route("/__sim/drafts", post(add_draft))
+        .route_layer(middleware::from_fn(loopback_only))
+}
+
+/// The control API lets anyone play the merchant; only callers on this machine may use it.
+async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, request: Request, next: Next) -> Response {
+    if peer.ip().is_loopback() {
+        next.run(request).await
+    } else {
+        fail(StatusCode::FORBIDDEN, "the control API answers loopback callers only")
+    }
+}
+
+fn fail(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({"error": message}))).into_response()
+}
+
+/// A control body that is not the JSON the call expects.
+struct BadBody(String);
+
+impl IntoResponse for BadBody {
+    fn into_response(self) -> Response {
+        fail(StatusCode::BAD_REQUEST, &format!("bad JSON body: {}", self.0))
+    }
+}
+
+/// Reads a JSON body leniently: no content type needed, an empty body counts as `{}`.
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadBody> {
+    let text = if body.iter().all(u8::is_ascii_whitespace) {
+        &b"{}"[..]
+    } else {
+        &body[..]
+    };
+    serde_json::from_slice(text).map_err(|e| BadBody(e.to_string()))
+}
+
+async fn provider(State(shared): State<Arc<Shared>>) -> Response {
+    let mut value = serde_json::to_value(&shared.ready).unwrap_or_default();
+    let urls = shared.urls();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("event_url".into(), json!(urls.event_url));
+        map.insert("message_url".into(), json!(urls.message_url));
+        map.insert("now".into(), json!(shared.clock.now()));
+    }
+    Json(value).into_response()
+}
+
+#[derive(Deserialize)]
+struct ConfigBody {
+    event_url: Option<String>,
+    message_url: Option<String>,
+}
+
+/// Same as `SimHandle::set_push_urls`: new URLs, then a ticket at once.
+async fn config(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: ConfigBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    shared.set_urls(body.event_url, body.message_url);
+    let ticket = shared.sim().push_ticket(shared.clock.now());
+    Json(json!({"ok": true, "ticket": ticket})).into_response()
+}
+
+#[derive(Deserialize)]
+struct AuthorizeBody {
+    pre_auth_code: String,
+    redirect_uri: String,
+    authorizer_appid: Option<String>,
+    kind: Option<Kind>,
+    #[serde(default)]
+    func_ids: Vec<u16>,
+}
+
+/// What a merchant's scan and confirm does (§11.2 test hook).
+async fn authorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: AuthorizeBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    let mut sim = shared.sim();
+    let index = match &body.authorizer_appid {
+        Some(appid) => sim.merchants.index_of(appid),
+        None => {
+            let kind = body.kind.unwrap_or(Kind::Miniprogram);
+            sim.authorizable(&[kind], "", 1).first().copied()
+        }
+    };
+    let Some(index) = index else {
+        return fail(
+            StatusCode::NOT_FOUND,
+            "no such account, or no unauthorized account of that kind is left",
+        );
+    };
+    match sim.authorize(now, &body.pre_auth_code, index, &body.func_ids) {
+        Ok(authorized) => Json(json!({
+            "auth_code": authorized.auth_code,
+            "redirect_url": redirect_url(&body.redirect_uri, &authorized.auth_code),
+            "authorizer_appid": authorized.appid,
+            "func_ids": authorized.func_ids,
+        }))
+        .into_response(),
+        Err(error) => fail(StatusCode::CONFLICT, error.en()),
+    }
+}
+
+#[derive(Deserialize)]
+struct AppidBody {
+    authorizer_appid: String,
+}
+
+async fn unauthorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: AppidBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    let mut sim = shared.sim();
+    let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
+        return fail(StatusCode::NOT_FOUND, "no such account");
+    };
+    if sim.unauthorize(now, index) {
+        Json(json!({"ok": true})).into_response()
+    } else {
+        fail(StatusCode::CONFLICT, "this account has not authorized the platform")
+    }
+}
+
+async fn push_ticket(State(shared): State<Arc<Shared>>) -> Response {
+    let ticket = shared.sim().push_ticket(shared.clock.now());
+    Json(json!({"ticket": ticket})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ResolveAuditBody {
+    authorizer_appid: String,
+    outcome: AuditOutcome,
+    reason: Option<String>,
+    screenshots: Option<Vec<String>>,
+}
+
+async fn resolve_audit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: ResolveAuditBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    let mut sim = shared.sim();
+    let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
+        return fail(StatusCode::NOT_FOUND, "no such account");
+    };
+    match code::resolve(&mut sim, index, body.outcome, body.reason, body.screenshots, now) {
+        Ok(auditid) => Json(json!({"auditid": auditid})).into_response(),
+        Err(message) => fail(StatusCode::CONFLICT, message),
+    }
+}
+
+#[derive(Deserialize)]
+struct ResolveRegistrationBody {
+    task_id: String,
+    status: i64,
+}
+
+async fn resolve_registration(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: ResolveRegistrationBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    match register::resolve(&mut shared.sim(), &body.task_id, body.status, now) {
+        Ok(appid) => Json(json!({"ok": true, "appid": appid})).into_response(),
+        Err(message) => fail(StatusCode::CONFLICT, message),
+    }
+}
+
+async fn registrations(State(shared): State<Arc<Shared>>) -> Response {
+    let sim = shared.sim();
+    let tasks: Vec<Value> = sim
+        .registrations
+        .tasks
+        .iter()
+        .map(|t| {
+            json!({"task_id": t.taskid, "route": format!("{:?}", t.route), "name": t.info.name,
+                "wxuser": t.info.wxuser, "created_at": t.created_at, "status": t.status,
+                "appid": t.created.map(|i| sim.merchants.appid(i)), "authorize_url": t.authorize_url})
+        })
+        .collect();
+    Json(json!({"tasks": tasks})).into_response()
+}
+
+/// What an official account administrator's confirm on `fastregisterauth` yields (§8.6 step 1).
+async fn oa_ticket(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: AppidBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    let mut sim = shared.sim();
+    let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
+        return fail(StatusCode::NOT_FOUND, "no such account");
+    };
+    let ticket = sim.issue_oa_ticket(index, now);
+    Json(json!({"ticket": ticket})).into_response()
+}
+
+async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let faults: Vec<Fault> = match parse::<Value>(&body).and_then(|value| match value {
+        Value::Array(_) => serde_json::from_value(value).map_err(|e| BadBody(e.to_string())),
+        single => serde_json::from_value(single)
+            .map(|fault| vec![fault])
+            .map_err(|e| BadBody(e.to_string())),
+    }) {
+        Ok(faults) => faults,
+        Err(bad) => return bad.into_response(),
+    };
+    let mut sim = shared.sim();
+    let added = faults.len();
+    sim.journal.faults.extend(faults);
+    Json(json!({"added": added, "pending": sim.journal.faults.len()})).into_response()
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
+    shared.sim().journal.faults.clear();
+    Json(json!({"ok": true})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ClockBody {
+    advance_secs: i64,
+}
+
+/// Moves simulated time, then lets everything that became due happen before answering.
+async fn clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: ClockBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.advance(body.advance_secs);
+    shared.sim().tick(now);
+    Json(json!({"now": now})).into_response()
+}
+
+async fn clock_now(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({"now": shared.clock.now(), "speed": shared.clock.speed()})).into_response()
+}
+
+#[derive(Deserialize)]
+struct SinceQuery {
+    #[serde(default)]
+    since: u64,
+}
+
+async fn calls(State(shared): State<Arc<Shared>>, Query(query): Query<SinceQuery>) -> Response {
+    let calls = shared.sim().journal.calls_since(query.since, 10_000);
+    Json(json!({"calls": calls})).into_response()
+}
+
+async fn pushes(State(shared): State<Arc<Shared>>, Query(query): Query<SinceQuery>) -> Response {
+    let pushes = shared.sim().journal.pushes_since(query.since);
+    Json(json!({"pushes": pushes})).into_response()
+}
+
+#[derive(Deserialize)]
+struct DraftBody {
+    user_version: String,
+    #[serde(default)]
+    user_desc: String,
+}
+
+async fn add_draft(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: DraftBody = match parse(&body) {
+        Ok(body) => body,
+        Err(bad) => return bad.into_response(),
+    };
+    let now = shared.clock.now();
+    let draft_id = shared.sim().library.add_draft(now, &body.user_version, &body.user_desc);
+    Json(json!({"draft_id": draft_id})).into_response()
+}

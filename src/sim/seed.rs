@@ -1,0 +1,88 @@
+//! Sandbox seeding (`SimConfig::demo`): templates in the library, a dozen merchants already authorized, and
+//! their mini programs' code in every state of §11.3, so every panel of the console has something to show.
+
+use super::api::code::{Audit, Commit, Release};
+use super::merchants::Kind;
+use super::state::Sim;
+
+/// How many of the first merchants start authorized.
+const PRE_AUTHORIZED: u32 = 12;
+
+pub fn demo(sim: &mut Sim, now: i64) {
+    let drafts: Vec<i64> = sim.library.drafts.iter().map(|d| d.draft_id).collect();
+    for (n, draft_id) in drafts.iter().enumerate() {
+        // The second upload became a standard template; the others are ordinary ones.
+        let _ = sim
+            .library
+            .add_template(now - 3600 * (10 - n as i64), *draft_id, i64::from(n == 1));
+    }
+    let count = PRE_AUTHORIZED.min(sim.merchants.count());
+    let mut miniprograms = Vec::new();
+    for index in 0..count {
+        sim.grant(now - 86_400 * i64::from(count - index), index, &[], None);
+        if sim.merchants.kind(index) == Kind::Miniprogram {
+            miniprograms.push(index);
+        }
+    }
+    // One mini program per state: committed, auditing, rejected, approved, released, delayed, withdrawn.
+    for (state, index) in miniprograms.into_iter().enumerate() {
+        seed_code(sim, index, state % 8, now);
+    }
+}
+
+fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
+    let Some(version) = sim.library.templates.last().map(|t| t.draft.user_version.clone()) else {
+        return;
+    };
+    let auditid = sim.next_auditid;
+    sim.next_auditid += 1;
+    let code = &mut sim.account(index).code;
+    code.commit = Some(Commit {
+        user_version: version.clone(),
+        user_desc: "门店自提与预约".into(),
+        at: now - 7200,
+        pages: vec!["pages/index/index".into(), "pages/menu/menu".into()],
+        scan_done_at: now - 7000,
+    });
+    let (status, reason, screenshots) = match state {
+        0 => return,
+        1 => (2, String::new(), Vec::new()),
+        2 => (
+            1,
+            "小程序页面内容涉及未经许可的服务，请补充相关资质后重新提交。".to_owned(),
+            vec![format!("screenshot_{auditid}_1"), format!("screenshot_{auditid}_2")],
+        ),
+        3 | 4 | 7 => (0, String::new(), Vec::new()),
+        5 => (4, "审核排队较多，审核时间将延后，请耐心等待。".to_owned(), Vec::new()),
+        _ => (3, String::new(), Vec::new()),
+    };
+    code.audits.push(Audit {
+        auditid,
+        status,
+        reason,
+        screenshots,
+        submitted_at: now - 3600,
+        resolve_at: now + super::api::code::AUDIT_SECS,
+        user_version: version.clone(),
+        user_desc: "门店自提与预约".into(),
+        released: matches!(state, 4 | 7),
+        sped_up: false,
+    });
+    if matches!(state, 4 | 7) {
+        code.next_app_version = 2;
+        let previous = Release {
+            app_version: 1,
+            user_version: "1.2.1".into(),
+            user_desc: "修复支付回调问题".into(),
+            time: now - 86_400 * 7,
+        };
+        let current = Release {
+            app_version: 2,
+            user_version: version,
+            user_desc: "门店自提与预约".into(),
+            time: now - 1800,
+        };
+        code.history = vec![previous, current.clone()];
+        code.online = Some(current);
+    }
+}
