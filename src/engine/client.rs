@@ -277,3 +277,35 @@ impl std::fmt::Debug for HubClient {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_errors_say_whose_fault_it_is() {
+        let refused = http_error(StatusCode::UNAUTHORIZED, b"{\"error\":\"bad key\"}");
+        assert_eq!(refused.kind, ErrorKind::Unauthorized);
+
+        let no_ticket = http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            br#"{"error":"no ticket yet","errcode":null}"#,
+        );
+        assert_eq!(no_ticket.kind, ErrorKind::Hub { status: 503 });
+        assert!(no_ticket.message.contains("no ticket yet"), "{}", no_ticket.message);
+
+        let relayed = http_error(StatusCode::CONFLICT, br#"{"error":"not authorized","errcode":61003}"#);
+        assert_eq!(relayed.kind, ErrorKind::WeChat { errcode: 61003 });
+
+        let html = http_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
+        assert_eq!(html.kind, ErrorKind::Hub { status: 502 });
+        assert!(html.message.contains("bad gateway"));
+    }
+
+    #[test]
+    fn the_operator_key_stays_out_of_debug_output() {
+        let client = HubClient::new("https://hub.example.com/", Secret::new("s3cret-operator-key")).expect("client");
+        assert_eq!(client.base_url(), "https://hub.example.com");
+        assert!(!format!("{client:?}").contains("s3cret"));
+    }
+}
