@@ -15,8 +15,8 @@ const MAX_PUSHES: usize = 1_000;
 pub struct CallRecord {
     pub seq: u64,
     pub at: i64,
-    pub method: String,
-    pub path: String,
+    pub method: &'static str,
+    pub path: &'static str,
     /// `component`, `authorizer`, `none` (no token sent) or `invalid` (a token the platform does not know).
     pub token_kind: &'static str,
     /// Which query name carried the token (§0.2): `component_access_token` or `access_token`.
@@ -67,7 +67,7 @@ pub struct Journal {
     next_push_seq: u64,
     pub faults: Vec<Fault>,
     /// Calls per path since start, for `openapi/quota/get` (§1.9).
-    pub used: HashMap<String, u64>,
+    pub used: HashMap<&'static str, u64>,
 }
 
 impl Journal {
@@ -79,7 +79,7 @@ impl Journal {
     pub fn record(&mut self, mut call: CallRecord) -> u64 {
         self.next_seq += 1;
         call.seq = self.next_seq;
-        *self.used.entry(call.path.clone()).or_default() += 1;
+        *self.used.entry(call.path).or_default() += 1;
         if self.calls.len() == MAX_CALLS {
             self.calls.pop_front();
         }
@@ -160,8 +160,8 @@ mod tests {
         CallRecord {
             seq: 0,
             at: 0,
-            method: "POST".into(),
-            path: "/x".into(),
+            method: "POST",
+            path: "/x",
             token_kind: "none",
             token_param: None,
             authorizer_appid: None,
