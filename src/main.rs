@@ -3,7 +3,11 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "wxdesk", version, about = "Console, hub and simulator for a WeChat Open Platform third-party platform")]
+#[command(
+    name = "wxdesk",
+    version,
+    about = "Console, hub and simulator for a WeChat Open Platform third-party platform"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

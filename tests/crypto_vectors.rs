@@ -12,13 +12,26 @@ const B_ENCRYPT_2: &str = "jn1L23DB+6ELqJ+6bruv23M2GmYfkv0xBh2h+XTBOKVKcgDFHle6g
 const C_ENCRYPT: &str = "rTNFcsut4LfGuAFKEUVVpwcaCOTJzOd9twZdIW910jb3k+iicx2uvhttIZ3Qg9Qgty3BEF2xbOrz6boTfb30dMomcgrkTqdFPwnhqbk+kIQ7rZiwny9D7NUrTgA5kpX3KsZvrXzUZyP2x9YOlxbgm572lmxKvM7HAQQhIQ/p6HBmoY30bGXFK0BtIu1pW9TjhOYrLQoU18nWYjWqDA1ynkmOytpv7QRI1P1+0NoxL0q2zO1DgeSvnE8CZGo/o5Ap/WHK5W2RAsinpzN4/LjPnmB6U01I5XCoJoC0GK/yMZycd2Oh8Nq6+wBkC1U85oy0ktOY4nLvsQMLrourmMGdZHuTbqpeJ8Ao/5PRYJ+WBvRUwPfGKBL2+2IKZF49vAJqkcGWSHGE76ZN2erXeuNazf/o9o3lIE3q739o4c8t9QGPe31GT2Go/rOz1BsrASwvauNulCh+++yz+CQzBIuikA==";
 const C_PLAIN: &str = "<xml><URL><![CDATA[http://wechat.laravel.so/server]]></URL><ToUserName><![CDATA[asdasdasd]]></ToUserName><FromUserName><![CDATA[asdasdasdsadasd]]></FromUserName><CreateTime>1234567898</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>12345</MsgId></xml>";
 
+/// The 32 key bytes of `B_KEY`; its 43rd character carries bits past the 256th, so decode leniently (§4.4).
+fn raw_key() -> Vec<u8> {
+    use base64::Engine as _;
+    let lenient = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+    );
+    lenient.decode(format!("{B_KEY}=")).unwrap()
+}
+
 fn b() -> MsgCrypt {
     MsgCrypt::new(B_TOKEN, B_KEY, B_APPID).unwrap()
 }
 
 #[test]
 fn vector_b_encrypts_with_fixed_random() {
-    assert_eq!(b().encrypt_with_random(b"aaaabbbbccccdddd", "我是中文abcd123"), B_ENCRYPT_1);
+    assert_eq!(
+        b().encrypt_with_random(b"aaaabbbbccccdddd", "我是中文abcd123"),
+        B_ENCRYPT_1
+    );
     assert_eq!(b().encrypt_with_random(b"aaaabbbbccccdddd", B_PLAIN_2), B_ENCRYPT_2);
 }
 
@@ -31,19 +44,35 @@ fn vector_b_decrypts_and_signs() {
         "82c962d39941aa48552f90ef55aa323dc620cc10"
     );
     assert_eq!(
-        b().open("82c962d39941aa48552f90ef55aa323dc620cc10", "1409304348", "xxxxxx", B_ENCRYPT_1).unwrap(),
+        b().open(
+            "82c962d39941aa48552f90ef55aa323dc620cc10",
+            "1409304348",
+            "xxxxxx",
+            B_ENCRYPT_1
+        )
+        .unwrap(),
         "我是中文abcd123"
     );
 }
 
 #[test]
 fn vector_b_rejects_signature_12345() {
-    assert_eq!(b().open("12345", "1409304348", "xxxxxx", B_ENCRYPT_1), Err(CryptoError::BadSignature));
+    assert_eq!(
+        b().open("12345", "1409304348", "xxxxxx", B_ENCRYPT_1),
+        Err(CryptoError::BadSignature)
+    );
 }
 
 #[test]
 fn vector_c_verifies_and_decrypts() {
-    let plain = b().open("4f3ad57b6989f09f4eb392acce4f9e93942ed890", "1458300676", "260774613", C_ENCRYPT).unwrap();
+    let plain = b()
+        .open(
+            "4f3ad57b6989f09f4eb392acce4f9e93942ed890",
+            "1458300676",
+            "260774613",
+            C_ENCRYPT,
+        )
+        .unwrap();
     assert_eq!(plain, C_PLAIN);
     assert_eq!(plain.len(), 293);
     assert_eq!(b().encrypt_with_random(b"d43123b161a4ba84", C_PLAIN), C_ENCRYPT);
@@ -51,7 +80,10 @@ fn vector_c_verifies_and_decrypts() {
 
 #[test]
 fn vector_c_rejects_invalid_signature_and_appid() {
-    assert_eq!(b().open("invalid-signature", "1458300676", "260774613", C_ENCRYPT), Err(CryptoError::BadSignature));
+    assert_eq!(
+        b().open("invalid-signature", "1458300676", "260774613", C_ENCRYPT),
+        Err(CryptoError::BadSignature)
+    );
     let other = MsgCrypt::new(B_TOKEN, B_KEY, "invalid appid").unwrap();
     assert_eq!(other.decrypt(C_ENCRYPT), Err(CryptoError::WrongReceiveId));
 }
@@ -60,7 +92,10 @@ fn vector_c_rejects_invalid_signature_and_appid() {
 fn wrong_receive_id_is_rejected_even_with_a_good_signature() {
     let sender = MsgCrypt::new(B_TOKEN, B_KEY, "wx0000000000000000").unwrap();
     let sealed = sender.seal("<xml/>", "1", "2");
-    assert_eq!(b().open(&sealed.msg_signature, "1", "2", &sealed.encrypt), Err(CryptoError::WrongReceiveId));
+    assert_eq!(
+        b().open(&sealed.msg_signature, "1", "2", &sealed.encrypt),
+        Err(CryptoError::WrongReceiveId)
+    );
 }
 
 #[test]
@@ -77,7 +112,7 @@ fn truncated_ciphertext_is_a_typed_error() {
 fn bad_padding_is_a_typed_error() {
     use aes::cipher::{BlockEncryptMut, KeyIvInit, block_padding::NoPadding};
     use base64::Engine as _;
-    let key = base64::engine::general_purpose::STANDARD.decode(format!("{B_KEY}=")).unwrap();
+    let key = raw_key();
     // A plaintext whose last byte says 0x40 = 64, beyond the 32-byte pad block.
     let mut buf = vec![0x40u8; 64];
     let enc = cbc::Encryptor::<aes::Aes256>::new(key[..].into(), key[..16].into());
@@ -90,7 +125,7 @@ fn bad_padding_is_a_typed_error() {
 fn oversized_length_field_is_a_typed_error() {
     use aes::cipher::{BlockEncryptMut, KeyIvInit, block_padding::NoPadding};
     use base64::Engine as _;
-    let key = base64::engine::general_purpose::STANDARD.decode(format!("{B_KEY}=")).unwrap();
+    let key = raw_key();
     let mut buf = vec![b'a'; 16];
     buf.extend_from_slice(&u32::MAX.to_be_bytes());
     buf.extend_from_slice(b"short");
@@ -100,7 +135,10 @@ fn oversized_length_field_is_a_typed_error() {
     let enc = cbc::Encryptor::<aes::Aes256>::new(key[..].into(), key[..16].into());
     let ct = enc.encrypt_padded_mut::<NoPadding>(&mut buf, len).unwrap().to_vec();
     let text = base64::engine::general_purpose::STANDARD.encode(ct);
-    assert_eq!(b().decrypt(&text), Err(CryptoError::BadPlaintext("length field past the end")));
+    assert_eq!(
+        b().decrypt(&text),
+        Err(CryptoError::BadPlaintext("length field past the end"))
+    );
 }
 
 #[test]
@@ -111,8 +149,14 @@ fn bad_base64_is_a_typed_error() {
 #[test]
 fn bad_keys_are_rejected() {
     assert_eq!(AesKey::from_encoding_aes_key("short").unwrap_err(), CryptoError::BadKey);
-    assert_eq!(AesKey::from_encoding_aes_key(&"A".repeat(44)).unwrap_err(), CryptoError::BadKey);
-    assert_eq!(AesKey::from_encoding_aes_key(&format!("{}+", "A".repeat(42))).unwrap_err(), CryptoError::BadKey);
+    assert_eq!(
+        AesKey::from_encoding_aes_key(&"A".repeat(44)).unwrap_err(),
+        CryptoError::BadKey
+    );
+    assert_eq!(
+        AesKey::from_encoding_aes_key(&format!("{}+", "A".repeat(42))).unwrap_err(),
+        CryptoError::BadKey
+    );
     assert!(format!("{:?}", b()).contains("***"));
     assert!(!format!("{:?}", b()).contains(B_TOKEN));
 }
@@ -124,19 +168,35 @@ fn previous_key_is_tried_after_rotation() {
     let old_sender = MsgCrypt::new(B_TOKEN, old_key, B_APPID).unwrap();
     let sealed = old_sender.seal("<xml>rotated</xml>", "10", "20");
     let receiver = MsgCrypt::new(B_TOKEN, new_key, B_APPID).unwrap();
-    assert!(receiver.open(&sealed.msg_signature, "10", "20", &sealed.encrypt).is_err());
+    assert!(
+        receiver
+            .open(&sealed.msg_signature, "10", "20", &sealed.encrypt)
+            .is_err()
+    );
     let receiver = receiver.with_previous_key(old_key).unwrap();
-    assert_eq!(receiver.open(&sealed.msg_signature, "10", "20", &sealed.encrypt).unwrap(), "<xml>rotated</xml>");
+    assert_eq!(
+        receiver
+            .open(&sealed.msg_signature, "10", "20", &sealed.encrypt)
+            .unwrap(),
+        "<xml>rotated</xml>"
+    );
 }
 
 #[test]
 fn envelopes_parse_with_and_without_cdata() {
-    let cdata = Envelope::parse("<xml><AppId><![CDATA[wx1]]></AppId><Encrypt><![CDATA[abc+/=]]></Encrypt></xml>").unwrap();
+    let cdata =
+        Envelope::parse("<xml><AppId><![CDATA[wx1]]></AppId><Encrypt><![CDATA[abc+/=]]></Encrypt></xml>").unwrap();
     assert_eq!((cdata.to.as_deref(), cdata.encrypt.as_str()), (Some("wx1"), "abc+/="));
     let plain = Envelope::parse("<xml>\n <ToUserName>gh_1</ToUserName>\n <Encrypt>xyz</Encrypt>\n</xml>").unwrap();
     assert_eq!((plain.to.as_deref(), plain.encrypt.as_str()), (Some("gh_1"), "xyz"));
-    assert!(matches!(Envelope::parse("<xml><AppId>wx</AppId></xml>"), Err(CryptoError::BadEnvelope(_))));
-    assert!(matches!(Envelope::parse("<xml><Encrypt>"), Err(CryptoError::BadEnvelope(_)) | Ok(_)));
+    assert!(matches!(
+        Envelope::parse("<xml><AppId>wx</AppId></xml>"),
+        Err(CryptoError::BadEnvelope(_))
+    ));
+    assert!(matches!(
+        Envelope::parse("<xml><Encrypt>"),
+        Err(CryptoError::BadEnvelope(_)) | Ok(_)
+    ));
     let built = Envelope::component_xml("wxc", "E==");
     assert_eq!(Envelope::parse(&built).unwrap().encrypt, "E==");
 }
@@ -144,9 +204,15 @@ fn envelopes_parse_with_and_without_cdata() {
 #[test]
 fn seal_then_open_round_trips() {
     let crypt = b();
-    let sealed = crypt.seal("<xml><InfoType>component_verify_ticket</InfoType></xml>", "1700000000", "n1");
+    let sealed = crypt.seal(
+        "<xml><InfoType>component_verify_ticket</InfoType></xml>",
+        "1700000000",
+        "n1",
+    );
     assert_eq!(
-        crypt.open(&sealed.msg_signature, "1700000000", "n1", &sealed.encrypt).unwrap(),
+        crypt
+            .open(&sealed.msg_signature, "1700000000", "n1", &sealed.encrypt)
+            .unwrap(),
         "<xml><InfoType>component_verify_ticket</InfoType></xml>"
     );
 }

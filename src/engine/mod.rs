@@ -1,1 +1,226 @@
 //! The console's background side: hub client, local SQLite cache, keychain, `Command` in and `Event` out.
+//!
+//! `Engine::start` runs a tokio runtime on its own thread; the UI only ever calls `try_send` and `try_recv` on the two
+//! bounded channels of [`EngineHandle`], so it never spawns or blocks.
+
+pub mod cache;
+pub mod client;
+mod commands;
+pub mod forms;
+pub mod keychain;
+mod local;
+pub mod model;
+mod poll;
+mod profiles;
+pub mod protocol;
+pub mod qr;
+mod sandbox;
+pub mod settings;
+pub mod wire;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use keychain::{OsKeychain, SecretStore};
+use profiles::{Active, Context};
+use protocol::{Command, ConnectionState, EngineError, ErrorKind, Event};
+
+/// How many commands may wait before `EngineHandle::send` refuses more (the UI sends a handful per click).
+const COMMAND_CAPACITY: usize = 64;
+/// How many events may wait for the UI; when full, the engine's tasks wait for the UI to drain them.
+const EVENT_CAPACITY: usize = 1024;
+
+/// Settings for `Engine::start_with`; `Engine::start` uses `EngineConfig::from_env()`.
+#[derive(Clone)]
+pub struct EngineConfig {
+    /// Where the settings file and each profile's cache live.
+    pub data_dir: PathBuf,
+    /// How many demo merchants the sandbox's simulator seeds.
+    pub sandbox_merchants: usize,
+    /// Where profile secrets are kept: the OS keychain, or an in-memory store in tests.
+    pub secrets: Arc<dyn SecretStore>,
+}
+
+impl EngineConfig {
+    /// `$WXDESK_DATA_DIR` when set, else the platform's data directory (e.g. `$XDG_DATA_HOME/wxdesk`); the OS
+    /// keychain.
+    pub fn from_env() -> Self {
+        EngineConfig {
+            data_dir: default_data_dir(),
+            sandbox_merchants: 300,
+            secrets: Arc::new(OsKeychain::new()),
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = var("WXDESK_DATA_DIR") {
+        return dir;
+    }
+    let base = if cfg!(target_os = "windows") {
+        var("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|home| home.join("Library/Application Support"))
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|home| home.join(".local/share")))
+    };
+    base.unwrap_or_else(std::env::temp_dir).join("wxdesk")
+}
+
+/// The UI's two ends of the engine.
+#[derive(Debug)]
+pub struct EngineHandle {
+    /// Commands to the engine (bounded; use `try_send`, or [`EngineHandle::send`]).
+    pub commands: mpsc::Sender<Command>,
+    /// Events from the engine (bounded; drain with `try_recv` once per frame).
+    pub events: mpsc::Receiver<Event>,
+}
+
+impl EngineHandle {
+    /// Queues a command without blocking. When the engine is gone or its queue is full, the command comes back
+    /// answered: the returned event is the reply the UI should apply, so no spinner waits for nothing.
+    // The error is the command's reply itself, for the UI to apply at once; boxing it would only add an allocation.
+    #[allow(clippy::result_large_err)]
+    pub fn send(&self, command: Command) -> Result<(), Event> {
+        self.commands.try_send(command).map_err(|error| {
+            let (message, command) = match error {
+                mpsc::error::TrySendError::Full(command) => ("the engine is busy; try again", command),
+                mpsc::error::TrySendError::Closed(command) => ("the engine stopped; restart the console", command),
+            };
+            failure_reply(&command, EngineError::new(ErrorKind::Stopped, message))
+        })
+    }
+}
+
+/// Starts the console's background side.
+pub struct Engine;
+
+impl Engine {
+    /// Starts the engine with the configuration from the environment. `repaint` is called after every event, so the
+    /// UI wakes up to drain it (e.g. `move || ctx.request_repaint()`).
+    pub fn start(repaint: impl Fn() + Send + Sync + 'static) -> Result<EngineHandle, EngineError> {
+        Engine::start_with(EngineConfig::from_env(), repaint)
+    }
+
+    /// Starts the engine with an explicit configuration (tests use a temporary data directory).
+    pub fn start_with(
+        config: EngineConfig,
+        repaint: impl Fn() + Send + Sync + 'static,
+    ) -> Result<EngineHandle, EngineError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("wxdesk-engine")
+            .enable_all()
+            .build()
+            .map_err(|e| EngineError::new(ErrorKind::Startup, format!("cannot start the engine's runtime: {e}")))?;
+        let (command_tx, command_rx) = mpsc::channel(COMMAND_CAPACITY);
+        let (event_tx, event_rx) = mpsc::channel(EVENT_CAPACITY);
+        let outbox = Outbox {
+            events: event_tx,
+            repaint: Arc::new(repaint),
+        };
+        std::thread::Builder::new()
+            .name("wxdesk-engine".into())
+            .spawn(move || runtime.block_on(run(config, command_rx, outbox)))
+            .map_err(|e| EngineError::new(ErrorKind::Startup, format!("cannot start the engine's thread: {e}")))?;
+        Ok(EngineHandle {
+            commands: command_tx,
+            events: event_rx,
+        })
+    }
+}
+
+/// Where events go: the channel, then a repaint request.
+#[derive(Clone)]
+pub(crate) struct Outbox {
+    events: mpsc::Sender<Event>,
+    repaint: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl Outbox {
+    /// Delivers one event and wakes the UI. A closed channel means the UI is gone; there is nobody left to tell.
+    pub(crate) async fn emit(&self, event: Event) {
+        if self.events.send(event).await.is_ok() {
+            (self.repaint)();
+        }
+    }
+}
+
+/// The engine's loop. `ActivateProfile` runs here, in order, so commands sent after it see the new profile; every
+/// other command runs as a task of its own, so a slow sync never holds up a status refresh.
+async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox: Outbox) {
+    let ctx = Arc::new(Context {
+        data_dir: config.data_dir,
+        store: config.secrets,
+        sandbox_merchants: config.sandbox_merchants,
+        settings_lock: tokio::sync::Mutex::new(()),
+    });
+    let mut active: Option<Active> = None;
+    while let Some(command) = commands.recv().await {
+        match command {
+            Command::ActivateProfile(id) => {
+                if let Some(previous) = active.take() {
+                    previous.stop().await;
+                }
+                outbox.emit(Event::Connection(ConnectionState::Connecting)).await;
+                let reply = match profiles::activate(id, &ctx, &outbox).await {
+                    Ok(now) => {
+                        let info = now.connection.info.clone();
+                        active = Some(now);
+                        Ok(info)
+                    }
+                    Err(error) => {
+                        outbox.emit(Event::Connection(ConnectionState::Idle)).await;
+                        Err(error)
+                    }
+                };
+                outbox.emit(Event::ProfileActivated(reply)).await;
+            }
+            command => {
+                let connection = active.as_ref().map(|a| Arc::clone(&a.connection));
+                spawn_command(command, connection, Arc::clone(&ctx), outbox.clone());
+            }
+        }
+    }
+    if let Some(previous) = active.take() {
+        previous.stop().await;
+    }
+}
+
+/// Runs a command as a task and delivers its reply; should the task die, the reply is an error, never silence.
+fn spawn_command(command: Command, connection: Option<Arc<profiles::Connection>>, ctx: Arc<Context>, outbox: Outbox) {
+    let fallback = command.clone();
+    let task = tokio::spawn(commands::execute(command, connection, ctx));
+    tokio::spawn(async move {
+        let reply = task.await.unwrap_or_else(|error| {
+            failure_reply(
+                &fallback,
+                EngineError::new(ErrorKind::Stopped, format!("the command's task failed: {error}")),
+            )
+        });
+        outbox.emit(reply).await;
+    });
+}
+
+/// The reply that ends `command` with `error`.
+pub(crate) fn failure_reply(command: &Command, error: EngineError) -> Event {
+    use protocol::AuthorizersSource;
+    match command {
+        Command::LoadProfiles => Event::Profiles(Err(error)),
+        Command::ActivateProfile(_) => Event::ProfileActivated(Err(error)),
+        Command::SaveLocalProfile(_) | Command::SaveRemoteProfile(_) => Event::ProfileSaved(Err(error)),
+        Command::RefreshStatus => Event::Status(Err(error)),
+        Command::LoadAuthorizers => Event::Authorizers {
+            source: AuthorizersSource::Hub,
+            result: Err(error),
+        },
+        Command::SyncAuthorizers => Event::SyncFinished(Err(error)),
+        Command::CreatePreAuth(_) => Event::PreAuthCreated(Err(error)),
+        Command::SimulateScan { .. } => Event::ScanSimulated(Err(error)),
+        Command::LoadActivity => Event::Activity(Err(error)),
+        Command::SaveQrPng { .. } => Event::QrSaved(Err(error)),
+    }
+}

@@ -1,9 +1,120 @@
-//! `wxdesk hub`: the hub's command line.
+//! `wxdesk hub`: serve, `init` an example config, and manage operators (`operator add|list|revoke`).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use super::store::Store;
+use super::{ConfigFile, EXAMPLE_CONFIG, operators};
 
 /// Flags of `wxdesk hub` (DESIGN.md, the hub contract).
 #[derive(Debug, clap::Args)]
-pub struct HubArgs {}
+pub struct HubArgs {
+    /// The hub's TOML configuration (secrets come from WXDESK_* variables or the *_file keys, never from it).
+    #[arg(long, global = true, env = "WXDESK_HUB_CONFIG", default_value = "hub.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<HubCommand>,
+}
 
-pub async fn run(_args: HubArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the hub is not built yet")
+#[derive(Debug, clap::Subcommand)]
+enum HubCommand {
+    /// Write a commented example configuration to the --config path.
+    Init,
+    /// Manage the operators whose keys open the console API.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum OperatorCommand {
+    /// Add an operator and print its key once (only a hash of it is stored).
+    Add { name: String },
+    /// List operators (names and dates; keys are not stored).
+    List,
+    /// Revoke an operator's key.
+    Revoke { name: String },
+}
+
+pub async fn run(args: HubArgs) -> anyhow::Result<()> {
+    match args.command {
+        None => serve(args.config).await,
+        Some(HubCommand::Init) => init(&args.config),
+        Some(HubCommand::Operator { command }) => operator(&args.config, command),
+    }
+}
+
+async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+    let file = ConfigFile::load(&config_path)?;
+    let secrets = file.secrets(|name| std::env::var(name).ok())?;
+    let hub = super::start(file.config, secrets).await?;
+    println!("{}", serde_json::json!({ "url": hub.url() }));
+    shutdown_signal().await;
+    tracing::info!("stopping");
+    hub.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn init(path: &PathBuf) -> anyhow::Result<()> {
+    if path.exists() {
+        anyhow::bail!("{} already exists; not overwriting it", path.display());
+    }
+    std::fs::write(path, EXAMPLE_CONFIG).with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "wrote {}; edit it, then set the WXDESK_* secrets and run `wxdesk hub`",
+        path.display()
+    );
+    Ok(())
+}
+
+fn operator(config_path: &PathBuf, command: OperatorCommand) -> anyhow::Result<()> {
+    let file = ConfigFile::load(config_path)?;
+    let store = Store::open(&file.config.database)?;
+    let outcome = match command {
+        OperatorCommand::Add { name } => operators::add_blocking(&store, &name).map(|key| {
+            println!("{key}");
+            eprintln!("operator {name} added; the key above is shown only this once");
+        }),
+        OperatorCommand::List => operators::list_blocking(&store).map(|rows| {
+            for row in rows {
+                let state = row
+                    .revoked_at
+                    .map_or("active".to_owned(), |at| format!("revoked at {at}"));
+                println!("{}\tcreated at {}\t{state}", row.name, row.created_at);
+            }
+        }),
+        OperatorCommand::Revoke { name } => operators::revoke_blocking(&store, &name).and_then(|revoked| {
+            if revoked {
+                println!("operator {name} revoked");
+                Ok(())
+            } else {
+                Err(operators::OperatorError::NotFound(name))
+            }
+        }),
+    };
+    store.close();
+    Ok(outcome?)
 }

@@ -1,3 +1,196 @@
 //! The hub (axum): push intake, the sole token owner, the API relay, the event stream and the SQLite store.
+//!
+//! `start` validates the secrets, opens the database, binds the listener and serves until `HubHandle::shutdown`.
+//! Code map: `intake` (WeChat's pushes), `authorize` (auth codes → authorizers, the landing page), `tokens`,
+//! `relay`, `sync`, `api` (the console's routes), `events`, `operators`, `store` (SQLite), `config`, `seal`.
 
+mod api;
+mod authorize;
 pub mod cli;
+mod config;
+mod console;
+mod endpoints;
+mod events;
+mod intake;
+mod landing;
+mod operators;
+mod pushxml;
+mod relay;
+mod seal;
+mod store;
+mod sync;
+mod tokens;
+mod upstream;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::wechat::crypto::MsgCrypt;
+
+pub use config::{ConfigError, ConfigFile, EXAMPLE as EXAMPLE_CONFIG, HubConfig, HubSecrets};
+pub use operators::OperatorError;
+pub use seal::StoreKey;
+pub use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {reason}")]
+    Bind { addr: SocketAddr, reason: String },
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+}
+
+/// Everything a request handler needs, shared behind one `Arc`.
+pub(crate) struct Hub {
+    config: HubConfig,
+    store: store::Store,
+    crypt: MsgCrypt,
+    events: events::EventLog,
+    tokens: tokens::TokenOwner,
+    upstream: Arc<upstream::Upstream>,
+    operators: operators::Operators,
+    exchanges: authorize::Exchanges,
+    /// Held while a sync runs: one at a time.
+    sync_lock: tokio::sync::Mutex<()>,
+    stop: watch::Receiver<bool>,
+}
+
+/// A running hub.
+pub struct HubHandle {
+    addr: SocketAddr,
+    hub: Arc<Hub>,
+    stop: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for HubHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts a hub: checks the secrets, opens (and migrates) the database, binds `config.listen`, serves.
+pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, HubError> {
+    let crypt = message_crypt(&config, &secrets)?;
+    let store_key = StoreKey::parse(&secrets.store_key).map_err(|e| HubError::Config(format!("store_key: {e}")))?;
+    if secrets.component_appsecret.trim().is_empty() {
+        return Err(HubError::Config("component_appsecret is empty".into()));
+    }
+    let database = config.database.clone();
+    let store = tokio::task::spawn_blocking(move || store::Store::open(&database))
+        .await
+        .map_err(|e| HubError::Config(e.to_string()))??;
+    let last_seq = store.read(store::queries::last_event_seq).await?;
+    let events = events::EventLog::new(store.clone(), last_seq);
+    let hosts = upstream::Hosts {
+        api_base: config.api_base.clone(),
+        mp_base: config.mp_base.clone(),
+        open_base: config.open_base.clone(),
+    };
+    let upstream = upstream::Upstream::new(hosts, &config.component_appid, &secrets.component_appsecret)
+        .map_err(|e| HubError::Config(e.to_string()))?;
+    let upstream = Arc::new(upstream);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| HubError::Bind {
+            addr: config.listen,
+            reason: e.to_string(),
+        })?;
+    let addr = listener.local_addr().map_err(|e| HubError::Bind {
+        addr: config.listen,
+        reason: e.to_string(),
+    })?;
+    let (stop, stop_rx) = watch::channel(false);
+    let hub = Arc::new(Hub {
+        tokens: tokens::TokenOwner::new(store.clone(), store_key, upstream.clone(), events.clone()),
+        operators: operators::Operators::new(store.clone()),
+        exchanges: authorize::Exchanges::default(),
+        sync_lock: tokio::sync::Mutex::new(()),
+        config,
+        store,
+        crypt,
+        events,
+        upstream,
+        stop: stop_rx.clone(),
+    });
+    let router = api::router(hub.clone());
+    let mut shutdown = stop_rx;
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = shutdown.wait_for(|stopped| *stopped).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "the hub's server stopped");
+        }
+    });
+    tracing::info!(%addr, "hub listening");
+    Ok(HubHandle {
+        addr,
+        hub,
+        stop,
+        server,
+    })
+}
+
+fn message_crypt(config: &HubConfig, secrets: &HubSecrets) -> Result<MsgCrypt, HubError> {
+    if secrets.token.trim().is_empty() {
+        return Err(HubError::Config("token (the message token) is empty".into()));
+    }
+    let crypt = MsgCrypt::new(secrets.token.trim(), &secrets.encoding_aes_key, &config.component_appid)
+        .map_err(|e| HubError::Config(format!("encoding_aes_key: {e}")))?;
+    match &secrets.previous_encoding_aes_key {
+        Some(previous) => crypt
+            .with_previous_key(previous)
+            .map_err(|e| HubError::Config(format!("previous_encoding_aes_key: {e}"))),
+        None => Ok(crypt),
+    }
+}
+
+impl HubHandle {
+    /// `http://ADDR`, the base URL of the console API.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Adds an operator and returns its key (shown once; only its hash is stored).
+    pub fn add_operator(&self, name: &str) -> Result<String, HubError> {
+        let key = operators::add_blocking(&self.hub.store, name)?;
+        self.hub.operators.forget();
+        Ok(key)
+    }
+
+    /// Revokes an operator's key; `false` when no active operator has that name.
+    pub fn revoke_operator(&self, name: &str) -> Result<bool, HubError> {
+        let revoked = operators::revoke_blocking(&self.hub.store, name)?;
+        self.hub.operators.forget();
+        Ok(revoked)
+    }
+
+    /// Stops accepting requests, ends long polls, waits for requests in flight, then closes the database.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+        let store = self.hub.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.close()).await;
+    }
+}
+
+/// Seconds since the Unix epoch: the time unit of every stored and reported instant (as WeChat uses).
+pub(crate) fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

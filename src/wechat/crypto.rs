@@ -176,7 +176,13 @@ impl MsgCrypt {
     }
 
     /// Verifies the signature, then decrypts and checks the receive id: the whole receiving path of §4.4.
-    pub fn open(&self, msg_signature: &str, timestamp: &str, nonce: &str, encrypt: &str) -> Result<String, CryptoError> {
+    pub fn open(
+        &self,
+        msg_signature: &str,
+        timestamp: &str,
+        nonce: &str,
+        encrypt: &str,
+    ) -> Result<String, CryptoError> {
         self.verify(msg_signature, timestamp, nonce, encrypt)?;
         self.decrypt(encrypt)
     }
@@ -353,7 +359,12 @@ mod tests {
     fn vector_a_verifies_and_decrypts() {
         let crypt = MsgCrypt::new(A_TOKEN, A_KEY, A_APPID).unwrap();
         let plain = crypt
-            .open("6c12a4205838198b8fa631b3220723bb07f1015c", "1715943329", "1590219412", A_ENCRYPT)
+            .open(
+                "6c12a4205838198b8fa631b3220723bb07f1015c",
+                "1715943329",
+                "1590219412",
+                A_ENCRYPT,
+            )
             .unwrap();
         assert_eq!(plain, A_PLAIN);
         assert_eq!(plain.len(), 292);
@@ -368,17 +379,29 @@ mod tests {
     #[test]
     fn vector_a_reply_reproduces() {
         let crypt = MsgCrypt::new(A_TOKEN, A_KEY, A_APPID).unwrap();
-        let encrypt = crypt.encrypt_with_random(b"999951349e8ee746", "<xml><demo_resp>[CDATA[good luck]]</demo_resp></xml>");
+        let encrypt = crypt.encrypt_with_random(
+            b"999951349e8ee746",
+            "<xml><demo_resp>[CDATA[good luck]]</demo_resp></xml>",
+        );
         assert_eq!(
             encrypt,
             "hE8R6mGXHkJJjU72KxzKUd1GEkKJaEZq7vRL8XgK3o+00k8JGq6+pZJUIlTSyhsX+bxIBQ72g3GyvDdIZcr6+3HAZbSvPT9t/o11MI7d6WELwqrGd7jMnV0zv3Zc9Nq7"
         );
-        assert_eq!(msg_signature(A_TOKEN, "1713424427", "415670741", &encrypt), "03e0812039325c2712ef5f0f980fd14c70d6e307");
+        assert_eq!(
+            msg_signature(A_TOKEN, "1713424427", "415670741", &encrypt),
+            "03e0812039325c2712ef5f0f980fd14c70d6e307"
+        );
     }
 
     #[test]
     fn vector_a_url_signatures() {
-        assert_eq!(url_signature(A_TOKEN, "1715943329", "1590219412"), "cc0c594499c1634947d5b502f158ee518947db27");
-        assert_eq!(url_signature(A_TOKEN, "1714036504", "1514711492"), "f464b24fc39322e44b38aa78f5edd27bd1441696");
+        assert_eq!(
+            url_signature(A_TOKEN, "1715943329", "1590219412"),
+            "cc0c594499c1634947d5b502f158ee518947db27"
+        );
+        assert_eq!(
+            url_signature(A_TOKEN, "1714036504", "1514711492"),
+            "f464b24fc39322e44b38aa78f5edd27bd1441696"
+        );
     }
 }

@@ -1,0 +1,170 @@
+//! Turning an authorization code into a stored authorizer (wechat-api.md §1.4, §1.6, §2.4).
+//!
+//! The same code reaches the hub twice: on the redirect the merchant's browser follows and in the `authorized`
+//! push. A code is single use (§1.3), so the exchange is single-flight per code and its outcome is kept a while:
+//! whichever arrives second gets the first's result instead of a `61009`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::sync::OnceCell;
+
+use super::events::EventKind;
+use super::store::queries::{self, AuthorizerRow};
+use super::tokens::TokenError;
+use super::upstream::AuthorizerInfo;
+use super::{Hub, now_secs};
+
+/// How long an exchange's outcome is remembered: the code's own lifetime (§2.4).
+const REMEMBER_FOR: Duration = Duration::from_secs(600);
+
+/// The outcome of one exchange, shared by everyone who asked about that code.
+#[derive(Debug, Clone)]
+pub enum Exchanged {
+    Ok { authorizer: AuthorizerRow, renewed: bool },
+    Failed { errcode: Option<i64>, message: String },
+}
+
+type Cell = Arc<OnceCell<Exchanged>>;
+
+#[derive(Default)]
+pub struct Exchanges {
+    cells: Mutex<HashMap<String, (Instant, Cell)>>,
+}
+
+impl Exchanges {
+    fn cell(&self, code: &str) -> Cell {
+        let Ok(mut cells) = self.cells.lock() else {
+            return Cell::default();
+        };
+        cells.retain(|_, (at, _)| at.elapsed() < REMEMBER_FOR);
+        cells
+            .entry(code.to_owned())
+            .or_insert_with(|| (Instant::now(), Cell::default()))
+            .1
+            .clone()
+    }
+}
+
+/// Exchanges `code` once, however many callers ask; records the authorizer and an event.
+pub async fn exchange(hub: &Arc<Hub>, code: &str) -> Exchanged {
+    let cell = hub.exchanges.cell(code);
+    cell.get_or_init(|| async {
+        match run(hub, code).await {
+            Ok((authorizer, renewed)) => Exchanged::Ok { authorizer, renewed },
+            Err(error) => {
+                hub.events
+                    .emit_error("api_query_auth", error.errcode(), &error.to_string())
+                    .await;
+                Exchanged::Failed {
+                    errcode: error.errcode(),
+                    message: error.to_string(),
+                }
+            }
+        }
+    })
+    .await
+    .clone()
+}
+
+async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenError> {
+    let upstream = &hub.upstream;
+    let auth = hub
+        .tokens
+        .with_component(|ct| async move { upstream.query_auth(&ct, code).await })
+        .await?;
+    let appid = auth.authorizer_appid.clone();
+    let func_ids = auth.func_ids();
+    let renewed = {
+        let appid = appid.clone();
+        hub.store.read(move |conn| queries::is_authorized(conn, &appid)).await?
+    };
+    // The refresh token is on disk (sealed) before anything uses the tokens that came with it (§1.4).
+    let access = auth
+        .authorizer_access_token
+        .as_deref()
+        .map(|t| (t, now_secs() + auth.expires_in.unwrap_or(7200)));
+    hub.tokens
+        .store_authorizer_tokens(&appid, auth.authorizer_refresh_token.as_deref(), access)
+        .await?;
+    let at = now_secs();
+    {
+        let (appid, func_ids) = (appid.clone(), func_ids.clone());
+        hub.store
+            .write(move |conn| queries::record_authorization(conn, &appid, &func_ids, at))
+            .await?;
+    }
+    if let Err(error) = refresh_info(hub, &appid).await {
+        // The authorization stands without the account's name; a sync fills it in later.
+        hub.events
+            .emit_error(
+                &format!("api_get_authorizer_info {appid}"),
+                error.errcode(),
+                &error.to_string(),
+            )
+            .await;
+    }
+    let authorizer = {
+        let appid = appid.clone();
+        hub.store.read(move |conn| queries::authorizer(conn, &appid)).await?
+    }
+    .unwrap_or_else(|| AuthorizerRow {
+        authorizer_appid: appid.clone(),
+        func_ids,
+        authorized_at: at,
+        ..Default::default()
+    });
+    let kind = if renewed {
+        EventKind::UpdateAuthorized
+    } else {
+        EventKind::Authorized
+    };
+    let data = json!({
+        "authorizer_appid": authorizer.authorizer_appid,
+        "nick_name": authorizer.nick_name,
+        "kind": authorizer.kind,
+        "func_ids": authorizer.func_ids,
+    });
+    hub.events.emit(kind, data).await?;
+    tracing::info!(appid = %authorizer.authorizer_appid, renewed, "authorizer stored");
+    Ok((authorizer, renewed))
+}
+
+/// Fetches `api_get_authorizer_info` (§1.6) and stores the account's details.
+pub async fn refresh_info(hub: &Arc<Hub>, appid: &str) -> Result<(), TokenError> {
+    let upstream = &hub.upstream;
+    let info = hub
+        .tokens
+        .with_component(|ct| async move { upstream.authorizer_info(&ct, appid).await })
+        .await?;
+    let row = info_row(appid, &info);
+    hub.store
+        .write(move |conn| queries::update_authorizer_info(conn, &row, now_secs()))
+        .await?;
+    Ok(())
+}
+
+fn info_row(appid: &str, info: &AuthorizerInfo) -> AuthorizerRow {
+    AuthorizerRow {
+        authorizer_appid: appid.to_owned(),
+        nick_name: info.nick_name.clone(),
+        // `MiniProgramInfo` is present only for mini programs (§1.6).
+        kind: Some(
+            if info.is_mini_program {
+                "miniprogram"
+            } else {
+                "official_account"
+            }
+            .to_owned(),
+        ),
+        principal_name: info.principal_name.clone(),
+        verify_type: info.verify_type,
+        service_type: info.service_type,
+        user_name: info.user_name.clone(),
+        head_img: info.head_img.clone(),
+        func_ids: info.func_ids.clone(),
+        ..Default::default()
+    }
+}

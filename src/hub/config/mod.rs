@@ -1,0 +1,288 @@
+//! The hub's configuration: addresses and paths from TOML, secrets from the environment or from files.
+//!
+//! Parsing is loose first (a TOML table), then strict (`HubConfig`), so every error names the setting at fault.
+//! A secret written into the TOML itself is refused: config files get copied, committed and pasted into tickets.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
+pub const DEFAULT_MP_BASE: &str = "https://mp.weixin.qq.com";
+pub const DEFAULT_OPEN_BASE: &str = "https://open.weixin.qq.com";
+
+/// Where the hub listens, where it keeps its data and which platform it speaks to. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubConfig {
+    pub listen: SocketAddr,
+    /// The public `https://…` origin WeChat and merchants reach the hub at, without a trailing slash.
+    pub public_url: String,
+    pub database: PathBuf,
+    pub api_base: String,
+    pub mp_base: String,
+    pub open_base: String,
+    pub component_appid: String,
+}
+
+/// The provider's secrets. `Debug` prints `***` for each.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HubSecrets {
+    pub component_appsecret: String,
+    /// The message token that signs pushes (§4.4).
+    pub token: String,
+    pub encoding_aes_key: String,
+    /// The key in use before the last rotation, kept so pushes sealed with it still open (§4.4).
+    pub previous_encoding_aes_key: Option<String>,
+    /// Seals refresh and access tokens at rest: 32 bytes as hex or base64.
+    pub store_key: String,
+}
+
+impl std::fmt::Debug for HubSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubSecrets")
+            .field("component_appsecret", &"***")
+            .field("token", &"***")
+            .field("encoding_aes_key", &"***")
+            .field(
+                "previous_encoding_aes_key",
+                &self.previous_encoding_aes_key.as_ref().map(|_| "***"),
+            )
+            .field("store_key", &"***")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{path} is not valid TOML: {reason}")]
+    Toml { path: String, reason: String },
+    #[error("`{key}` must not be written in the config file; set {env} or `{key}_file` instead")]
+    SecretInFile { key: String, env: String },
+    #[error("missing setting `{0}`")]
+    Missing(String),
+    #[error("setting `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+/// One secret: its name in the TOML (`NAME_file`) and its environment variable.
+struct SecretSpec {
+    key: &'static str,
+    env: &'static str,
+}
+
+const APPSECRET: SecretSpec = SecretSpec {
+    key: "component_appsecret",
+    env: "WXDESK_COMPONENT_APPSECRET",
+};
+const TOKEN: SecretSpec = SecretSpec {
+    key: "token",
+    env: "WXDESK_TOKEN",
+};
+const AES_KEY: SecretSpec = SecretSpec {
+    key: "encoding_aes_key",
+    env: "WXDESK_ENCODING_AES_KEY",
+};
+const PREVIOUS_AES_KEY: SecretSpec = SecretSpec {
+    key: "previous_encoding_aes_key",
+    env: "WXDESK_PREVIOUS_ENCODING_AES_KEY",
+};
+const STORE_KEY: SecretSpec = SecretSpec {
+    key: "store_key",
+    env: "WXDESK_STORE_KEY",
+};
+const SECRETS: [&SecretSpec; 5] = [&APPSECRET, &TOKEN, &AES_KEY, &PREVIOUS_AES_KEY, &STORE_KEY];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    listen: Option<String>,
+    public_url: Option<String>,
+    database: Option<PathBuf>,
+    wechat: Option<RawWechat>,
+    component_appsecret_file: Option<PathBuf>,
+    token_file: Option<PathBuf>,
+    encoding_aes_key_file: Option<PathBuf>,
+    previous_encoding_aes_key_file: Option<PathBuf>,
+    store_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWechat {
+    api_base: Option<String>,
+    mp_base: Option<String>,
+    open_base: Option<String>,
+    component_appid: Option<String>,
+}
+
+/// A parsed config file: the settings, and where each secret may be read from.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub config: HubConfig,
+    secret_files: Vec<(&'static str, PathBuf)>,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::parse(
+            &text,
+            path.parent().unwrap_or(Path::new(".")),
+            &path.display().to_string(),
+        )
+    }
+
+    /// Parses TOML text; relative paths are taken from `base_dir`, the config file's directory.
+    pub fn parse(text: &str, base_dir: &Path, name: &str) -> Result<Self, ConfigError> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Toml {
+            path: name.into(),
+            reason: e.to_string(),
+        })?;
+        refuse_secrets(&table)?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| ConfigError::Toml {
+            path: name.into(),
+            reason: e.to_string(),
+        })?;
+        let wechat = raw
+            .wechat
+            .ok_or_else(|| ConfigError::Missing("wechat.component_appid".into()))?;
+        let listen_text = raw.listen.ok_or_else(|| ConfigError::Missing("listen".into()))?;
+        let listen = listen_text.parse().map_err(|_| {
+            invalid(
+                "listen",
+                &format!("{listen_text:?} is not an address such as 0.0.0.0:8443"),
+            )
+        })?;
+        let public_url = parse_url(
+            "public_url",
+            raw.public_url
+                .ok_or_else(|| ConfigError::Missing("public_url".into()))?,
+        )?;
+        let database = base_dir.join(raw.database.ok_or_else(|| ConfigError::Missing("database".into()))?);
+        let component_appid = wechat
+            .component_appid
+            .filter(|a| !a.trim().is_empty())
+            .ok_or_else(|| ConfigError::Missing("wechat.component_appid".into()))?;
+        let base =
+            |key: &str, value: Option<String>, default: &str| parse_url(key, value.unwrap_or_else(|| default.into()));
+        let config = HubConfig {
+            listen,
+            public_url,
+            database,
+            api_base: base("wechat.api_base", wechat.api_base, DEFAULT_API_BASE)?,
+            mp_base: base("wechat.mp_base", wechat.mp_base, DEFAULT_MP_BASE)?,
+            open_base: base("wechat.open_base", wechat.open_base, DEFAULT_OPEN_BASE)?,
+            component_appid: component_appid.trim().to_owned(),
+        };
+        let files = [
+            (APPSECRET.key, raw.component_appsecret_file),
+            (TOKEN.key, raw.token_file),
+            (AES_KEY.key, raw.encoding_aes_key_file),
+            (PREVIOUS_AES_KEY.key, raw.previous_encoding_aes_key_file),
+            (STORE_KEY.key, raw.store_key_file),
+        ];
+        let secret_files = files
+            .into_iter()
+            .filter_map(|(key, path)| Some((key, base_dir.join(path?))))
+            .collect();
+        Ok(Self { config, secret_files })
+    }
+
+    /// Reads each secret from its environment variable, else from its file; the previous AES key is optional.
+    pub fn secrets(&self, env: impl Fn(&str) -> Option<String>) -> Result<HubSecrets, ConfigError> {
+        let read = |spec: &SecretSpec| -> Result<Option<String>, ConfigError> {
+            if let Some(value) = env(spec.env).filter(|v| !v.trim().is_empty()) {
+                return Ok(Some(value.trim().to_owned()));
+            }
+            let Some((_, path)) = self.secret_files.iter().find(|(key, _)| *key == spec.key) else {
+                return Ok(None);
+            };
+            let value = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+                path: format!("{} (`{}_file`)", path.display(), spec.key),
+                reason: e.to_string(),
+            })?;
+            Ok(Some(value.trim().to_owned()))
+        };
+        let required = |spec: &SecretSpec| {
+            read(spec)?
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| ConfigError::Missing(format!("{} (set {} or `{}_file`)", spec.key, spec.env, spec.key)))
+        };
+        Ok(HubSecrets {
+            component_appsecret: required(&APPSECRET)?,
+            token: required(&TOKEN)?,
+            encoding_aes_key: required(&AES_KEY)?,
+            previous_encoding_aes_key: read(&PREVIOUS_AES_KEY)?.filter(|v| !v.is_empty()),
+            store_key: required(&STORE_KEY)?,
+        })
+    }
+}
+
+fn refuse_secrets(table: &toml::Table) -> Result<(), ConfigError> {
+    let nested = table.get("wechat").and_then(toml::Value::as_table);
+    for spec in SECRETS {
+        let found = table.contains_key(spec.key) || nested.is_some_and(|t| t.contains_key(spec.key));
+        if found {
+            return Err(ConfigError::SecretInFile {
+                key: spec.key.into(),
+                env: spec.env.into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn invalid(key: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+/// An `http(s)://` origin with any trailing slash removed.
+fn parse_url(key: &str, value: String) -> Result<String, ConfigError> {
+    let parsed = url::Url::parse(value.trim()).map_err(|e| invalid(key, &format!("{value:?} is not a URL ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(invalid(key, &format!("{value:?} must be an http:// or https:// URL")));
+    }
+    Ok(value.trim().trim_end_matches('/').to_owned())
+}
+
+/// The commented example `wxdesk hub init` writes.
+pub const EXAMPLE: &str = r#"# wxdesk hub configuration.
+# Secrets are NOT written here: set WXDESK_COMPONENT_APPSECRET, WXDESK_TOKEN, WXDESK_ENCODING_AES_KEY and
+# WXDESK_STORE_KEY (optionally WXDESK_PREVIOUS_ENCODING_AES_KEY during a key rotation), or name files that
+# hold them with the *_file keys below. Relative paths are relative to this file.
+
+# Address the hub listens on. Put a TLS reverse proxy in front of it: WeChat calls https on port 443.
+listen = "127.0.0.1:8443"
+# The public origin WeChat and merchants reach this hub at. The authorization-event URL is
+# PUBLIC_URL/wechat/component, the message URL PUBLIC_URL/wechat/message/$APPID$, and the
+# authorization redirect PUBLIC_URL/wechat/authorized.
+public_url = "https://hub.example.com"
+# The SQLite database (created on first start).
+database = "hub.sqlite3"
+
+# component_appsecret_file = "/run/secrets/wxdesk_component_appsecret"
+# token_file = "/run/secrets/wxdesk_token"
+# encoding_aes_key_file = "/run/secrets/wxdesk_encoding_aes_key"
+# previous_encoding_aes_key_file = "/run/secrets/wxdesk_previous_encoding_aes_key"
+# store_key_file = "/run/secrets/wxdesk_store_key"   # 32 bytes as 64 hex digits, e.g. `openssl rand -hex 32`
+
+[wechat]
+# Your third-party platform's appid (开放平台 → 第三方平台 → 基本信息).
+component_appid = "wx0000000000000000"
+# The platform's hosts; change them only to point the hub at a simulator (`wxdesk sim`).
+# api_base = "https://api.weixin.qq.com"
+# mp_base = "https://mp.weixin.qq.com"
+# open_base = "https://open.weixin.qq.com"
+"#;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,103 @@
+//! Tests of config parsing: every error names its setting, and secrets never come from the TOML.
+
+use super::*;
+
+const MINIMAL: &str = r#"
+listen = "127.0.0.1:9000"
+public_url = "https://hub.example.com/"
+database = "hub.sqlite3"
+[wechat]
+component_appid = "wxabc"
+"#;
+
+fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
+    ConfigFile::parse(text, Path::new("/etc/wxdesk"), "hub.toml")
+}
+
+#[test]
+fn minimal_config_takes_the_real_hosts_by_default() {
+    let file = parse(MINIMAL).unwrap();
+    assert_eq!(file.config.listen, "127.0.0.1:9000".parse().unwrap());
+    assert_eq!(file.config.public_url, "https://hub.example.com");
+    assert_eq!(file.config.database, PathBuf::from("/etc/wxdesk/hub.sqlite3"));
+    assert_eq!(file.config.api_base, DEFAULT_API_BASE);
+    assert_eq!(file.config.open_base, DEFAULT_OPEN_BASE);
+    assert_eq!(file.config.component_appid, "wxabc");
+}
+
+#[test]
+fn the_example_config_parses() {
+    assert!(parse(EXAMPLE).is_ok());
+}
+
+#[test]
+fn a_secret_in_the_toml_is_refused_by_name() {
+    for key in ["token", "store_key", "component_appsecret"] {
+        let err = parse(&format!("{key} = \"x\"\n{MINIMAL}")).unwrap_err();
+        assert!(err.to_string().contains(key), "{err}");
+        assert!(!err.to_string().contains("\"x\""));
+    }
+    let err = parse(&format!("{MINIMAL}encoding_aes_key = \"k\"\n")).unwrap_err();
+    assert!(
+        matches!(err, ConfigError::SecretInFile { ref key, .. } if key == "encoding_aes_key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_and_malformed_settings_are_named() {
+    let err = parse(&MINIMAL.replace("listen = \"127.0.0.1:9000\"", "")).unwrap_err();
+    assert_eq!(err, ConfigError::Missing("listen".into()));
+    let err = parse(&MINIMAL.replace("127.0.0.1:9000", "nowhere")).unwrap_err();
+    assert!(err.to_string().contains("listen"), "{err}");
+    let err = parse(&MINIMAL.replace("https://hub.example.com/", "ftp://x")).unwrap_err();
+    assert!(err.to_string().contains("public_url"), "{err}");
+    let err = parse(&MINIMAL.replace("component_appid = \"wxabc\"", "")).unwrap_err();
+    assert!(err.to_string().contains("component_appid"), "{err}");
+    let err = parse(&format!("{MINIMAL}colour = 1\n")).unwrap_err();
+    assert!(err.to_string().contains("colour"), "{err}");
+}
+
+#[test]
+fn secrets_come_from_env_first_then_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("token"), "file-token\n").unwrap();
+    let text = format!("token_file = \"token\"\n{MINIMAL}");
+    let file = ConfigFile::parse(&text, dir.path(), "hub.toml").unwrap();
+    let env = |name: &str| match name {
+        "WXDESK_COMPONENT_APPSECRET" => Some("s".to_string()),
+        "WXDESK_ENCODING_AES_KEY" => Some("k".to_string()),
+        "WXDESK_STORE_KEY" => Some("sk".to_string()),
+        _ => None,
+    };
+    let secrets = file.secrets(env).unwrap();
+    assert_eq!(secrets.token, "file-token");
+    assert_eq!(secrets.previous_encoding_aes_key, None);
+    let with_env = file
+        .secrets(|n| {
+            if n == "WXDESK_TOKEN" {
+                Some("env-token".into())
+            } else {
+                env(n)
+            }
+        })
+        .unwrap();
+    assert_eq!(with_env.token, "env-token");
+    let err = file
+        .secrets(|n| if n == "WXDESK_STORE_KEY" { None } else { env(n) })
+        .unwrap_err();
+    assert!(err.to_string().contains("WXDESK_STORE_KEY"), "{err}");
+}
+
+#[test]
+fn secrets_debug_hides_every_value() {
+    let secrets = HubSecrets {
+        component_appsecret: "appsecret-value".into(),
+        token: "token-value".into(),
+        encoding_aes_key: "aes-value".into(),
+        previous_encoding_aes_key: Some("previous-value".into()),
+        store_key: "store-value".into(),
+    };
+    let shown = format!("{secrets:?}");
+    assert!(!shown.contains("value"), "{shown}");
+}

@@ -1,0 +1,117 @@
+//! Append-only schema migrations keyed by SQLite's `user_version`, after cargo's `util/sqlite.rs`.
+//!
+//! Never edit or reorder an entry: a database at version N has run exactly the first N of them.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Each entry moves the schema one version forward.
+const MIGRATIONS: &[&str] = &[
+    // 1: the hub's first schema.
+    r#"
+    -- Every verified push, decrypted (no secrets: the provider's keys never enter a push).
+    CREATE TABLE pushes (
+        id INTEGER PRIMARY KEY,
+        dedupe_key BLOB NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        appid TEXT,
+        info_type TEXT,
+        xml TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_kind ON events (kind, seq);
+    CREATE TABLE tickets (
+        id INTEGER PRIMARY KEY,
+        ticket TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+    );
+    CREATE TABLE authorizers (
+        appid TEXT PRIMARY KEY,
+        kind TEXT,
+        nick_name TEXT,
+        principal_name TEXT,
+        verify_type INTEGER,
+        service_type INTEGER,
+        user_name TEXT,
+        head_img TEXT,
+        func_ids TEXT NOT NULL DEFAULT '[]',
+        authorized_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        info_updated_at INTEGER
+    );
+    -- ChaCha20-Poly1305 under the store key: nonce || ciphertext, bound to the row's name.
+    CREATE TABLE refresh_tokens (
+        appid TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE access_tokens (
+        name TEXT PRIMARY KEY,
+        sealed BLOB NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE TABLE operators (
+        name TEXT PRIMARY KEY,
+        key_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE TABLE activity (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        operator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    "#,
+];
+
+/// Runs every migration the database has not seen yet, each in its own transaction with its version bump.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::Db(format!(
+            "the database is at schema version {version}, newer than this hub knows ({}); upgrade wxdesk",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_fresh_database_to_the_last_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        // Running again is a no-op, not an error.
+        migrate(&mut conn).unwrap();
+        conn.execute("INSERT INTO tickets (ticket, received_at) VALUES ('t', 1)", [])
+            .unwrap();
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_hub() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() + 1).unwrap();
+        assert!(migrate(&mut conn).is_err());
+    }
+}

@@ -1,0 +1,184 @@
+//! The shell: owns the engine's channels, drains events into `AppState` once per frame, lays out the navigation and
+//! the current panel, acts on the views' `UiAction`s, and sends the frame's `Command`s at its end.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::engine::EngineHandle;
+use crate::engine::protocol::Command;
+use crate::ui::i18n::Lang;
+use crate::ui::prefs::{Panel, Prefs};
+use crate::ui::state::AppState;
+use crate::ui::views::{self, Outbox, UiAction, Views};
+use crate::ui::{fonts, i18n, theme};
+
+/// The console application.
+pub struct ConsoleApp {
+    prefs: Prefs,
+    state: AppState,
+    views: Views,
+    engine: EngineHandle,
+    /// A fixed clock (Unix seconds) for tests; the system clock otherwise.
+    fixed_now: Option<i64>,
+    started: bool,
+}
+
+impl ConsoleApp {
+    /// Builds the console on an engine's channels; fonts, theme and the operator's preferences come from `cc`.
+    pub fn new(cc: &eframe::CreationContext<'_>, engine: EngineHandle) -> Self {
+        fonts::install(&cc.egui_ctx);
+        theme::install(&cc.egui_ctx);
+        let prefs = Prefs::load(cc.storage);
+        ConsoleApp {
+            prefs,
+            state: AppState::default(),
+            views: Views::default(),
+            engine,
+            fixed_now: None,
+            started: false,
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// For tests: set `hide_volatile`, or feed events directly.
+    pub fn state_mut(&mut self) -> &mut AppState {
+        &mut self.state
+    }
+
+    pub fn prefs(&self) -> &Prefs {
+        &self.prefs
+    }
+
+    /// Switches the language, as the switcher does.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.prefs.lang = lang;
+    }
+
+    /// The panels' widget state (e.g. the merchant query and its row order).
+    pub fn views(&self) -> &Views {
+        &self.views
+    }
+
+    /// For tests and benchmarks: the panels' widget state (e.g. the merchant query).
+    pub fn views_mut(&mut self) -> &mut Views {
+        &mut self.views
+    }
+
+    /// Freezes the clock at `now` (Unix seconds), so countdowns are deterministic in tests.
+    pub fn set_fixed_clock(&mut self, now: i64) {
+        self.fixed_now = Some(now);
+    }
+
+    fn now(&self) -> i64 {
+        self.fixed_now.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        })
+    }
+
+    /// Opens `panel`, as its navigation entry does.
+    pub fn go_to(&mut self, panel: Panel) {
+        self.prefs.panel = panel;
+        self.state.set_presenting(panel == Panel::Authorize);
+    }
+
+    fn act(&mut self, ctx: &egui::Context, action: UiAction) {
+        match action {
+            UiAction::Go(panel) => self.go_to(panel),
+            UiAction::SetLang(lang) => self.set_lang(lang),
+            UiAction::Fullscreen(on) => {
+                self.views.authorize.fullscreen = on;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
+            }
+        }
+    }
+
+    /// F11 toggles full screen on the presentation view; Esc leaves it.
+    fn keys(&self, ctx: &egui::Context, out: &mut Outbox) {
+        let (f11, esc) = ctx.input(|i| (i.key_pressed(egui::Key::F11), i.key_pressed(egui::Key::Escape)));
+        let fullscreen = self.views.authorize.fullscreen;
+        if f11 && self.prefs.panel == Panel::Authorize {
+            out.act(UiAction::Fullscreen(!fullscreen));
+        } else if esc && fullscreen {
+            out.act(UiAction::Fullscreen(false));
+        }
+    }
+
+    fn panels_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
+        let state = &self.state;
+        if self.prefs.panel == Panel::Authorize && self.views.authorize.fullscreen {
+            egui::CentralPanel::default_margins()
+                .frame(egui::Frame::new().fill(egui::Color32::WHITE))
+                .show(ui, |ui| {
+                    views::authorize::presentation_ui(ui, state, &mut self.views.authorize, out)
+                });
+            return;
+        }
+        egui::Panel::left("nav")
+            .exact_size(196.0)
+            .frame(
+                egui::Frame::new()
+                    .fill(theme::nav_fill())
+                    .inner_margin(egui::Margin::symmetric(12, 8)),
+            )
+            .show(ui, |ui| views::nav::nav_ui(ui, state, self.prefs.panel, out));
+        egui::CentralPanel::default_margins().show(ui, |ui| match self.prefs.panel {
+            Panel::Welcome => views::welcome::welcome_ui(ui, state, out),
+            Panel::Provider => views::provider::provider_ui(ui, state, &mut self.views.provider, out),
+            Panel::Merchants => views::merchants::merchants_ui(ui, state, &mut self.views.merchants, out),
+            Panel::Authorize => views::authorize::authorize_ui(ui, state, &mut self.views.authorize, out),
+            Panel::Activity => views::activity::activity_ui(ui, state, out),
+        });
+    }
+
+    /// Sends the frame's commands. A command the engine cannot take comes back as its failure event at once, so no
+    /// spinner waits for an answer that will never come.
+    fn send_all(&mut self, commands: Vec<Command>) {
+        for command in commands {
+            self.state.sent(&command);
+            if let Err(reply) = self.engine.send(command) {
+                self.state.apply(reply);
+            }
+        }
+    }
+}
+
+impl eframe::App for ConsoleApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        i18n::set_current(self.prefs.lang);
+        while let Ok(event) = self.engine.events.try_recv() {
+            self.state.apply(event);
+        }
+        self.state.tick(self.now());
+
+        let mut out = Outbox::default();
+        if !self.started {
+            self.started = true;
+            out.send(Command::LoadProfiles);
+            // Entering the presentation view is what asks for a code; a restored panel counts as entering it.
+            self.go_to(self.prefs.panel);
+        }
+        self.keys(&ctx, &mut out);
+        self.panels_ui(ui, &mut out);
+
+        for action in std::mem::take(&mut out.actions) {
+            self.act(&ctx, action);
+        }
+        let mut commands = self.state.take_follow_ups();
+        commands.append(&mut out.commands);
+        self.send_all(commands);
+
+        // Countdowns and the ticket's age move with the clock even when no event arrives.
+        if self.state.presenting || self.state.status.value().is_some() {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.save(storage);
+    }
+}

@@ -1,0 +1,122 @@
+//! The operator's UI preferences (language, last panel, whether the welcome was seen), kept in eframe's storage
+//! apart from every runtime handle. The window's size is kept by eframe itself.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ui::i18n::Lang;
+
+/// eframe storage key of [`Prefs`].
+pub const STORAGE_KEY: &str = "wxdesk.ui.prefs";
+
+/// A panel of the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Panel {
+    /// What the sandbox is and how to connect a real hub; shown on first run.
+    #[default]
+    Welcome,
+    Provider,
+    Merchants,
+    /// The presentation view with the authorization QR code.
+    Authorize,
+    Activity,
+}
+
+impl Panel {
+    /// The panels of the navigation, in order.
+    pub const NAV: [Panel; 5] = [
+        Panel::Welcome,
+        Panel::Provider,
+        Panel::Merchants,
+        Panel::Authorize,
+        Panel::Activity,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub panel: Panel,
+}
+
+impl Prefs {
+    /// The stored preferences, or the defaults when there are none or they do not parse (e.g. after an upgrade).
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Prefs {
+        let stored = storage.and_then(|s| s.get_string(STORAGE_KEY));
+        let mut prefs: Prefs = stored
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        // The presentation view asks the hub for a code; a restart should not do that before the operator does.
+        if prefs.panel == Panel::Authorize {
+            prefs.panel = Panel::Merchants;
+        }
+        prefs
+    }
+
+    pub fn save(&self, storage: &mut dyn eframe::Storage) {
+        if let Ok(text) = serde_json::to_string(self) {
+            storage.set_string(STORAGE_KEY, text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use eframe::Storage as _;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct MemoryStorage(HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn preferences_round_trip_through_storage() {
+        let mut storage = MemoryStorage::default();
+        let prefs = Prefs {
+            lang: Lang::En,
+            panel: Panel::Activity,
+        };
+        prefs.save(&mut storage);
+        assert_eq!(Prefs::load(Some(&storage)), prefs);
+    }
+
+    #[test]
+    fn first_run_and_garbage_give_the_defaults() {
+        assert_eq!(
+            Prefs::load(None),
+            Prefs {
+                lang: Lang::ZhCn,
+                panel: Panel::Welcome
+            }
+        );
+        let mut storage = MemoryStorage::default();
+        storage.set_string(STORAGE_KEY, "{not json".into());
+        assert_eq!(Prefs::load(Some(&storage)), Prefs::default());
+    }
+
+    #[test]
+    fn a_restart_does_not_reopen_the_presentation_view() {
+        let mut storage = MemoryStorage::default();
+        Prefs {
+            lang: Lang::ZhCn,
+            panel: Panel::Authorize,
+        }
+        .save(&mut storage);
+        assert_eq!(Prefs::load(Some(&storage)).panel, Panel::Merchants);
+    }
+}

@@ -1,0 +1,307 @@
+//! "Authorize a merchant…": the presentation view an operator turns toward a merchant. A large QR code of the H5
+//! authorization link, the auth_type choice, the code's countdown (renewed by `AppState::tick` a minute before it
+//! expires), full screen, save as PNG, copy link, and the line that turns into "✓ <merchant> authorized — <sets>".
+
+use egui::{Color32, RichText};
+
+use crate::engine::protocol::{AuthType, Command, PreAuth, PreAuthRequest};
+use crate::t;
+use crate::ui::platform_text;
+use crate::ui::qr::QrTexture;
+use crate::ui::remote::Remote;
+use crate::ui::state::{AppState, RENEW_BEFORE_SECS};
+use crate::ui::theme::Tone;
+use crate::ui::time_text;
+use crate::ui::views::{Outbox, UiAction};
+use crate::ui::widgets::{banner_ui, error_text, remote_line_ui, tone_text};
+
+/// The permission sets a simulated merchant grants unless the operator changes them: account management (1),
+/// mini-program management (17, 18), and the ones a typical deployment needs (§3).
+const DEFAULT_SCAN_SETS: [u32; 4] = [17, 18, 19, 25];
+
+/// The view's own state.
+pub struct AuthorizeView {
+    pub qr: QrTexture,
+    pub fullscreen: bool,
+    /// The "Save as PNG…" row is open, with this path.
+    pub save_path: Option<String>,
+    /// The "Simulate the merchant's scan…" row is open, with these sets ticked.
+    pub scan_sets: Option<Vec<u32>>,
+}
+
+impl Default for AuthorizeView {
+    fn default() -> Self {
+        AuthorizeView {
+            qr: QrTexture::default(),
+            fullscreen: false,
+            save_path: None,
+            scan_sets: None,
+        }
+    }
+}
+
+pub fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        ui.heading(t!("authorize.title"));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t!("authorize.fullscreen")).clicked() {
+                out.act(UiAction::Fullscreen(true));
+            }
+        });
+    });
+    ui.label(RichText::new(t!("authorize.intro")).weak());
+    ui.add_space(6.0);
+    auth_type_ui(ui, state, out);
+    remote_line_ui(
+        ui,
+        &state.preauth,
+        Some(Command::CreatePreAuth(state.preauth_request.clone())),
+        &mut out.commands,
+    );
+    ui.add_space(8.0);
+
+    let side = (ui.available_height() - 150.0).clamp(220.0, 440.0);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| qr_ui(ui, state, view, side));
+        ui.add_space(20.0);
+        ui.vertical(|ui| {
+            ui.set_max_width(420.0);
+            countdown_ui(ui, state);
+            ui.add_space(10.0);
+            outcome_ui(ui, state);
+            ui.add_space(14.0);
+            actions_ui(ui, state, view, out);
+        });
+    });
+}
+
+/// Full screen: only what the merchant needs to see, large.
+pub fn presentation_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(24.0);
+        ui.label(RichText::new(t!("authorize.merchant_prompt")).size(30.0).strong());
+        ui.add_space(16.0);
+        let side = (ui.available_height() - 170.0)
+            .min(ui.available_width() - 40.0)
+            .max(200.0);
+        qr_ui(ui, state, view, side);
+        ui.add_space(12.0);
+        countdown_ui(ui, state);
+        outcome_ui(ui, state);
+        ui.add_space(8.0);
+        if ui.button(t!("authorize.exit_fullscreen")).clicked() {
+            out.act(UiAction::Fullscreen(false));
+        }
+    });
+}
+
+fn auth_type_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        ui.label(t!("authorize.auth_type"));
+        let current = state.preauth_request.auth_type;
+        for (auth_type, label) in [
+            (AuthType::MiniProgram, t!("kind.mini_program")),
+            (AuthType::OfficialAccount, t!("kind.official_account")),
+            (AuthType::Both, t!("authorize.both")),
+        ] {
+            if ui.radio(current == auth_type, label).clicked() && current != auth_type {
+                // A code is made for one auth_type (§2.3), so a new choice needs a new code.
+                out.send(Command::CreatePreAuth(PreAuthRequest {
+                    auth_type,
+                    ..state.preauth_request.clone()
+                }));
+            }
+        }
+    });
+}
+
+fn usable(state: &AppState) -> Option<&PreAuth> {
+    state.preauth.value().filter(|p| p.expires_at > state.now)
+}
+
+fn qr_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, side: f32) {
+    match usable(state) {
+        Some(preauth) => {
+            view.qr
+                .show_ui(ui, &preauth.h5_url, side, state.hide_volatile)
+                .on_hover_text(t!("authorize.qr_hover"));
+        }
+        None => {
+            let (rect, _) = ui.allocate_exact_size(egui::Vec2::splat(side), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 6.0, Color32::from_gray(0xE6));
+            let text = if state.preauth.is_loading() {
+                t!("authorize.making_code")
+            } else {
+                t!("authorize.no_code")
+            };
+            ui.painter().text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(16.0),
+                Color32::from_gray(0x70),
+            );
+        }
+    }
+}
+
+fn countdown_ui(ui: &mut egui::Ui, state: &AppState) {
+    let Some(left) = state.preauth_secs_left() else { return };
+    if state.hide_volatile {
+        ui.label(t!("authorize.valid_for", left = "—"));
+        return;
+    }
+    if left <= 0 {
+        ui.label(tone_text(t!("authorize.expired"), Tone::Bad));
+    } else if left <= RENEW_BEFORE_SECS || state.preauth.is_loading() {
+        ui.label(tone_text(
+            t!("authorize.renewing", left = time_text::duration(left)),
+            Tone::Pending,
+        ));
+    } else {
+        ui.label(t!("authorize.valid_for", left = time_text::duration(left)));
+    }
+}
+
+fn outcome_ui(ui: &mut egui::Ui, state: &AppState) {
+    match &state.authorized {
+        Some(notice) => {
+            let sets: Vec<String> = notice
+                .func_ids
+                .iter()
+                .map(|&id| platform_text::permission_name(id))
+                .collect();
+            let sets = if sets.is_empty() {
+                t!("authorize.no_sets").to_owned()
+            } else {
+                sets.join(t!("common.list_separator"))
+            };
+            let line = if notice.updated {
+                t!("authorize.updated", merchant = notice.nick_name, sets = sets)
+            } else {
+                t!("authorize.success", merchant = notice.nick_name, sets = sets)
+            };
+            banner_ui(ui, Tone::Good, |ui| {
+                ui.add(egui::Label::new(RichText::new(line).size(18.0).color(Tone::Good.color())).wrap());
+            });
+        }
+        // A still line, not a spinner: the view may stay open for many minutes, and an animation would repaint
+        // the whole window sixty times a second all that time.
+        None if usable(state).is_some() => {
+            ui.label(tone_text(t!("authorize.waiting"), Tone::Pending).size(16.0));
+        }
+        None => {}
+    }
+}
+
+fn actions_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
+    let Some(preauth) = usable(state) else { return };
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(t!("authorize.copy_link")).clicked() {
+            ui.ctx().copy_text(preauth.h5_url.clone());
+        }
+        if ui.button(t!("authorize.open_pc")).clicked() {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(&preauth.pc_url));
+        }
+        if ui.button(t!("authorize.save_png")).clicked() {
+            view.save_path = Some(view.save_path.take().unwrap_or_else(default_png_path));
+        }
+        if state.is_sandbox() && ui.button(t!("authorize.simulate")).clicked() {
+            view.scan_sets = Some(DEFAULT_SCAN_SETS.to_vec());
+        }
+    });
+    save_row_ui(ui, state, view, preauth, out);
+    if state.is_sandbox() {
+        scan_row_ui(ui, state, view, preauth, out);
+    }
+}
+
+fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &PreAuth, out: &mut Outbox) {
+    let Some(path) = view.save_path.as_mut() else { return };
+    let mut cancel = false;
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let field = ui.add(
+            egui::TextEdit::singleline(path)
+                .desired_width(280.0)
+                .hint_text(t!("authorize.png_path")),
+        );
+        let ready = !path.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new(t!("common.save"))).clicked()
+            || (ready && field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+        {
+            out.send(Command::SaveQrPng {
+                link: preauth.h5_url.clone(),
+                path: path.trim().into(),
+            });
+        }
+        cancel = ui.button(t!("common.cancel")).clicked();
+    });
+    if cancel {
+        view.save_path = None;
+    }
+    match &state.qr_saved {
+        Remote::Ready(saved) => {
+            ui.label(tone_text(t!("authorize.saved", path = saved.display()), Tone::Good));
+        }
+        Remote::Failed { error, .. } => {
+            ui.label(tone_text(error_text(error), Tone::Bad));
+        }
+        _ => {}
+    }
+}
+
+fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &PreAuth, out: &mut Outbox) {
+    let Some(sets) = view.scan_sets.as_mut() else { return };
+    ui.add_space(6.0);
+    banner_ui(ui, Tone::Pending, |ui| {
+        ui.label(t!("authorize.simulate_intro"));
+        ui.horizontal_wrapped(|ui| {
+            for id in platform_text::permission_ids().into_iter().take(24) {
+                let mut granted = sets.contains(&id);
+                if ui
+                    .checkbox(&mut granted, format!("{id} · {}", platform_text::permission_name(id)))
+                    .changed()
+                {
+                    if granted {
+                        sets.push(id);
+                    } else {
+                        sets.retain(|&s| s != id);
+                    }
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let busy = state.scan.is_loading();
+            if ui
+                .add_enabled(!busy, egui::Button::new(t!("authorize.simulate_confirm")))
+                .clicked()
+            {
+                sets.sort_unstable();
+                out.send(Command::SimulateScan {
+                    pre_auth_code: preauth.pre_auth_code.clone(),
+                    kind: state.scan_kind(),
+                    func_ids: sets.clone(),
+                });
+            }
+            if busy {
+                ui.spinner();
+            }
+        });
+        if let Some(error) = state.scan.error() {
+            ui.label(tone_text(error_text(error), Tone::Bad));
+        }
+    });
+}
+
+/// `~/wxdesk-authorization-qr.png`, or a bare file name (the engine's working directory) without a home.
+fn default_png_path() -> String {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
+    match home {
+        Some(home) => std::path::Path::new(&home)
+            .join("wxdesk-authorization-qr.png")
+            .display()
+            .to_string(),
+        None => "wxdesk-authorization-qr.png".to_owned(),
+    }
+}

@@ -1,0 +1,212 @@
+//! The Merchants panel: every authorizer in a virtualised table with search, filters, sort and a detail pane; Sync
+//! with its progress; and the way into "Authorize a merchant…".
+
+use egui::{ProgressBar, RichText};
+
+use crate::engine::protocol::{AccountKind, Command};
+use crate::t;
+use crate::ui::merchant_index::{AuthFilter, MerchantIndex, MerchantQuery};
+use crate::ui::platform_text;
+use crate::ui::prefs::Panel;
+use crate::ui::remote::Remote;
+use crate::ui::state::AppState;
+use crate::ui::theme::Tone;
+use crate::ui::views::{Outbox, UiAction, merchant_detail, merchant_table};
+use crate::ui::widgets::{remote_line_ui, tone_text};
+
+/// The panel's own state: the query, the row order it produced, and the selected merchant.
+#[derive(Debug, Default)]
+pub struct MerchantsView {
+    pub query: MerchantQuery,
+    pub index: MerchantIndex,
+    /// The appid of the merchant in the detail pane.
+    pub selected: Option<String>,
+}
+
+pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, out: &mut Outbox) {
+    let empty = Vec::new();
+    let list = state.authorizers.value().unwrap_or(&empty);
+    view.index.refresh(state.authorizers_version, list, &view.query);
+
+    header_ui(ui, state, list.len(), view.index.rows.len(), out);
+    remote_line_ui(
+        ui,
+        &state.authorizers,
+        Some(Command::LoadAuthorizers),
+        &mut out.commands,
+    );
+    sync_ui(ui, state, out);
+    filters_ui(ui, &mut view.query);
+    ui.add_space(4.0);
+
+    if list.is_empty() {
+        empty_ui(ui, state);
+        return;
+    }
+    let selected = view
+        .selected
+        .as_deref()
+        .and_then(|appid| list.iter().find(|row| row.appid == appid));
+    if let Some(row) = selected {
+        let mut close = false;
+        egui::Panel::right("merchant-detail")
+            .resizable(true)
+            .default_size(320.0)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
+            });
+        if close {
+            view.selected = None;
+        }
+    }
+    if view.index.rows.is_empty() {
+        ui.add_space(24.0);
+        ui.vertical_centered(|ui| ui.label(RichText::new(t!("merchants.no_match")).weak()));
+        return;
+    }
+    if let Some(clicked) = merchant_table::table_ui(ui, list, view, state.hide_volatile) {
+        view.selected = Some(clicked);
+    }
+}
+
+fn header_ui(ui: &mut egui::Ui, state: &AppState, total: usize, shown: usize, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        ui.heading(t!("merchants.title"));
+        ui.label(RichText::new(t!("merchants.count", shown = shown, total = total)).weak());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let authorize = egui::Button::new(RichText::new(t!("merchants.authorize")).color(egui::Color32::WHITE))
+                .fill(crate::ui::theme::ACCENT);
+            if ui.add(authorize).clicked() {
+                out.act(UiAction::Go(Panel::Authorize));
+            }
+            let syncing = state.sync.result.is_loading();
+            if ui
+                .add_enabled(!syncing, egui::Button::new(t!("merchants.sync")))
+                .clicked()
+            {
+                out.send(Command::SyncAuthorizers);
+            }
+            if ui
+                .add_enabled(!state.authorizers.is_loading(), egui::Button::new(t!("common.refresh")))
+                .clicked()
+            {
+                out.send(Command::LoadAuthorizers);
+            }
+        });
+    });
+}
+
+fn sync_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+    if let Some((done, total)) = state.sync.progress {
+        let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+        let percent = (fraction * 100.0).round();
+        let text = t!("merchants.sync_progress", done = done, total = total, percent = percent);
+        ui.add(ProgressBar::new(fraction).text(text).animate(true));
+        ui.label(RichText::new(t!("merchants.sync_background")).small().weak());
+        return;
+    }
+    match &state.sync.result {
+        Remote::Ready(summary) => {
+            let tone = if summary.failed > 0 { Tone::Warning } else { Tone::Good };
+            let text = t!(
+                "merchants.sync_done",
+                synced = summary.synced,
+                total = summary.total,
+                failed = summary.failed
+            );
+            ui.label(tone_text(text, tone));
+        }
+        failed @ Remote::Failed { .. } => remote_line_ui(ui, failed, Some(Command::SyncAuthorizers), &mut out.commands),
+        _ => {}
+    }
+}
+
+fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
+    ui.horizontal_wrapped(|ui| {
+        let search = egui::TextEdit::singleline(&mut query.text)
+            .hint_text(t!("merchants.search_hint"))
+            .desired_width(260.0);
+        ui.add(search);
+
+        egui::ComboBox::new("kind-filter", t!("merchants.filter_kind"))
+            .selected_text(kind_filter_text(query.kind))
+            .show_ui(ui, |ui| {
+                for kind in [None, Some(AccountKind::MiniProgram), Some(AccountKind::OfficialAccount)] {
+                    ui.selectable_value(&mut query.kind, kind, kind_filter_text(kind));
+                }
+            });
+
+        egui::ComboBox::new("auth-filter", t!("merchants.filter_auth"))
+            .selected_text(auth_filter_text(query.auth))
+            .show_ui(ui, |ui| {
+                for auth in [AuthFilter::All, AuthFilter::Authorized, AuthFilter::Revoked] {
+                    ui.selectable_value(&mut query.auth, auth, auth_filter_text(auth));
+                }
+            });
+
+        egui::ComboBox::new("set-filter", t!("merchants.filter_set"))
+            .selected_text(set_filter_text(query.func_id))
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut query.func_id, None, set_filter_text(None));
+                for id in platform_text::permission_ids() {
+                    ui.selectable_value(&mut query.func_id, Some(id), set_filter_text(Some(id)));
+                }
+            });
+
+        let filtered = *query
+            != MerchantQuery {
+                sort: query.sort,
+                descending: query.descending,
+                ..Default::default()
+            };
+        if ui
+            .add_enabled(filtered, egui::Button::new(t!("merchants.clear_filters")))
+            .clicked()
+        {
+            *query = MerchantQuery {
+                sort: query.sort,
+                descending: query.descending,
+                ..Default::default()
+            };
+        }
+    });
+}
+
+pub fn kind_text(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::MiniProgram => t!("kind.mini_program"),
+        AccountKind::OfficialAccount => t!("kind.official_account"),
+    }
+}
+
+fn kind_filter_text(kind: Option<AccountKind>) -> &'static str {
+    kind.map_or(t!("merchants.all_kinds"), kind_text)
+}
+
+fn auth_filter_text(auth: AuthFilter) -> &'static str {
+    match auth {
+        AuthFilter::All => t!("merchants.all_states"),
+        AuthFilter::Authorized => t!("merchants.authorized"),
+        AuthFilter::Revoked => t!("merchants.revoked"),
+    }
+}
+
+fn set_filter_text(func_id: Option<u32>) -> String {
+    match func_id {
+        None => t!("merchants.any_set").to_owned(),
+        Some(id) => format!("{id} · {}", platform_text::permission_name(id)),
+    }
+}
+
+fn empty_ui(ui: &mut egui::Ui, state: &AppState) {
+    if state.authorizers.is_loading() {
+        return;
+    }
+    ui.add_space(32.0);
+    ui.vertical_centered(|ui| {
+        ui.label(RichText::new(t!("merchants.empty")).size(16.0));
+        ui.label(RichText::new(t!("merchants.empty_hint")).weak());
+    });
+}

@@ -1,0 +1,165 @@
+//! The Provider panel: which hub the console talks to (sandbox, local, remote), that hub's health — ticket age,
+//! component token expiry, last error explained — and the forms that configure the local and remote profiles.
+
+use egui::RichText;
+
+use crate::engine::protocol::{Command, HubStatus, ProfileId};
+use crate::t;
+use crate::ui::remote::Remote;
+use crate::ui::state::{AppState, TICKET_STALE_AFTER_SECS};
+use crate::ui::theme::Tone;
+use crate::ui::time_text;
+use crate::ui::views::Outbox;
+use crate::ui::views::nav::profile_name;
+use crate::ui::views::provider_forms::{self, ProviderForms};
+use crate::ui::widgets::{banner_ui, field_row_ui, remote_line_ui, tone_text, wechat_error_text};
+
+pub fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
+    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        ui.set_max_width(820.0);
+        ui.heading(t!("provider.title"));
+        ui.add_space(6.0);
+        profiles_ui(ui, state, out);
+        ui.add_space(14.0);
+        health_ui(ui, state, out);
+        ui.add_space(14.0);
+        if let Some(problem) = state.profiles.value().and_then(|o| o.keychain_problem.as_ref()) {
+            banner_ui(ui, Tone::Warning, |ui| {
+                ui.label(tone_text(t!("provider.no_keychain"), Tone::Warning).strong());
+                ui.label(RichText::new(&problem.message).color(Tone::Warning.color()));
+            });
+            ui.add_space(8.0);
+        }
+        provider_forms::forms_ui(ui, state, forms, out);
+    });
+}
+
+fn profiles_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+    let active = state.profile.value().map(|p| p.id);
+    let overview = state.profiles.value();
+    ui.label(RichText::new(t!("provider.profile")).strong());
+    ui.horizontal(|ui| {
+        for id in [ProfileId::Sandbox, ProfileId::Local, ProfileId::Remote] {
+            let configured = match id {
+                ProfileId::Sandbox => true,
+                ProfileId::Local => overview.is_some_and(|o| o.local.is_some()),
+                ProfileId::Remote => overview.is_some_and(|o| o.remote.is_some()),
+            };
+            let busy = state.activating.is_some();
+            let button = egui::Button::selectable(active == Some(id), profile_name(id));
+            let response = ui.add_enabled(configured && !busy, button);
+            let response = if configured {
+                response
+            } else {
+                response.on_disabled_hover_text(t!("provider.configure_first"))
+            };
+            if response.clicked() && active != Some(id) {
+                out.send(Command::ActivateProfile(id));
+            }
+        }
+        if state.activating.is_some() {
+            ui.spinner();
+        }
+    });
+    ui.label(RichText::new(profile_blurb(active.unwrap_or_default())).weak());
+    remote_line_ui(ui, &state.profile, None, &mut out.commands);
+    if let Some(info) = state.profile.value() {
+        egui::Grid::new("profile-info")
+            .num_columns(2)
+            .spacing([12.0, 4.0])
+            .show(ui, |ui| {
+                let url = if state.hide_volatile {
+                    "—".to_owned()
+                } else {
+                    info.hub_url.clone()
+                };
+                field_row_ui(ui, t!("provider.hub_url"), RichText::new(url).monospace());
+                field_row_ui(
+                    ui,
+                    t!("provider.component_appid"),
+                    RichText::new(&info.component_appid).monospace(),
+                );
+            });
+    }
+}
+
+fn profile_blurb(id: ProfileId) -> &'static str {
+    match id {
+        ProfileId::Sandbox => t!("provider.sandbox_blurb"),
+        ProfileId::Local => t!("provider.local_blurb"),
+        ProfileId::Remote => t!("provider.remote_blurb"),
+    }
+}
+
+fn health_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(t!("provider.health")).strong());
+        let can_refresh = state.profile.value().is_some() && !state.status.is_loading();
+        if ui
+            .add_enabled(can_refresh, egui::Button::new(t!("common.refresh")))
+            .clicked()
+        {
+            out.send(Command::RefreshStatus);
+        }
+    });
+    remote_line_ui(ui, &state.status, Some(Command::RefreshStatus), &mut out.commands);
+    let Some(status) = state.status.value() else {
+        if matches!(state.status, Remote::NotLoaded) {
+            ui.label(RichText::new(t!("provider.no_status")).weak());
+        }
+        return;
+    };
+    egui::Grid::new("hub-health")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let (ticket, tone) = ticket_text(state);
+            field_row_ui(ui, t!("provider.ticket"), tone_text(ticket, tone));
+            let (token, tone) = token_text(state, status);
+            field_row_ui(ui, t!("provider.token"), tone_text(token, tone));
+            let (error, tone) = match &status.last_error {
+                None => (t!("provider.no_error").to_owned(), Tone::Good),
+                Some(last) => {
+                    let text = match last.errcode {
+                        Some(code) => wechat_error_text(code, &last.message),
+                        None => last.message.clone(),
+                    };
+                    let at = match last.at {
+                        Some(at) if !state.hide_volatile => format!(" ({})", time_text::datetime(at)),
+                        _ => String::new(),
+                    };
+                    (format!("{text}{at}"), Tone::Bad)
+                }
+            };
+            ui.label(RichText::new(t!("provider.last_error")).color(egui::Color32::from_gray(0x70)));
+            ui.add(egui::Label::new(tone_text(error, tone)).wrap());
+            ui.end_row();
+        });
+}
+
+fn ticket_text(state: &AppState) -> (String, Tone) {
+    match state.ticket_age_secs() {
+        None => (t!("provider.no_ticket").to_owned(), Tone::Warning),
+        Some(_) if state.hide_volatile => (t!("provider.ticket_age", age = "—"), Tone::Good),
+        Some(age) if age > TICKET_STALE_AFTER_SECS => (
+            t!("provider.ticket_stale", age = time_text::duration(age)),
+            Tone::Warning,
+        ),
+        Some(age) => (t!("provider.ticket_age", age = time_text::duration(age)), Tone::Good),
+    }
+}
+
+fn token_text(state: &AppState, status: &HubStatus) -> (String, Tone) {
+    match status.component_token {
+        None => (t!("provider.no_token").to_owned(), Tone::Warning),
+        Some(_) if state.hide_volatile => (t!("provider.token_valid", left = "—"), Tone::Good),
+        Some(token) if token.expires_at <= state.now => (t!("provider.token_expired").to_owned(), Tone::Warning),
+        Some(token) => (
+            t!(
+                "provider.token_valid",
+                left = time_text::duration(token.expires_at - state.now)
+            ),
+            Tone::Good,
+        ),
+    }
+}

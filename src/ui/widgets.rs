@@ -1,0 +1,106 @@
+//! Small widgets every panel shares: status text in the theme's tones, chips, the line that says a request is
+//! loading or why it failed, and the translation of engine errors into what happened and what to do.
+
+use egui::{Color32, CornerRadius, Margin, RichText};
+
+use crate::engine::protocol::{Command, EngineError, ErrorKind};
+use crate::t;
+use crate::ui::platform_text;
+use crate::ui::remote::Remote;
+use crate::ui::theme::Tone;
+
+/// Text in a status tone.
+pub fn tone_text(text: impl Into<String>, tone: Tone) -> RichText {
+    RichText::new(text.into()).color(tone.color())
+}
+
+/// A small rounded label with a pale fill, for permission sets and statuses.
+pub fn chip_ui(ui: &mut egui::Ui, text: impl Into<String>, tone: Tone) -> egui::Response {
+    egui::Frame::new()
+        .fill(tone.fill())
+        .corner_radius(CornerRadius::same(8))
+        .inner_margin(Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.label(RichText::new(text.into()).small().color(tone.color()))
+        })
+        .response
+}
+
+/// A banner across the panel: a pale tone fill with text in the tone's colour.
+pub fn banner_ui(ui: &mut egui::Ui, tone: Tone, add: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::new()
+        .fill(tone.fill())
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(Margin::symmetric(12, 8))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            add(ui)
+        });
+}
+
+/// What a failed request means for the operator: what happened, and what to do when there is something to do.
+pub fn error_text(error: &EngineError) -> String {
+    let what = match error.kind {
+        ErrorKind::Network => t!("errors.network"),
+        ErrorKind::Timeout => t!("errors.timeout"),
+        ErrorKind::Unauthorized => t!("errors.unauthorized"),
+        ErrorKind::Hub { .. } => t!("errors.hub"),
+        ErrorKind::WeChat { errcode } => return wechat_error_text(errcode, &error.message),
+        ErrorKind::Keychain => t!("errors.keychain"),
+        ErrorKind::Validation { .. } => t!("errors.validation"),
+        ErrorKind::NotConfigured => t!("errors.not_configured"),
+        ErrorKind::NoProfile => t!("errors.no_profile"),
+        ErrorKind::NotSandbox => t!("errors.not_sandbox"),
+        ErrorKind::Startup => t!("errors.startup"),
+        ErrorKind::Storage => t!("errors.storage"),
+        ErrorKind::Io => t!("errors.io"),
+        ErrorKind::Decode => t!("errors.decode"),
+        ErrorKind::Stopped => t!("errors.stopped"),
+    };
+    // The engine's message names the detail (which address, which file); it never carries a secret.
+    format!("{what} ({})", error.message)
+}
+
+/// An errcode with the wire layer's explanation and advice, or the raw message for an unknown code.
+pub fn wechat_error_text(errcode: i64, message: &str) -> String {
+    match platform_text::errcode(errcode) {
+        Some((meaning, action)) => t!(
+            "errors.wechat_known",
+            errcode = errcode,
+            meaning = meaning,
+            action = action
+        ),
+        None => t!("errors.wechat_unknown", errcode = errcode, message = message),
+    }
+}
+
+/// One line under a panel's heading for a remote value: a spinner while loading, the error with a retry button
+/// when the last request failed, nothing when all is well.
+pub fn remote_line_ui<T>(ui: &mut egui::Ui, remote: &Remote<T>, retry: Option<Command>, commands: &mut Vec<Command>) {
+    match remote {
+        Remote::Loading { .. } => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(RichText::new(t!("common.loading")).weak());
+            });
+        }
+        Remote::Failed { error, .. } => {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(tone_text(error_text(error), Tone::Bad));
+                if let Some(command) = retry
+                    && ui.button(t!("common.retry")).clicked()
+                {
+                    commands.push(command);
+                }
+            });
+        }
+        Remote::NotLoaded | Remote::Ready(_) => {}
+    }
+}
+
+/// A key–value row of a details grid.
+pub fn field_row_ui(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
+    ui.label(RichText::new(key).color(Color32::from_gray(0x70)));
+    ui.label(value);
+    ui.end_row();
+}

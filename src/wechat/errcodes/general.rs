@@ -1,0 +1,43 @@
+//! Platform-wide errcodes (wechat-api.md §0.4, §9.1), media upload (§6.14) and the rid/quota lookups (§1.9).
+
+use super::{ErrInfo, e};
+
+#[rustfmt::skip]
+pub(super) const TABLE: &[ErrInfo] = &[
+    e(-1, "系统繁忙", "System busy", "稍后重试；读取类调用会自动退避重试", "Retry later; reads are retried automatically with backoff"),
+    e(40001, "凭证无效或不是最新的", "Invalid credential, or the access token is not the latest", "hub 会刷新令牌并重试一次；仍失败请检查 AppSecret", "The hub refreshes the token and retries once; if it persists, check the AppSecret"),
+    e(40002, "不合法的凭证类型", "Invalid grant or credential type", "程序缺陷，请报告", "A bug in the caller; report it"),
+    e(40005, "不合法的文件类型", "Invalid file type", "上传 png/jpeg/jpg/gif 图片或 mp4 视频", "Upload a png/jpeg/jpg/gif image or an mp4 video"),
+    e(40006, "不合法的文件大小", "Invalid file size", "图片不超过 2 MB，视频不超过 10 MB", "Keep images within 2 MB and videos within 10 MB"),
+    e(40013, "不合法的 AppID", "Invalid appid", "检查配置中的 AppID（第三方平台或被授权账号）", "Check the appid in the configuration (platform or authorizer)"),
+    e(40014, "不合法的 access_token", "Invalid access_token", "hub 会刷新令牌并重试一次", "The hub refreshes the token and retries once"),
+    e(40097, "参数错误", "Invalid arguments", "检查请求参数是否符合文档", "Check the request arguments against the documentation"),
+    e(40125, "不合法的 AppSecret", "Invalid appsecret", "在开放平台核对第三方平台的 AppSecret 并更新 hub 配置", "Check the platform's AppSecret on the Open Platform and update the hub's configuration"),
+    e(40164, "调用方 IP 不在白名单中", "Caller IP not in the whitelist", "把 hub 的出口 IP 加入白名单", "Add the hub's egress IP to the whitelist"),
+    e(40170, "参数数量超过上限", "Argument count exceeds the limit", "每页最多 500 条（如 api_get_authorizer_list 的 count）", "Ask for at most 500 per page (e.g. count of api_get_authorizer_list)"),
+    e(41001, "缺少 access_token", "access_token missing", "程序缺陷：请求未携带令牌", "A bug: the request carried no token"),
+    e(41002, "缺少 appid", "appid missing", "程序缺陷：补充 appid 参数", "A bug: add the appid argument"),
+    e(41004, "缺少 secret", "Secret missing", "在 hub 配置中提供 AppSecret", "Provide the AppSecret in the hub's configuration"),
+    e(41005, "缺少多媒体文件数据", "Media data missing", "上传时附带文件内容", "Include the file when uploading"),
+    e(41018, "缺少 component_appid", "component_appid missing", "程序缺陷：补充 component_appid", "A bug: add component_appid"),
+    e(41021, "缺少 component_access_token", "component_access_token missing", "程序缺陷：请求未携带第三方平台令牌", "A bug: the request carried no component token"),
+    e(42001, "access_token 已过期", "access_token expired", "hub 会刷新令牌并重试一次", "The hub refreshes the token and retries once"),
+    e(42002, "refresh_token 已过期", "refresh_token expired", "请商家重新授权", "Ask the merchant to authorize again"),
+    e(42006, "component_access_token 已过期", "component_access_token expired", "hub 会刷新第三方平台令牌并重试一次", "The hub refreshes the component token and retries once"),
+    e(42007, "用户修改了密码，令牌已失效", "The user changed the password; access and refresh tokens are revoked", "请商家重新授权", "Ask the merchant to authorize again"),
+    e(43001, "需要 GET 请求", "GET required", "程序缺陷：改用 GET", "A bug: use GET"),
+    e(43002, "需要 POST 请求", "POST required", "程序缺陷：改用 POST（部分接口 GET/POST 均可）", "A bug: use POST (some endpoints take either)"),
+    e(44002, "POST 数据包为空", "Empty POST body", "请求体至少发送 {}", "Send at least {} as the body"),
+    e(45009, "接口调用超过每日限额", "Daily API quota reached", "不要重试；明天再试，或用 clear_quota 重置（每月 10 次）", "Do not retry; wait until tomorrow or reset with clear_quota (10 per month)"),
+    e(45011, "调用太频繁", "Calling too frequently", "放慢速度，稍后再试", "Slow down and try again later"),
+    e(47001, "数据格式错误", "JSON/XML format error", "程序缺陷：检查请求体", "A bug: check the request body"),
+    e(48001, "账号没有该接口权限", "The account lacks the capability for this API", "确认账号类型与认证状态是否支持该能力", "Check that the account's type and verification support this capability"),
+    e(48004, "接口被封禁", "API banned for this account", "在公众平台查看账号的违规通知", "Check the account's violation notices on mp.weixin.qq.com"),
+    e(48006, "清零次数已达上限", "Quota reset limit reached", "本月不能再清零，等待下月", "No more resets this month; wait for next month"),
+    e(50001, "用户未授权该接口", "The user has not authorized this API", "请商家重新授权并勾选相应权限集", "Ask the merchant to authorize again with the needed permission set"),
+    e(50002, "用户受限（冻结或注销）", "User restricted (frozen or cancelled)", "请商家在公众平台处理账号状态", "The merchant must resolve the account status on mp.weixin.qq.com"),
+    e(76001, "rid 不存在或已超过 7 天", "rid not found or older than 7 days", "rid 只保留 7 天，用同一账号的令牌查询", "rids live 7 days; query with the token of the same account"),
+    e(76002, "rid 为空或格式错误", "rid empty or malformed", "复制 errmsg 中 rid: 后的完整值", "Copy the whole value after `rid:` in errmsg"),
+    e(76003, "无权查询该 rid 或路径格式错误", "No permission for this rid, or the cgi_path is malformed", "使用产生该 rid 的账号令牌；cgi_path 以 / 开头且不含域名", "Use the token of the account that produced the rid; cgi_path starts with / and has no host"),
+    e(76022, "不支持查询 sns 接口", "sns APIs are not supported", "无需处理：该类接口不可查询", "Nothing to do: these APIs cannot be looked up"),
+];

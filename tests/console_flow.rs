@@ -1,0 +1,173 @@
+//! The console's main flow clicked by role and label, in zh-CN and in en: open Merchants, "Authorize a merchant…",
+//! simulate the merchant's scan, see the success line, find the new merchant in the list, filter by a permission set.
+
+mod console_support;
+
+use console_support::{Console, NEW_MERCHANT};
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable as _;
+use wxdesk::engine::protocol::Command;
+use wxdesk::ui::i18n::{Lang, catalog};
+use wxdesk::ui::platform_text::permission_name;
+
+fn text(lang: Lang, key: &str) -> &'static str {
+    catalog(lang)
+        .get(key)
+        .unwrap_or_else(|| panic!("no {key} in {}", lang.tag()))
+}
+
+fn click_button(console: &mut Console, label: &str) {
+    console.harness.get_by_role_and_label(Role::Button, label).click();
+    console.settle();
+}
+
+fn authorize_and_find_the_merchant(lang: Lang) {
+    let mut console = Console::start(lang);
+    assert!(
+        console.sent(|c| *c == Command::LoadProfiles) == 1,
+        "the console asks for its profiles once"
+    );
+
+    click_button(&mut console, text(lang, "nav.merchants"));
+    console.harness.get_by_label("云朵咖啡");
+    assert!(console.harness.query_by_label(NEW_MERCHANT).is_none());
+
+    click_button(&mut console, text(lang, "merchants.authorize"));
+    assert_eq!(
+        console.sent(|c| matches!(c, Command::CreatePreAuth(_))),
+        1,
+        "opening the view makes one code"
+    );
+    console.harness.get_by_label(text(lang, "authorize.waiting"));
+
+    click_button(&mut console, text(lang, "authorize.simulate"));
+    click_button(&mut console, text(lang, "authorize.simulate_confirm"));
+    let scans: Vec<_> = console
+        .engine
+        .received
+        .iter()
+        .filter(|c| matches!(c, Command::SimulateScan { .. }))
+        .collect();
+    assert_eq!(scans.len(), 1);
+    let Command::SimulateScan { pre_auth_code, .. } = scans[0] else {
+        unreachable!()
+    };
+    assert_eq!(pre_auth_code, "preauthcode@@@1", "the scan uses the code on screen");
+
+    let success = console.harness.get_by_label_contains(&format!("✓ {NEW_MERCHANT}"));
+    let line = success.accesskit_node().label().unwrap_or_default();
+    assert!(
+        line.contains(&permission_name(17)),
+        "the line names the granted sets: {line}"
+    );
+    assert_eq!(
+        console.sent(|c| matches!(c, Command::CreatePreAuth(_))),
+        2,
+        "the used code is replaced"
+    );
+
+    click_button(&mut console, text(lang, "nav.merchants"));
+    console.harness.get_by_role(Role::TextInput).focus();
+    console.harness.step();
+    console.harness.get_by_role(Role::TextInput).type_text("新客");
+    console.settle();
+    console.harness.get_by_label(NEW_MERCHANT);
+    assert!(
+        console.harness.query_by_label("云朵咖啡").is_none(),
+        "the search hides the others"
+    );
+
+    // Clear the search, then filter by a set the new merchant did not grant (it granted the default 17, 18, 19, 25).
+    click_button(&mut console, text(lang, "merchants.clear_filters"));
+    console.harness.get_by_label("云朵咖啡");
+    console
+        .harness
+        .get_by_role_and_label(Role::ComboBox, text(lang, "merchants.filter_set"))
+        .click();
+    console.settle();
+    console
+        .harness
+        .get_by_label(&format!("25 · {}", permission_name(25)))
+        .click();
+    console.settle();
+    // Odd-numbered seed merchants granted 18 and 25, even-numbered ones 17, 18 and 19.
+    console.harness.get_by_label("老街面馆");
+    assert!(
+        console.harness.query_by_label("云朵咖啡").is_none(),
+        "云朵咖啡 did not grant set 25"
+    );
+    console.harness.get_by_label(NEW_MERCHANT);
+}
+
+#[test]
+fn authorize_a_merchant_and_find_it_in_zh_cn() {
+    authorize_and_find_the_merchant(Lang::ZhCn);
+}
+
+#[test]
+fn authorize_a_merchant_and_find_it_in_en() {
+    authorize_and_find_the_merchant(Lang::En);
+}
+
+#[test]
+fn the_language_switcher_changes_every_label() {
+    let mut console = Console::start(Lang::ZhCn);
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(Lang::ZhCn, "nav.merchants"));
+    click_button(&mut console, "English");
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(Lang::En, "nav.merchants"));
+    assert!(
+        console
+            .harness
+            .query_by_role_and_label(Role::Button, text(Lang::ZhCn, "nav.merchants"))
+            .is_none()
+    );
+    assert_eq!(
+        console.harness.state().prefs().lang,
+        Lang::En,
+        "the choice is a persisted preference"
+    );
+}
+
+#[test]
+fn sorting_by_name_puts_latin_names_first_and_can_flip() {
+    let mut console = Console::start(Lang::En);
+    click_button(&mut console, text(Lang::En, "nav.merchants"));
+    let name = text(Lang::En, "merchants.col_name");
+    click_button(&mut console, name);
+    let order = &console.harness.state().views().merchants.index.rows;
+    let list = console
+        .harness
+        .state()
+        .state()
+        .authorizers
+        .value()
+        .cloned()
+        .unwrap_or_default();
+    let first = &list[order[0]].nick_name;
+    assert_eq!(first, "Green Tea House", "ascending by code point puts Latin first");
+    click_button(&mut console, &format!("{name} ▲"));
+    let order = &console.harness.state().views().merchants.index.rows;
+    assert_ne!(
+        &list[order[0]].nick_name, "Green Tea House",
+        "a second click sorts descending"
+    );
+}
+
+#[test]
+fn every_command_the_flow_sends_gets_its_answer() {
+    let mut console = Console::start(Lang::ZhCn);
+    for key in ["nav.merchants", "merchants.sync", "nav.activity", "nav.provider"] {
+        click_button(&mut console, text(Lang::ZhCn, key));
+    }
+    let state = console.harness.state().state();
+    assert!(!state.authorizers.is_loading() && !state.status.is_loading() && !state.activity.is_loading());
+    assert!(
+        !state.sync.result.is_loading() && state.sync.progress.is_none(),
+        "no spinner spins forever"
+    );
+    assert!(console.sent(|c| *c == Command::SyncAuthorizers) == 1);
+}

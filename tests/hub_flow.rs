@@ -1,0 +1,197 @@
+//! The hub against the simulator, both on loopback: ticket → status; preauth → the merchant authorizes →
+//! landing page → stored authorizer and an `authorized` event on a long poll; relayed calls; an injected `40001`
+//! refreshes once; 1,000 concurrent calls on an expired component token refresh it once; tokens survive a restart.
+
+mod hub_support;
+
+use std::sync::Arc;
+
+use futures_util::StreamExt as _;
+use hub_support::*;
+use serde_json::{Value, json};
+
+async fn wait_for_ticket(hub: &TestHub) {
+    eventually("the ticket to reach the hub", || async {
+        let status = hub.get_json("/api/v1/status").await;
+        (!status["ticket"].is_null()).then_some(())
+    })
+    .await;
+}
+
+/// Authorizes a merchant through the simulator and follows the redirect like the merchant's browser.
+async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
+    let preauth = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await;
+    assert_eq!(preauth.status(), 200);
+    let preauth: Value = preauth.json().await.unwrap();
+    let h5 = preauth["h5_url"].as_str().unwrap();
+    assert!(h5.contains("pre_auth_code=") && h5.contains("redirect_uri="), "{h5}");
+    let authorized = sim
+        .control(
+            "/__sim/authorize",
+            &json!({
+                "pre_auth_code": preauth["pre_auth_code"],
+                "redirect_uri": hub.url("/wechat/authorized"),
+                "kind": "miniprogram",
+                "func_ids": [17, 18, 19],
+            }),
+        )
+        .await;
+    let landing = hub
+        .http
+        .get(authorized["redirect_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(landing.status(), 200);
+    let page = landing.text().await.unwrap();
+    assert!(page.contains("授权成功"), "{page}");
+    (authorized["authorizer_appid"].as_str().unwrap().to_owned(), page)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn authorize_relay_and_recover_from_a_refused_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&[]).await;
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    sim.push_to(&hub.handle.url()).await;
+    wait_for_ticket(&hub).await;
+
+    let after = hub.get_json("/api/v1/events?after=0").await["next"].as_i64().unwrap();
+    let poll = {
+        let (http, key) = (hub.http.clone(), hub.key.clone());
+        let url = hub.url("/api/v1/events");
+        tokio::spawn(async move {
+            let mut after = after;
+            loop {
+                let answer: Value = http
+                    .get(format!("{url}?after={after}&wait_secs=30"))
+                    .bearer_auth(&key)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if let Some(event) = answer["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["kind"] == "authorized")
+                {
+                    return event.clone();
+                }
+                after = answer["next"].as_i64().unwrap();
+            }
+        })
+    };
+    let (appid, page) = authorize(&hub, &sim).await;
+    let event = tokio::time::timeout(std::time::Duration::from_secs(60), poll)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(event["authorizer_appid"], appid.as_str());
+    assert_eq!(event["func_ids"], json!([17, 18, 19]));
+
+    let stored = hub.get_json(&format!("/api/v1/authorizers/{appid}")).await;
+    assert_eq!(stored["func_ids"], json!([17, 18, 19]));
+    assert_eq!(stored["kind"], "miniprogram");
+    assert!(stored["revoked_at"].is_null());
+    let name = stored["nick_name"].as_str().unwrap();
+    assert!(page.contains(name), "the landing page names the account");
+    let listed = hub.get_json(&format!("/api/v1/authorizers?query={appid}")).await;
+    assert_eq!(listed["total"], 1);
+
+    // A relayed call on the merchant's behalf returns the simulator's answer.
+    let relayed = hub
+        .post_json(
+            "/api/v1/call",
+            &json!({ "authorizer_appid": appid, "method": "GET", "path": "/wxa/get_category" }),
+        )
+        .await;
+    assert_eq!(relayed.status(), 200);
+    let relayed: Value = relayed.json().await.unwrap();
+    assert_eq!(relayed["errcode"], 0, "{relayed}");
+
+    // An injected 40001 on a component call: the hub refreshes the component token once and succeeds.
+    let mark = sim.last_call_seq().await;
+    sim.control(
+        "/__sim/faults",
+        &json!([{ "path": "/wxa/gettemplatelist", "errcode": 40001, "times": 1 }]),
+    )
+    .await;
+    let templates: Value = hub
+        .post_json(
+            "/api/v1/call",
+            &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(templates["errcode"], 0, "{templates}");
+    assert_eq!(sim.count_calls(mark, "/api_component_token").await, 1);
+    assert_eq!(sim.count_calls(mark, "/wxa/gettemplatelist").await, 2);
+
+    // Restart: the sealed tokens come back from the database; no token call is needed.
+    hub.handle.shutdown().await;
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    let mark = sim.last_call_seq().await;
+    let relayed: Value = hub
+        .post_json(
+            "/api/v1/call",
+            &json!({ "authorizer_appid": appid, "method": "GET", "path": "/wxa/get_category" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(relayed["errcode"], 0, "{relayed}");
+    assert_eq!(sim.count_calls(mark, "/api_authorizer_token").await, 0);
+    assert_eq!(sim.count_calls(mark, "/api_component_token").await, 0);
+    assert_eq!(sim.count_calls(mark, "/api_query_auth").await, 0);
+    hub.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_calls_on_an_expired_component_token_refresh_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&[]).await;
+    let hub = Arc::new(TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await);
+    sim.push_to(&hub.handle.url()).await;
+    wait_for_ticket(&hub).await;
+    let first: Value = hub
+        .post_json(
+            "/api/v1/call",
+            &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["errcode"], 0, "{first}");
+
+    // Two hours and more pass on the platform: the token the hub holds is now expired there.
+    sim.control("/__sim/clock", &json!({ "advance_secs": 7300 })).await;
+    let mark = sim.last_call_seq().await;
+    let answers: Vec<Value> = futures_util::stream::iter(0..1000)
+        .map(|_| {
+            let hub = hub.clone();
+            async move {
+                let response = hub
+                    .post_json(
+                        "/api/v1/call",
+                        &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
+                    )
+                    .await;
+                response.json::<Value>().await.unwrap()
+            }
+        })
+        .buffer_unordered(1000)
+        .collect()
+        .await;
+    assert!(
+        answers.iter().all(|a| a["errcode"] == 0),
+        "every call succeeds after the refresh"
+    );
+    assert_eq!(sim.count_calls(mark, "/api_component_token").await, 1);
+}
