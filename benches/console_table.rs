@@ -81,6 +81,7 @@ fn main() {
                 delta: egui::vec2(0.0, -400.0),
                 modifiers: egui::Modifiers::NONE,
                 phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
             });
         }
         let start = Instant::now();

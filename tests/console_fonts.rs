@@ -65,3 +65,24 @@ fn the_subset_stays_small() {
         NOTO_SANS_SC.len()
     );
 }
+
+#[test]
+fn every_permission_set_name_and_errcode_explanation_is_in_the_font_subset() {
+    // The console shows these too: permission sets as chips, errcodes on the Provider panel.
+    let mut fonts = subset_only();
+    let font = FontId::proportional(14.0);
+    let permission_texts = wxdesk::wechat::permissions::PERMISSION_SETS
+        .iter()
+        .flat_map(|set| [set.zh, set.en]);
+    let errcode_texts =
+        wxdesk::wechat::errcodes::all().flat_map(|info| [info.zh, info.en, info.action_zh, info.action_en]);
+    let missing: std::collections::BTreeSet<char> = permission_texts
+        .chain(errcode_texts)
+        .flat_map(str::chars)
+        .filter(|c| !c.is_control() && !fonts.has_glyph(&font, *c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "run scripts/make-font-subset.sh; missing glyphs: {missing:?}"
+    );
+}

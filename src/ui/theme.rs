@@ -73,8 +73,10 @@ impl LifecycleStatus {
 
 /// Sets the light theme, the accent colour and text sizes on every style the context has.
 pub fn install(ctx: &egui::Context) {
+    // One look whatever the system prefers: the status colours are chosen for this light background.
     ctx.set_theme(egui::Theme::Light);
     ctx.set_visuals_of(egui::Theme::Light, visuals());
+    ctx.set_visuals_of(egui::Theme::Dark, visuals());
     ctx.all_styles_mut(|style| {
         style.text_styles = [
             (TextStyle::Small, FontId::new(12.0, FontFamily::Proportional)),

@@ -4,7 +4,7 @@
 
 use egui::{Color32, RichText};
 
-use crate::engine::protocol::{AuthType, Command, PreAuth, PreAuthRequest};
+use crate::engine::protocol::{AccountKind, AuthType, Command, PreAuth, PreAuthRequest};
 use crate::t;
 use crate::ui::platform_text;
 use crate::ui::qr::QrTexture;
@@ -15,9 +15,11 @@ use crate::ui::time_text;
 use crate::ui::views::{Outbox, UiAction};
 use crate::ui::widgets::{banner_ui, error_text, remote_line_ui, tone_text};
 
-/// The permission sets a simulated merchant grants unless the operator changes them: account management (1),
-/// mini-program management (17, 18), and the ones a typical deployment needs (§3).
+/// The permission sets a simulated mini program grants unless the operator changes them (§3.2): codes (17),
+/// development (18), customer service (19) and account management (25), what a template deployment needs.
 const DEFAULT_SCAN_SETS: [u32; 4] = [17, 18, 19, 25];
+/// What a simulated official account grants by default (§3.1): messages (1), users (2), account services (3).
+const DEFAULT_OA_SCAN_SETS: [u32; 3] = [1, 2, 3];
 
 /// The view's own state.
 pub struct AuthorizeView {
@@ -207,7 +209,10 @@ fn actions_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out
             view.save_path = Some(view.save_path.take().unwrap_or_else(default_png_path));
         }
         if state.is_sandbox() && ui.button(t!("authorize.simulate")).clicked() {
-            view.scan_sets = Some(DEFAULT_SCAN_SETS.to_vec());
+            view.scan_sets = Some(match state.scan_kind() {
+                AccountKind::MiniProgram => DEFAULT_SCAN_SETS.to_vec(),
+                AccountKind::OfficialAccount => DEFAULT_OA_SCAN_SETS.to_vec(),
+            });
         }
     });
     save_row_ui(ui, state, view, preauth, out);
@@ -256,21 +261,6 @@ fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
     ui.add_space(6.0);
     banner_ui(ui, Tone::Pending, |ui| {
         ui.label(t!("authorize.simulate_intro"));
-        ui.horizontal_wrapped(|ui| {
-            for id in platform_text::permission_ids().into_iter().take(24) {
-                let mut granted = sets.contains(&id);
-                if ui
-                    .checkbox(&mut granted, format!("{id} · {}", platform_text::permission_name(id)))
-                    .changed()
-                {
-                    if granted {
-                        sets.push(id);
-                    } else {
-                        sets.retain(|&s| s != id);
-                    }
-                }
-            }
-        });
         ui.horizontal(|ui| {
             let busy = state.scan.is_loading();
             if ui
@@ -291,6 +281,23 @@ fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
         if let Some(error) = state.scan.error() {
             ui.label(tone_text(error_text(error), Tone::Bad));
         }
+        // Seventy-odd sets for a mini program: a scrolling list keeps the confirm button in view.
+        egui::ScrollArea::vertical()
+            .id_salt("scan-sets")
+            .max_height(170.0)
+            .show(ui, |ui| {
+                for id in platform_text::permission_ids_of(state.scan_kind()) {
+                    let mut granted = sets.contains(&id);
+                    let label = format!("{id} · {}", platform_text::permission_name(id));
+                    if ui.checkbox(&mut granted, label).changed() {
+                        if granted {
+                            sets.push(id);
+                        } else {
+                            sets.retain(|&s| s != id);
+                        }
+                    }
+                }
+            });
     });
 }
 

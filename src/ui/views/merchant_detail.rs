@@ -16,15 +16,26 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: boo
     let mut close = false;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        ui.add(egui::Label::new(RichText::new(&merchant.nick_name).size(18.0).strong()).wrap());
+        ui.label(RichText::new(&merchant.nick_name).size(18.0).strong());
+        if merchant.revoked_at.is_some() {
+            ui.label(tone_text(t!("merchants.revoked_note"), Tone::Bad));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             close = ui.button(t!("common.close")).clicked();
+            if ui.button(t!("merchants.copy_appid")).clicked() {
+                ui.ctx().copy_text(merchant.appid.clone());
+            }
         });
     });
-    if merchant.revoked_at.is_some() {
-        ui.label(tone_text(t!("merchants.revoked_note"), Tone::Bad));
-    }
-    ui.add_space(6.0);
+    ui.add_space(4.0);
+    ui.columns(2, |columns| {
+        fields_ui(&mut columns[0], merchant, hide_volatile);
+        sets_ui(&mut columns[1], merchant);
+    });
+    close
+}
+
+fn fields_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: bool) {
     let when = |secs: i64| {
         if hide_volatile {
             "—".to_owned()
@@ -34,7 +45,7 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: boo
     };
     egui::Grid::new("merchant-fields")
         .num_columns(2)
-        .spacing([12.0, 6.0])
+        .spacing([12.0, 4.0])
         .show(ui, |ui| {
             field_row_ui(
                 ui,
@@ -55,11 +66,9 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: boo
                 field_row_ui(ui, t!("merchants.revoked_at"), when(revoked_at));
             }
         });
-    ui.add_space(8.0);
-    if ui.button(t!("merchants.copy_appid")).clicked() {
-        ui.ctx().copy_text(merchant.appid.clone());
-    }
-    ui.add_space(10.0);
+}
+
+fn sets_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
     ui.label(RichText::new(t!("merchants.granted_sets", count = merchant.func_ids.len())).strong());
     egui::ScrollArea::vertical().id_salt("granted-sets").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -68,5 +77,4 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: boo
             }
         });
     });
-    close
 }

@@ -27,6 +27,7 @@ pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsVie
     let empty = Vec::new();
     let list = state.authorizers.value().unwrap_or(&empty);
     view.index.refresh(state.authorizers_version, list, &view.query);
+    detail_pane_ui(ui, state, view);
 
     header_ui(ui, state, list.len(), view.index.rows.len(), out);
     remote_line_ui(
@@ -43,30 +44,40 @@ pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsVie
         empty_ui(ui, state);
         return;
     }
-    let selected = view
-        .selected
-        .as_deref()
-        .and_then(|appid| list.iter().find(|row| row.appid == appid));
-    if let Some(row) = selected {
-        let mut close = false;
-        egui::Panel::right("merchant-detail")
-            .resizable(true)
-            .default_size(320.0)
-            .min_size(260.0)
-            .show(ui, |ui| {
-                close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
-            });
-        if close {
-            view.selected = None;
-        }
-    }
     if view.index.rows.is_empty() {
         ui.add_space(24.0);
         ui.vertical_centered(|ui| ui.label(RichText::new(t!("merchants.no_match")).weak()));
         return;
     }
+    // The table's column lines run to the bottom of the clip rect; keep them off the detail pane.
+    let clip = ui.clip_rect().intersect(ui.available_rect_before_wrap());
+    ui.set_clip_rect(clip);
     if let Some(clicked) = merchant_table::table_ui(ui, list, view, state.hide_volatile) {
         view.selected = Some(clicked);
+    }
+}
+
+/// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.
+/// Panels must be laid out before the content they border, so this runs first.
+fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView) {
+    let list = state.authorizers.value().map(Vec::as_slice).unwrap_or_default();
+    let Some(row) = view
+        .selected
+        .as_deref()
+        .and_then(|appid| list.iter().find(|row| row.appid == appid))
+    else {
+        return;
+    };
+    let mut close = false;
+    egui::Panel::bottom("merchant-detail")
+        .resizable(true)
+        .default_size(230.0)
+        .min_size(160.0)
+        .show(ui, |ui| {
+            close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
+        });
+    if close {
+        view.selected = None;
     }
 }
 
@@ -129,31 +140,41 @@ fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
             .desired_width(260.0);
         ui.add(search);
 
-        egui::ComboBox::new("kind-filter", t!("merchants.filter_kind"))
+        let label = ui.label(t!("merchants.filter_kind"));
+        egui::ComboBox::from_id_salt("kind-filter")
             .selected_text(kind_filter_text(query.kind))
             .show_ui(ui, |ui| {
                 for kind in [None, Some(AccountKind::MiniProgram), Some(AccountKind::OfficialAccount)] {
                     ui.selectable_value(&mut query.kind, kind, kind_filter_text(kind));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
 
-        egui::ComboBox::new("auth-filter", t!("merchants.filter_auth"))
+        let label = ui.label(t!("merchants.filter_auth"));
+        egui::ComboBox::from_id_salt("auth-filter")
             .selected_text(auth_filter_text(query.auth))
             .show_ui(ui, |ui| {
                 for auth in [AuthFilter::All, AuthFilter::Authorized, AuthFilter::Revoked] {
                     ui.selectable_value(&mut query.auth, auth, auth_filter_text(auth));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
 
-        egui::ComboBox::new("set-filter", t!("merchants.filter_set"))
+        let label = ui.label(t!("merchants.filter_set"));
+        egui::ComboBox::from_id_salt("set-filter")
             .selected_text(set_filter_text(query.func_id))
             .width(220.0)
+            .height(420.0)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut query.func_id, None, set_filter_text(None));
                 for id in platform_text::permission_ids() {
                     ui.selectable_value(&mut query.func_id, Some(id), set_filter_text(Some(id)));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
 
         let filtered = *query
             != MerchantQuery {
