@@ -1,49 +1,218 @@
-//! The sandbox profile: a simulator and a hub started in-process on loopback, wired together, with an operator key.
-//! (Placeholder until the simulator and the hub land on main.)
+//! The sandbox profile: a simulator seeded with demo merchants and a hub, both started in-process on loopback and
+//! wired together the way WeChat and a real hub are (pushes, redirect, relay), plus an operator key for the console.
 
-use std::path::Path;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::hub::{HubConfig, HubHandle, HubSecrets};
+use crate::sim::{SimConfig, SimHandle};
 
 use super::client::HubClient;
-use super::protocol::{AccountKind, EngineError, ErrorKind};
+use super::local::new_store_key;
+use super::protocol::{AccountKind, EngineError, ErrorKind, Secret};
+
+/// How long the sandbox may take for the simulator's first ticket to reach the hub (it is pushed at once).
+const TICKET_WAIT: Duration = Duration::from_secs(20);
 
 /// How to reach the sandbox's simulator and hub from a command task.
 #[derive(Debug, Clone)]
-pub struct Links;
+pub struct Links {
+    sim_base: String,
+    hub_url: String,
+    http: reqwest::Client,
+}
 
 /// The running sandbox.
-pub struct Sandbox;
+pub struct Sandbox {
+    sim: SimHandle,
+    hub: HubHandle,
+    key: Secret,
+}
 
 impl Sandbox {
-    pub async fn start(_dir: &Path, _merchants: usize) -> Result<Sandbox, EngineError> {
-        Err(EngineError::new(
-            ErrorKind::Startup,
-            "the sandbox is not in this build yet",
-        ))
+    /// Starts the simulator and a hub with a fresh database in `dir`, points the simulator's pushes at the hub,
+    /// adds the console's operator, waits for the first ticket and syncs the demo merchants.
+    pub async fn start(dir: &Path, merchants: usize) -> Result<Sandbox, EngineError> {
+        let sim = crate::sim::start(SimConfig {
+            demo: true,
+            merchants,
+            ..SimConfig::default()
+        })
+        .await
+        .map_err(|e| startup(format!("the sandbox's simulator did not start: {e:#}")))?;
+        let hub = match start_hub(&sim, dir).await {
+            Ok(hub) => hub,
+            Err(error) => {
+                sim.shutdown().await;
+                return Err(error);
+            }
+        };
+        let hub_url = hub.url();
+        sim.set_push_urls(
+            Some(format!("{hub_url}/wechat/component")),
+            Some(format!("{hub_url}/wechat/message/$APPID$")),
+        );
+        let sandbox = match hub.add_operator("sandbox") {
+            Ok(key) => Sandbox {
+                sim,
+                hub,
+                key: Secret::new(key),
+            },
+            Err(error) => {
+                hub.shutdown().await;
+                sim.shutdown().await;
+                return Err(startup(format!("the sandbox's hub refused an operator: {error}")));
+            }
+        };
+        if let Err(error) = sandbox.prepare().await {
+            sandbox.shutdown().await;
+            return Err(error);
+        }
+        Ok(sandbox)
+    }
+
+    /// Waits for the first ticket (the hub needs it for any component call), then syncs the seeded merchants.
+    async fn prepare(&self) -> Result<(), EngineError> {
+        let client = self.client()?;
+        let deadline = tokio::time::Instant::now() + TICKET_WAIT;
+        while client.status().await?.ticket.is_none() {
+            if tokio::time::Instant::now() > deadline {
+                return Err(startup("the simulator's ticket never reached the sandbox's hub"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        client.sync().await?;
+        Ok(())
     }
 
     pub fn client(&self) -> Result<HubClient, EngineError> {
-        Err(EngineError::new(
-            ErrorKind::Startup,
-            "the sandbox is not in this build yet",
-        ))
+        HubClient::new(&self.hub.url(), self.key.clone())
     }
 
     pub fn links(&self) -> Links {
-        Links
+        Links {
+            sim_base: format!("http://{}", self.sim.addr()),
+            hub_url: self.hub.url(),
+            http: reqwest::Client::new(),
+        }
     }
 
-    pub async fn shutdown(self) {}
+    /// Stops the hub first (it stops accepting the simulator's pushes), then the simulator.
+    pub async fn shutdown(self) {
+        self.hub.shutdown().await;
+        self.sim.shutdown().await;
+    }
 }
 
-/// What a merchant's scan and confirm does.
+async fn start_hub(sim: &SimHandle, dir: &Path) -> Result<HubHandle, EngineError> {
+    let ready = sim.ready();
+    let database = fresh_database(dir)?;
+    // The hub builds the redirect_uri from its public URL, so its port must be known before it starts.
+    let listen = SocketAddr::new(Ipv4Addr::LOCALHOST.into(), free_port()?);
+    let config = HubConfig {
+        listen,
+        public_url: format!("http://{listen}"),
+        database,
+        api_base: ready.api_base.clone(),
+        mp_base: ready.mp_base.clone(),
+        open_base: ready.open_base.clone(),
+        component_appid: ready.component_appid.clone(),
+    };
+    let secrets = HubSecrets {
+        component_appsecret: ready.component_appsecret.clone(),
+        token: ready.token.clone(),
+        encoding_aes_key: ready.encoding_aes_key.clone(),
+        previous_encoding_aes_key: None,
+        store_key: new_store_key().expose().to_owned(),
+    };
+    crate::hub::start(config, secrets)
+        .await
+        .map_err(|e| startup(format!("the sandbox's hub did not start: {e}")))
+}
+
+/// The simulator starts with new credentials each time, so the sandbox's hub starts with an empty database.
+fn fresh_database(dir: &Path) -> Result<PathBuf, EngineError> {
+    std::fs::create_dir_all(dir).map_err(|e| startup(format!("cannot create {}: {e}", dir.display())))?;
+    let database = dir.join("hub.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = database.clone().into_os_string();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(startup(format!("cannot reset the sandbox's database: {e}"))),
+        }
+    }
+    Ok(database)
+}
+
+/// A loopback port nobody listens on right now.
+fn free_port() -> Result<u16, EngineError> {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .map_err(|e| startup(format!("no free loopback port: {e}")))?;
+    listener
+        .local_addr()
+        .map(|addr| addr.port())
+        .map_err(|e| startup(format!("no free loopback port: {e}")))
+}
+
+fn startup(message: impl Into<String>) -> EngineError {
+    EngineError::new(ErrorKind::Startup, message)
+}
+
+/// What a merchant's scan and confirm does: the simulator's control API authorizes a seeded account of `kind`, then
+/// the merchant's browser follows the redirect to the hub, which exchanges the code and lands the authorization.
 pub async fn simulate_scan(
-    _links: &Links,
-    _pre_auth_code: &str,
-    _kind: AccountKind,
-    _func_ids: &[u32],
+    links: &Links,
+    pre_auth_code: &str,
+    kind: AccountKind,
+    func_ids: &[u32],
 ) -> Result<(), EngineError> {
-    Err(EngineError::new(
-        ErrorKind::Startup,
-        "the sandbox is not in this build yet",
-    ))
+    let body = serde_json::json!({
+        "pre_auth_code": pre_auth_code,
+        "redirect_uri": format!("{}/wechat/authorized", links.hub_url),
+        "kind": kind.as_str(),
+        "func_ids": func_ids,
+    });
+    let response = links
+        .http
+        .post(format!("{}/__sim/authorize", links.sim_base))
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| scan_error(format!("the simulator did not answer: {e}")))?;
+    let status = response.status();
+    let answer: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| scan_error(format!("the simulator's answer is not JSON: {e}")))?;
+    if !status.is_success() {
+        let reason = answer
+            .get("error")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("no reason given");
+        return Err(scan_error(format!("the simulator refused the scan: {reason}")));
+    }
+    let redirect = answer
+        .get("redirect_url")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| scan_error("the simulator's answer has no redirect_url"))?;
+    let landing = links
+        .http
+        .get(redirect)
+        .send()
+        .await
+        .map_err(|e| scan_error(format!("the hub did not answer: {e}")))?;
+    if !landing.status().is_success() {
+        return Err(scan_error(format!(
+            "the hub's landing page answered HTTP {}",
+            landing.status()
+        )));
+    }
+    Ok(())
+}
+
+fn scan_error(message: impl Into<String>) -> EngineError {
+    EngineError::new(ErrorKind::Network, message)
 }
