@@ -150,9 +150,10 @@ pub enum Event {
 impl Event {
     /// Reads a decrypted push. CDATA and plain text are both accepted; never panics.
     pub fn parse(xml: &str) -> Result<Self, EventError> {
-        let f = Fields::parse(xml)?;
+        let mut f = Fields::parse(xml)?;
         if let Some(info_type) = f.get("InfoType") {
-            return Self::component_event(info_type, &f, xml);
+            let info_type = info_type.to_owned();
+            return Self::component_event(&info_type, &mut f, xml);
         }
         if f.get("MsgType") == Some("event")
             && let Some(event) = f.get("Event")
@@ -162,14 +163,15 @@ impl Event {
         Ok(Self::Unknown { raw: xml.to_owned() })
     }
 
-    fn component_event(info_type: &str, f: &Fields, xml: &str) -> Result<Self, EventError> {
+    fn component_event(info_type: &str, f: &mut Fields, xml: &str) -> Result<Self, EventError> {
         let app_id = f.text("AppId")?;
         let create_time = f.number("CreateTime")?;
         Ok(match info_type {
+            // The hot path (every 10 minutes, and the benchmark): the ticket is moved out, not copied.
             "component_verify_ticket" => Self::ComponentVerifyTicket {
                 app_id,
                 create_time,
-                ticket: f.text("ComponentVerifyTicket")?,
+                ticket: f.take("ComponentVerifyTicket")?,
             },
             "authorized" => Self::Authorized(authorization(app_id, create_time, f)?),
             "updateauthorized" => Self::UpdateAuthorized(authorization(app_id, create_time, f)?),

@@ -30,15 +30,13 @@ impl Fields {
                 }
                 Xml::Empty(empty) => {
                     let name = String::from_utf8_lossy(empty.name().as_ref()).into_owned();
-                    path.push(name);
-                    fields.store(&path, String::new());
-                    path.pop();
+                    fields.store(&path, name, String::new());
                     saw_root = true;
                 }
                 Xml::End(_) => {
-                    fields.store(&path, text.trim().to_owned());
-                    text.clear();
-                    path.pop();
+                    if let Some(name) = path.pop() {
+                        fields.store(&path, name, take_trimmed(&mut text));
+                    }
                 }
                 Xml::Text(t) => text.push_str(&t.unescape().map_err(|e| EventError::Xml(e.to_string()))?),
                 Xml::CData(data) => text.push_str(&String::from_utf8_lossy(&data.into_inner())),
@@ -52,12 +50,22 @@ impl Fields {
         Ok(fields)
     }
 
-    fn store(&mut self, path: &[String], value: String) {
-        match path {
-            [_root, name] if name != "info" => self.top.push((name.clone(), value)),
-            [_root, info, name] if info == "info" => self.info.push((name.clone(), value)),
+    /// Files a finished element under its parent path: a child of the root, or a child of `<info>`.
+    fn store(&mut self, parent: &[String], name: String, value: String) {
+        match parent {
+            [_root] if name != "info" => self.top.push((name, value)),
+            [_root, info] if info == "info" => self.info.push((name, value)),
             _ => {}
         }
+    }
+
+    /// Moves a field's value out (the parser hands each field to exactly one place of the event).
+    pub fn take(&mut self, name: &'static str) -> Result<String, EventError> {
+        self.top
+            .iter_mut()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| std::mem::take(v))
+            .ok_or(EventError::Missing(name))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -88,6 +96,17 @@ impl Fields {
     pub fn opt_number(&self, name: &str) -> Option<i64> {
         self.get(name).and_then(|v| v.trim().parse().ok())
     }
+}
+
+/// The collected text without surrounding whitespace, leaving `text` empty; no copy when there is nothing to trim.
+fn take_trimmed(text: &mut String) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() == text.len() {
+        return std::mem::take(text);
+    }
+    let value = trimmed.to_owned();
+    text.clear();
+    value
 }
 
 /// Writes `<Name><![CDATA[value]]></Name>`; a `]]>` inside the value is split across two CDATA sections.
