@@ -76,7 +76,7 @@ async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenE
         .with_component(|ct| async move { upstream.query_auth(&ct, code).await })
         .await?;
     let appid = auth.authorizer_appid.clone();
-    let func_ids = auth.func_ids();
+    let func_ids = auth.func_ids.clone();
     let renewed = {
         let appid = appid.clone();
         hub.store.read(move |conn| queries::is_authorized(conn, &appid)).await?

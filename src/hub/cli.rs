@@ -78,7 +78,7 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn init(path: &PathBuf) -> anyhow::Result<()> {
+fn init(path: &std::path::Path) -> anyhow::Result<()> {
     if path.exists() {
         anyhow::bail!("{} already exists; not overwriting it", path.display());
     }
@@ -90,7 +90,7 @@ fn init(path: &PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn operator(config_path: &PathBuf, command: OperatorCommand) -> anyhow::Result<()> {
+fn operator(config_path: &std::path::Path, command: OperatorCommand) -> anyhow::Result<()> {
     let file = ConfigFile::load(config_path)?;
     let store = Store::open(&file.config.database)?;
     let outcome = match command {

@@ -32,13 +32,16 @@ pub async fn authorized(State(hub): State<Arc<Hub>>, Query(redirect): Query<Redi
         }
         Exchanged::Failed { errcode, message } => {
             tracing::warn!(?errcode, %message, "authorization landing failed");
-            let body = failure_page(errcode, explain(errcode));
+            let known = errcode
+                .and_then(crate::wechat::explain)
+                .map(|info| format!("{}。{}", info.zh, info.action_zh));
+            let body = failure_page(errcode, known.as_deref().unwrap_or(explain(errcode)));
             (StatusCode::BAD_GATEWAY, Html(body)).into_response()
         }
     }
 }
 
-/// What the merchant should read for the errors an exchange can meet (§1.4, §9.2).
+/// What the merchant reads when the wire layer's errcode table has nothing better (§1.4, §9.2).
 fn explain(errcode: Option<i64>) -> &'static str {
     match errcode {
         Some(61009) => "授权码无效。请回到服务商处重新扫码授权。",

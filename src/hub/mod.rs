@@ -9,7 +9,6 @@ mod authorize;
 pub mod cli;
 mod config;
 mod console;
-mod endpoints;
 mod events;
 mod intake;
 mod landing;
@@ -90,7 +89,7 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
         .map_err(|e| HubError::Config(e.to_string()))??;
     let last_seq = store.read(store::queries::last_event_seq).await?;
     let events = events::EventLog::new(store.clone(), last_seq);
-    let hosts = upstream::Hosts {
+    let hosts = crate::wechat::Hosts {
         api_base: config.api_base.clone(),
         mp_base: config.mp_base.clone(),
         open_base: config.open_base.clone(),

@@ -14,9 +14,8 @@ use serde::Deserialize;
 
 use super::Hub;
 use super::api::{ApiError, Target};
-use super::endpoints::{self, TokenKind};
 use super::tokens::TokenError;
-use super::upstream::{RawResponse, UpstreamError};
+use crate::wechat::{Answer, Host, Method, RawResponse, TokenKind};
 
 /// Endpoints that return tokens or take the provider's secret: the hub calls them itself, consoles never do.
 const HUB_ONLY: &[&str] = &[
@@ -58,13 +57,21 @@ pub async fn call(State(hub): State<Arc<Hub>>, Json(request): Json<CallRequest>)
 }
 
 async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, ApiError> {
-    let method = request.method.to_ascii_uppercase();
-    if method != "GET" && method != "POST" {
-        return Err(ApiError::bad_request("method must be GET or POST"));
-    }
-    let endpoint = endpoints::lookup(&request.path)
-        .filter(|e| !HUB_ONLY.contains(&e.path))
+    let method = match request.method.to_ascii_uppercase().as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        _ => return Err(ApiError::bad_request("method must be GET or POST")),
+    };
+    let endpoint = crate::wechat::lookup(&request.path)
+        .filter(|e| e.host == Host::Api && e.answer != Answer::Page && !HUB_ONLY.contains(&e.path))
         .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "this path is not relayed (see wechat-api.md)"))?;
+    if !endpoint.allows(method) {
+        return Err(ApiError::bad_request(&format!(
+            "{} takes {}",
+            endpoint.path,
+            endpoint.method.as_str()
+        )));
+    }
     let mut query = Vec::with_capacity(request.query.len());
     for (name, value) in request.query {
         if name == "access_token" || name == "component_access_token" {
@@ -76,43 +83,39 @@ async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, ApiE
         };
         query.push((name, value));
     }
-    // Several POST endpoints want a body even when it carries nothing (§0.4, `44002`).
-    let body = match (&request.body, method.as_str()) {
-        (Some(body), _) => Some(serde_json::to_vec(body).map_err(|e| ApiError::bad_request(&e.to_string()))?),
-        (None, "POST") => Some(b"{}".to_vec()),
-        (None, _) => None,
+    let body = match &request.body {
+        Some(body) => Some(serde_json::to_vec(body).map_err(|e| ApiError::bad_request(&e.to_string()))?),
+        None => None,
     };
+    let appid = request.authorizer_appid.as_deref().filter(|a| !a.is_empty());
     let upstream = &hub.upstream;
-    let (query, body, method) = (&query, &body, method.as_str());
+    let (query, body) = (&query, &body);
+    // A refused token comes back as `WxError::Api` with 40001/42001/40014; the token owner refreshes once and
+    // retries once (§0.4). Other platform errors pass to the console as the platform's own JSON.
     let attempt = |token: Option<String>| async move {
-        let raw = upstream
-            .execute_raw(&endpoint, method, token.as_deref(), query, body.clone())
-            .await?;
-        match raw.errcode() {
-            Some((errcode, errmsg)) if matches!(errcode, 40001 | 40014 | 42001) => {
-                Err(UpstreamError::Api { errcode, errmsg })
-            }
-            _ => Ok(raw),
-        }
+        upstream
+            .execute_raw(endpoint, token.as_deref(), query, body.clone())
+            .await
     };
-    let outcome = match endpoint.token {
-        TokenKind::None => attempt(None).await.map_err(TokenError::from),
-        TokenKind::Component => hub.tokens.with_component(|t| attempt(Some(t))).await,
-        TokenKind::Authorizer => {
-            let appid = request
-                .authorizer_appid
-                .as_deref()
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| ApiError::bad_request("authorizer_appid is required for this path"))?;
+    let outcome = match (endpoint.token, appid) {
+        (TokenKind::None, _) => attempt(None).await.map_err(TokenError::from),
+        (TokenKind::Authorizer | TokenKind::Either, Some(appid)) => {
             hub.tokens.with_authorizer(appid, |t| attempt(Some(t))).await
         }
+        (TokenKind::Authorizer, None) => {
+            return Err(ApiError::bad_request("authorizer_appid is required for this path"));
+        }
+        (TokenKind::Component(_) | TokenKind::Either, _) => hub.tokens.with_component(|t| attempt(Some(t))).await,
     };
     outcome.map_err(ApiError::from)
 }
 
 fn passthrough(raw: RawResponse) -> Response {
     let status = StatusCode::from_u16(raw.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    let content_type =
-        HeaderValue::from_str(&raw.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let content_type = raw
+        .content_type
+        .as_deref()
+        .and_then(|t| HeaderValue::from_str(t).ok())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     (status, [(header::CONTENT_TYPE, content_type)], raw.body).into_response()
 }

@@ -57,7 +57,7 @@ pub async fn sync_all(hub: &Arc<Hub>) -> Result<SyncReport, TokenError> {
             }
         }
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             progress(hub, &report, false).await;
         }
     }

@@ -1,101 +1,30 @@
-//! The hub's view of the platform: the few component calls it makes itself, plus raw relay, over the wire layer.
+//! The hub's view of the platform: the component calls it makes itself, plus raw relay, over `wechat::Client`.
 //!
 //! Everything the hub needs from WeChat passes through this one type, so the token owner, the relay and the sync
-//! never see HTTP details, and a token never reaches an error message.
+//! never see HTTP details; the wire layer's errors never carry a URL, so a token never reaches a message.
 
-use std::time::Duration;
+use crate::wechat::api::component::{
+    AuthorizerListRequest, AuthorizerRequest, AuthorizerTokenRequest, ComponentAppIdRequest, ComponentToken,
+    ComponentTokenRequest, CreatePreAuthCode, GetAuthorizerInfo, GetAuthorizerList, QueryAuth, QueryAuthRequest,
+};
+use crate::wechat::ids::{AuthorizerAppId, ComponentAppId, Secret};
+use crate::wechat::{Client, EndpointInfo, Hosts, RawResponse, WxError};
 
-use serde::Deserialize;
-use serde_json::json;
+/// Every failure of a platform call: the wire layer's own error type.
+pub type UpstreamError = WxError;
 
-use super::endpoints::{EndpointInfo, TokenKind};
-
-/// Base URLs of the three WeChat hosts; configuration, which is what lets the simulator stand in (DESIGN.md).
+/// What `api_query_auth` returned (§1.4), with plain strings for the hub's own use.
 #[derive(Debug, Clone)]
-pub struct Hosts {
-    pub api_base: String,
-    pub mp_base: String,
-    pub open_base: String,
-}
-
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum UpstreamError {
-    #[error("WeChat answered errcode {errcode}: {errmsg}")]
-    Api { errcode: i64, errmsg: String },
-    #[error("cannot reach WeChat: {0}")]
-    Transport(String),
-    #[error("unexpected answer from WeChat: {0}")]
-    Decode(String),
-}
-
-impl UpstreamError {
-    pub fn errcode(&self) -> Option<i64> {
-        match self {
-            Self::Api { errcode, .. } => Some(*errcode),
-            _ => None,
-        }
-    }
-
-    /// `40001`, `40014`, `42001`: the token was refused; refresh once and retry once (§0.4).
-    pub fn is_token_invalid(&self) -> bool {
-        matches!(self.errcode(), Some(40001 | 40014 | 42001))
-    }
-}
-
-/// A WeChat answer as bytes, for the relay: JSON or, for QR codes and media, an image.
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    pub status: u16,
-    pub content_type: String,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// The `errcode` of a JSON answer, when it has a non-zero one (§0.3).
-    pub fn errcode(&self) -> Option<(i64, String)> {
-        if !self.content_type.contains("json") && !self.body.starts_with(b"{") {
-            return None;
-        }
-        let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
-        let errcode = value.get("errcode")?.as_i64().filter(|code| *code != 0)?;
-        let errmsg = value
-            .get("errmsg")
-            .and_then(|m| m.as_str())
-            .unwrap_or_default()
-            .to_owned();
-        Some((errcode, errmsg))
-    }
-}
-
-/// What `api_query_auth` returned (§1.4).
-#[derive(Debug, Clone, Deserialize)]
 pub struct AuthorizationInfo {
     pub authorizer_appid: String,
     pub authorizer_access_token: Option<String>,
     pub expires_in: Option<i64>,
     pub authorizer_refresh_token: Option<String>,
-    #[serde(default)]
-    pub func_info: Vec<FuncInfo>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct FuncInfo {
-    pub funcscope_category: FuncScope,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct FuncScope {
-    pub id: i64,
-}
-
-impl AuthorizationInfo {
-    pub fn func_ids(&self) -> Vec<i64> {
-        self.func_info.iter().map(|f| f.funcscope_category.id).collect()
-    }
+    pub func_ids: Vec<i64>,
 }
 
 /// What `api_authorizer_token` returned (§1.5).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AuthorizerToken {
     pub authorizer_access_token: String,
     pub expires_in: i64,
@@ -115,15 +44,14 @@ pub struct AuthorizerInfo {
     pub func_ids: Vec<i64>,
 }
 
-/// One page of `api_get_authorizer_list` (§1.7); note the item key `refresh_token`.
-#[derive(Debug, Clone, Deserialize)]
+/// One page of `api_get_authorizer_list` (§1.7).
+#[derive(Debug, Clone)]
 pub struct AuthorizerList {
     pub total_count: i64,
-    #[serde(default)]
     pub list: Vec<AuthorizerListItem>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AuthorizerListItem {
     pub authorizer_appid: String,
     pub refresh_token: Option<String>,
@@ -131,74 +59,74 @@ pub struct AuthorizerListItem {
 }
 
 pub struct Upstream {
-    http: reqwest::Client,
-    hosts: Hosts,
-    component_appid: String,
-    component_appsecret: String,
+    client: Client,
+    component_appid: ComponentAppId,
+    component_appsecret: Secret,
+}
+
+fn non_empty(value: String) -> Option<String> {
+    Some(value).filter(|v| !v.is_empty())
 }
 
 impl Upstream {
     pub fn new(hosts: Hosts, component_appid: &str, component_appsecret: &str) -> Result<Self, UpstreamError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .pool_max_idle_per_host(64)
-            .build()
-            .map_err(|e| UpstreamError::Transport(e.without_url().to_string()))?;
         Ok(Self {
-            http,
-            hosts,
-            component_appid: component_appid.into(),
-            component_appsecret: component_appsecret.into(),
+            client: Client::new(hosts)?,
+            component_appid: ComponentAppId::from_wire(component_appid),
+            component_appsecret: Secret::new(component_appsecret),
         })
+    }
+
+    fn appid_request(&self) -> ComponentAppIdRequest {
+        ComponentAppIdRequest {
+            component_appid: self.component_appid.clone(),
+        }
     }
 
     /// `api_component_token` (§1.2): no token in the query; the ticket and the secret in the body.
     pub async fn component_token(&self, ticket: &str) -> Result<(String, i64), UpstreamError> {
-        #[derive(Deserialize)]
-        struct Answer {
-            component_access_token: String,
-            expires_in: i64,
-        }
-        let body = json!({
-            "component_appid": self.component_appid,
-            "component_appsecret": self.component_appsecret,
-            "component_verify_ticket": ticket,
-        });
-        let answer: Answer = self
-            .post_json("/cgi-bin/component/api_component_token", None, &body)
-            .await?;
-        Ok((answer.component_access_token, answer.expires_in))
+        let request = ComponentTokenRequest {
+            component_appid: self.component_appid.clone(),
+            component_appsecret: self.component_appsecret.clone(),
+            component_verify_ticket: ticket.to_owned(),
+        };
+        let answer = self.client.execute::<ComponentToken>(None, &[], &request).await?;
+        Ok((answer.component_access_token.expose().to_owned(), answer.expires_in))
     }
 
     /// `api_create_preauthcode` (§1.3).
     pub async fn create_preauthcode(&self, component_token: &str) -> Result<(String, i64), UpstreamError> {
-        #[derive(Deserialize)]
-        struct Answer {
-            pre_auth_code: String,
-            expires_in: i64,
-        }
-        let body = json!({ "component_appid": self.component_appid });
-        let answer: Answer = self
-            .post_json(
-                "/cgi-bin/component/api_create_preauthcode",
-                Some(component_token),
-                &body,
-            )
+        let answer = self
+            .client
+            .execute::<CreatePreAuthCode>(Some(component_token), &[], &self.appid_request())
             .await?;
         Ok((answer.pre_auth_code, answer.expires_in))
     }
 
     /// `api_query_auth` (§1.4).
     pub async fn query_auth(&self, component_token: &str, code: &str) -> Result<AuthorizationInfo, UpstreamError> {
-        #[derive(Deserialize)]
-        struct Answer {
-            authorization_info: AuthorizationInfo,
-        }
-        let body = json!({ "component_appid": self.component_appid, "authorization_code": code });
-        let answer: Answer = self
-            .post_json("/cgi-bin/component/api_query_auth", Some(component_token), &body)
-            .await?;
-        Ok(answer.authorization_info)
+        let request = QueryAuthRequest {
+            component_appid: self.component_appid.clone(),
+            authorization_code: code.to_owned(),
+        };
+        let info = self
+            .client
+            .execute::<QueryAuth>(Some(component_token), &[], &request)
+            .await?
+            .authorization_info;
+        Ok(AuthorizationInfo {
+            authorizer_appid: info.authorizer_appid.as_str().to_owned(),
+            authorizer_access_token: info
+                .authorizer_access_token
+                .map(|t| t.expose().to_owned())
+                .and_then(non_empty),
+            expires_in: info.expires_in,
+            authorizer_refresh_token: info
+                .authorizer_refresh_token
+                .map(|t| t.expose().to_owned())
+                .and_then(non_empty),
+            func_ids: info.func_info.iter().map(|f| f.funcscope_category.id).collect(),
+        })
     }
 
     /// `api_authorizer_token` (§1.5).
@@ -208,59 +136,50 @@ impl Upstream {
         appid: &str,
         refresh_token: &str,
     ) -> Result<AuthorizerToken, UpstreamError> {
-        let body = json!({
-            "component_appid": self.component_appid,
-            "authorizer_appid": appid,
-            "authorizer_refresh_token": refresh_token,
-        });
-        self.post_json("/cgi-bin/component/api_authorizer_token", Some(component_token), &body)
-            .await
+        let request = AuthorizerTokenRequest {
+            component_appid: self.component_appid.clone(),
+            authorizer_appid: AuthorizerAppId::from_wire(appid),
+            authorizer_refresh_token: Secret::new(refresh_token),
+        };
+        let answer = self
+            .client
+            .execute::<crate::wechat::api::component::AuthorizerToken>(Some(component_token), &[], &request)
+            .await?;
+        Ok(AuthorizerToken {
+            authorizer_access_token: answer.authorizer_access_token.expose().to_owned(),
+            expires_in: answer.expires_in,
+            authorizer_refresh_token: answer
+                .authorizer_refresh_token
+                .map(|t| t.expose().to_owned())
+                .and_then(non_empty),
+        })
     }
 
     /// `api_get_authorizer_info` (§1.6).
     pub async fn authorizer_info(&self, component_token: &str, appid: &str) -> Result<AuthorizerInfo, UpstreamError> {
-        #[derive(Deserialize)]
-        struct Answer {
-            authorizer_info: RawInfo,
-            authorization_info: Option<AuthorizationInfoLite>,
-        }
-        #[derive(Deserialize)]
-        struct AuthorizationInfoLite {
-            #[serde(default)]
-            func_info: Vec<FuncInfo>,
-        }
-        #[derive(Deserialize)]
-        struct RawInfo {
-            nick_name: Option<String>,
-            head_img: Option<String>,
-            service_type_info: Option<FuncScope>,
-            verify_type_info: Option<FuncScope>,
-            user_name: Option<String>,
-            principal_name: Option<String>,
-            #[serde(rename = "MiniProgramInfo")]
-            mini_program_info: Option<serde_json::Value>,
-        }
-        let body = json!({ "component_appid": self.component_appid, "authorizer_appid": appid });
-        let answer: Answer = self
-            .post_json(
-                "/cgi-bin/component/api_get_authorizer_info",
-                Some(component_token),
-                &body,
-            )
+        let request = AuthorizerRequest {
+            component_appid: self.component_appid.clone(),
+            authorizer_appid: AuthorizerAppId::from_wire(appid),
+        };
+        let answer = self
+            .client
+            .execute::<GetAuthorizerInfo>(Some(component_token), &[], &request)
             .await?;
         let info = answer.authorizer_info;
         Ok(AuthorizerInfo {
-            nick_name: info.nick_name,
-            head_img: info.head_img,
-            service_type: info.service_type_info.map(|s| s.id),
-            verify_type: info.verify_type_info.map(|v| v.id),
-            user_name: info.user_name,
-            principal_name: info.principal_name,
-            is_mini_program: info.mini_program_info.is_some(),
+            is_mini_program: info.is_mini_program(),
+            nick_name: non_empty(info.nick_name),
+            head_img: non_empty(info.head_img),
+            service_type: Some(info.service_type_info.id),
+            verify_type: Some(info.verify_type_info.id),
+            user_name: non_empty(info.user_name),
+            principal_name: non_empty(info.principal_name),
             func_ids: answer
                 .authorization_info
-                .map(|a| a.func_info.iter().map(|f| f.funcscope_category.id).collect())
-                .unwrap_or_default(),
+                .func_info
+                .iter()
+                .map(|f| f.funcscope_category.id)
+                .collect(),
         })
     }
 
@@ -271,102 +190,37 @@ impl Upstream {
         offset: i64,
         count: i64,
     ) -> Result<AuthorizerList, UpstreamError> {
-        let body = json!({ "component_appid": self.component_appid, "offset": offset, "count": count });
-        self.post_json(
-            "/cgi-bin/component/api_get_authorizer_list",
-            Some(component_token),
-            &body,
-        )
-        .await
+        let request = AuthorizerListRequest {
+            component_appid: self.component_appid.clone(),
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+            count: u32::try_from(count).unwrap_or(500),
+        };
+        let answer = self
+            .client
+            .execute::<GetAuthorizerList>(Some(component_token), &[], &request)
+            .await?;
+        Ok(AuthorizerList {
+            total_count: i64::try_from(answer.total_count).unwrap_or(i64::MAX),
+            list: answer
+                .list
+                .into_iter()
+                .map(|item| AuthorizerListItem {
+                    authorizer_appid: item.authorizer_appid.as_str().to_owned(),
+                    refresh_token: non_empty(item.refresh_token.expose().to_owned()),
+                    auth_time: Some(item.auth_time),
+                })
+                .collect(),
+        })
     }
 
     /// Any endpoint of wechat-api.md, answered as bytes; the token goes where the endpoint says (§0.2).
     pub async fn execute_raw(
         &self,
         endpoint: &EndpointInfo,
-        method: &str,
         token: Option<&str>,
         query: &[(String, String)],
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, UpstreamError> {
-        let mut url = format!("{}{}", self.hosts.api_base, endpoint.path);
-        let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        if let (Some(token), Some(name)) = (token, endpoint.token.query_name()) {
-            pairs.push((name, token));
-        }
-        if !pairs.is_empty() {
-            let encoded = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs)
-                .finish();
-            url = format!("{url}?{encoded}");
-        }
-        let request = if method.eq_ignore_ascii_case("GET") {
-            self.http.get(url)
-        } else {
-            self.http.post(url)
-        };
-        let request = match body {
-            Some(body) => request.header("content-type", "application/json").body(body),
-            None => request,
-        };
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/octet-stream")
-            .to_owned();
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        Ok(RawResponse {
-            status,
-            content_type,
-            body,
-        })
-    }
-
-    async fn post_json<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        component_token: Option<&str>,
-        body: &serde_json::Value,
-    ) -> Result<T, UpstreamError> {
-        let mut url = format!("{}{}", self.hosts.api_base, path);
-        if let Some(token) = component_token {
-            url = format!("{url}?component_access_token={}", urlencode(token));
-        }
-        let response = self.http.post(url).json(body).send().await.map_err(transport)?;
-        let bytes = response.bytes().await.map_err(transport)?;
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| UpstreamError::Decode(format!("{path}: {e}")))?;
-        // Token endpoints omit errcode on success; a non-zero one is the error (§0.3).
-        if let Some(errcode) = value.get("errcode").and_then(|c| c.as_i64()).filter(|c| *c != 0) {
-            let errmsg = value
-                .get("errmsg")
-                .and_then(|m| m.as_str())
-                .unwrap_or_default()
-                .to_owned();
-            return Err(UpstreamError::Api { errcode, errmsg });
-        }
-        serde_json::from_value(value).map_err(|e| UpstreamError::Decode(format!("{path}: {e}")))
-    }
-}
-
-/// Transport errors lose their URL: it may carry a token in its query.
-fn transport(error: reqwest::Error) -> UpstreamError {
-    UpstreamError::Transport(error.without_url().to_string())
-}
-
-fn urlencode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-impl TokenKind {
-    fn query_name(self) -> Option<&'static str> {
-        match self {
-            TokenKind::None => None,
-            TokenKind::Component => Some("component_access_token"),
-            TokenKind::Authorizer => Some("access_token"),
-        }
+        self.client.execute_raw(endpoint, token, query, body).await
     }
 }
