@@ -17,7 +17,9 @@ const MAX_BACKOFF_SECS: u64 = 30;
 /// Runs until the task is aborted (when another profile activates), starting after `after`
 /// (from [`starting_point`], computed before the profile reports itself active so no event slips between).
 pub async fn run(client: HubClient, cache: Arc<Cache>, outbox: Outbox, mut after: i64) {
-    let mut connected = false;
+    // The starting point was just read from this hub, so it is reachable now; a poll can take 25 s to answer.
+    outbox.emit(Event::Connection(ConnectionState::Connected)).await;
+    let mut connected = true;
     let mut attempt: u32 = 0;
     loop {
         match client.events(after, WAIT_SECS).await {
