@@ -250,7 +250,7 @@ impl MsgCrypt {
 
 fn decrypt_with(key: &AesKey, ciphertext: &[u8], receive_id: &str) -> Result<String, CryptoError> {
     // §4.4 step 3: whole AES blocks, and at least 32 bytes as every SDK requires.
-    if ciphertext.len() < PAD_BLOCK || ciphertext.len() % 16 != 0 {
+    if ciphertext.len() < PAD_BLOCK || !ciphertext.len().is_multiple_of(16) {
         return Err(CryptoError::BadCiphertext(ciphertext.len()));
     }
     let mut buf = ciphertext.to_vec();
