@@ -199,11 +199,13 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
     }
     places.push(("the hub's log".into(), logs.0.lock().unwrap().clone()));
     places.push(("the console's view".into(), console_view.into_bytes()));
-    let database = places
+    // Most of what a short session writes is still in the WAL file; both are scanned.
+    let written: usize = places
         .iter()
-        .find(|(p, _)| p.ends_with("hub.sqlite3"))
-        .expect("the database file");
-    assert!(database.1.len() > 4096, "the database was written");
+        .filter(|(p, _)| p.contains("hub.sqlite3"))
+        .map(|(_, b)| b.len())
+        .sum();
+    assert!(written > 8192, "the database was written ({written} bytes)");
     for (place, bytes) in &places {
         for secret in &secrets {
             let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());

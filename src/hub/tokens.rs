@@ -83,12 +83,14 @@ impl Slot {
         }
     }
 
-    /// Forgets the token WeChat refused, unless another caller has already replaced it.
+    /// Marks the token WeChat refused as expired, unless another caller has already replaced it. It stays in the
+    /// slot as expired (not removed) so that the refresh does not reload the same token from the database.
     fn invalidate(&self, refused: &str) {
         if let Ok(mut cached) = self.cached.lock()
-            && cached.as_ref().is_some_and(|c| c.token == refused)
+            && let Some(current) = cached.as_mut()
+            && current.token == refused
         {
-            *cached = None;
+            current.expires_at = 0;
         }
     }
 }
