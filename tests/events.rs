@@ -207,14 +207,30 @@ fn doc_audit_success_sample_and_the_other_audit_events() {
 
 #[test]
 fn unknown_pushes_keep_the_raw_xml() {
-    for xml in [
-        "<xml><AppId>wx1</AppId><CreateTime>1</CreateTime><InfoType>notify_something_new</InfoType></xml>",
+    for (xml, name) in [
+        (
+            "<xml><AppId>wx1</AppId><CreateTime>1</CreateTime><InfoType>notify_something_new</InfoType></xml>",
+            Some("notify_something_new"),
+        ),
         // Vector A's plaintext: a debug event on the message URL.
-        "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n<FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName>\n<CreateTime>1715943329</CreateTime>\n<MsgType><![CDATA[event]]></MsgType>\n<Event><![CDATA[debug_demo]]></Event>\n<debug_str><![CDATA[hello world]]></debug_str>\n</xml>",
-        "<xml><ToUserName>gh_1</ToUserName><MsgType>text</MsgType><Content>hi</Content></xml>",
+        (
+            "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName>\n<FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName>\n<CreateTime>1715943329</CreateTime>\n<MsgType><![CDATA[event]]></MsgType>\n<Event><![CDATA[debug_demo]]></Event>\n<debug_str><![CDATA[hello world]]></debug_str>\n</xml>",
+            Some("debug_demo"),
+        ),
+        (
+            "<xml><ToUserName>gh_1</ToUserName><MsgType>text</MsgType><Content>hi</Content></xml>",
+            Some("text"),
+        ),
+        ("<xml><Content>no kind at all</Content></xml>", None),
     ] {
         let event = Event::parse(xml).unwrap();
-        assert_eq!(event, Event::Unknown { raw: xml.to_owned() });
+        assert_eq!(
+            event,
+            Event::Unknown {
+                name: name.map(str::to_owned),
+                raw: xml.to_owned()
+            }
+        );
         assert_eq!(event.kind(), "unknown");
         assert_eq!(event.to_xml(), xml);
     }
@@ -225,6 +241,11 @@ fn broken_pushes_are_errors_not_panics() {
     assert!(matches!(Event::parse(""), Err(EventError::Xml(_))));
     assert!(matches!(
         Event::parse("<xml><AppId>a</AppId></oops>"),
+        Err(EventError::Xml(_))
+    ));
+    // Cut off in transit: the root is never closed.
+    assert!(matches!(
+        Event::parse("<xml><AppId>a</AppId><CreateTime>1</CreateTime><InfoType>unauthorized</InfoType>"),
         Err(EventError::Xml(_))
     ));
     let no_ticket = "<xml><AppId>a</AppId><CreateTime>1</CreateTime><InfoType>component_verify_ticket</InfoType></xml>";

@@ -152,6 +152,80 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
     hub.handle.shutdown().await;
 }
 
+/// The `authorized` push is stored, but the hub stops before its code is exchanged (here: the platform never answers
+/// the exchange). The next hub on the same database exchanges it, so the merchant is not lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_code_left_unexchanged_is_exchanged_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("hub.sqlite3");
+    let sim = SimProcess::start(&[]).await;
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    sim.push_to(&hub.handle.url()).await;
+    wait_for_ticket(&hub).await;
+    let preauth: Value = hub
+        .post_json("/api/v1/preauth", &json!({ "auth_type": 1 }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    sim.control(
+        "/__sim/faults",
+        &json!([{ "path": "/cgi-bin/component/api_query_auth", "drop": true, "times": 100 }]),
+    )
+    .await;
+    let authorized = sim
+        .control(
+            "/__sim/authorize",
+            &json!({
+                "pre_auth_code": preauth["pre_auth_code"],
+                "redirect_uri": hub.url("/wechat/authorized"),
+                "kind": "miniprogram",
+                "func_ids": [17, 18],
+            }),
+        )
+        .await;
+    let appid = authorized["authorizer_appid"].as_str().unwrap().to_owned();
+    let pushed = format!("SELECT COUNT(*) FROM pushes WHERE info_type = 'authorized' AND xml LIKE '%{appid}%'");
+    eventually("the authorized push to be stored", || async {
+        (count(&database, &pushed) == 1).then_some(())
+    })
+    .await;
+    eventually("the exchange to fail for want of an answer", || async {
+        let events = hub.get_json("/api/v1/events?after=0").await;
+        let failed = events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "error");
+        failed.then_some(())
+    })
+    .await;
+    assert_eq!(count(&database, "SELECT COUNT(*) FROM pending_codes"), 1);
+    assert_eq!(count(&database, "SELECT COUNT(*) FROM authorizers"), 0);
+    hub.handle.shutdown().await;
+
+    sim.http
+        .delete(format!("{}/__sim/faults", sim.base))
+        .send()
+        .await
+        .unwrap();
+    let mark = sim.last_call_seq().await;
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    let exchanged = format!("SELECT COUNT(*) FROM authorizers WHERE appid = '{appid}'");
+    eventually("the restarted hub to exchange the pending code", || async {
+        (count(&database, &exchanged) == 1).then_some(())
+    })
+    .await;
+    let stored = hub.get_json(&format!("/api/v1/authorizers/{appid}")).await;
+    assert_eq!(stored["func_ids"], json!([17, 18]));
+    assert_eq!(sim.count_calls(mark, "/api_query_auth").await, 1);
+    eventually("the code to leave the pending list", || async {
+        (count(&database, "SELECT COUNT(*) FROM pending_codes") == 0).then_some(())
+    })
+    .await;
+    hub.handle.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_calls_on_an_expired_component_token_refresh_it_once() {
     let dir = tempfile::tempdir().unwrap();

@@ -17,8 +17,11 @@ use super::tokens::TokenError;
 use super::upstream::AuthorizerInfo;
 use super::{Hub, now_secs};
 
-/// How long an exchange's outcome is remembered: the code's own lifetime (§2.4).
-const REMEMBER_FOR: Duration = Duration::from_secs(600);
+/// An authorization code's lifetime: `expires_in=600` on the redirect (§2.4).
+pub const CODE_LIFETIME_SECS: i64 = 600;
+
+/// How long an exchange's outcome is remembered: the code's own lifetime.
+const REMEMBER_FOR: Duration = Duration::from_secs(CODE_LIFETIME_SECS as u64);
 
 /// The outcome of one exchange, shared by everyone who asked about that code.
 #[derive(Debug, Clone)]
@@ -52,7 +55,7 @@ impl Exchanges {
 pub async fn exchange(hub: &Arc<Hub>, code: &str) -> Exchanged {
     let cell = hub.exchanges.cell(code);
     cell.get_or_init(|| async {
-        match run(hub, code).await {
+        let outcome = match run(hub, code).await {
             Ok((authorizer, renewed)) => Exchanged::Ok { authorizer, renewed },
             Err(error) => {
                 hub.events
@@ -63,10 +66,46 @@ pub async fn exchange(hub: &Arc<Hub>, code: &str) -> Exchanged {
                     message: error.to_string(),
                 }
             }
+        };
+        // Done with the code, unless the platform never answered (network, store): then the next start retries it.
+        if matches!(
+            outcome,
+            Exchanged::Ok { .. } | Exchanged::Failed { errcode: Some(_), .. }
+        ) {
+            let code = code.to_owned();
+            if let Err(error) = hub
+                .store
+                .write(move |conn| queries::forget_pending_code(conn, &code))
+                .await
+            {
+                tracing::warn!(%error, "an exchanged code stays pending");
+            }
         }
+        outcome
     })
     .await
     .clone()
+}
+
+/// Exchanges the codes of pushes stored before the hub last stopped whose exchange never finished.
+pub async fn resume_pending(hub: Arc<Hub>) {
+    let codes = match hub
+        .store
+        .write(|conn| queries::take_live_pending_codes(conn, now_secs()))
+        .await
+    {
+        Ok(codes) => codes,
+        Err(error) => {
+            tracing::warn!(%error, "pending authorization codes not read");
+            return;
+        }
+    };
+    if !codes.is_empty() {
+        tracing::info!(count = codes.len(), "exchanging authorization codes left pending");
+    }
+    for code in codes {
+        exchange(&hub, &code).await;
+    }
 }
 
 async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenError> {

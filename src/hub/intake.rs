@@ -18,10 +18,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::events::EventKind;
-use super::pushxml::PushFields;
 use super::store::queries::{self, PushRow};
 use super::{Hub, now_secs};
 use crate::wechat::crypto::{CryptoError, Envelope};
+use crate::wechat::event::{Event, EventError, RegistrationInfo};
 
 /// The largest push body accepted; real pushes are a few KiB (§4.1).
 pub const MAX_PUSH_BYTES: usize = 64 * 1024;
@@ -74,7 +74,8 @@ async fn intake(hub: Arc<Hub>, url: Url, query: PushQuery, body: Bytes) -> Respo
 
 struct Opened {
     xml: String,
-    fields: PushFields,
+    /// `None` for well-formed XML that lacks a field its kind requires: stored whole, but with no effect.
+    event: Option<Event>,
 }
 
 /// Every check of §4.4, in order; nothing here touches the database.
@@ -97,8 +98,16 @@ fn open(hub: &Hub, query: &PushQuery, body: &[u8]) -> Result<Opened, (StatusCode
         CryptoError::WrongReceiveId => (StatusCode::UNAUTHORIZED, "wrong receive id"),
         _ => bad("ciphertext does not decrypt"),
     })?;
-    let fields = PushFields::parse(&xml).map_err(|_| bad("decrypted push is not XML"))?;
-    Ok(Opened { xml, fields })
+    let event = match Event::parse(&xml) {
+        Ok(event) => Some(event),
+        Err(EventError::Xml(_)) => return Err(bad("decrypted push is not XML")),
+        // It is WeChat's (the signature says so) and well-formed: keep it for the record, act on nothing.
+        Err(error) => {
+            tracing::warn!(%error, "push stored without effect");
+            None
+        }
+    };
+    Ok(Opened { xml, event })
 }
 
 /// What a push changes besides being stored.
@@ -111,12 +120,20 @@ enum Effect {
 
 async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::StoreError> {
     let (url_name, appid) = match url {
-        Url::Component => ("component", opened.fields.get("AppId").map(str::to_owned)),
+        Url::Component => ("component", opened.event.as_ref().and_then(component_appid)),
         Url::Message { appid } => ("message", Some(appid.clone())),
     };
     let dedupe_key = dedupe_key(url_name, appid.as_deref(), &opened.xml);
-    let kind = opened.fields.kind().map(str::to_owned);
-    let (effect, event) = classify(url, &opened.fields);
+    let kind = opened.event.as_ref().and_then(|event| match event {
+        Event::Unknown { name, .. } => name.clone(),
+        known => Some(known.kind().to_owned()),
+    });
+    let (effect, event) = match &opened.event {
+        Some(event) => classify(url, event),
+        None => (Effect::None, None),
+    };
+    let code = opened.event.as_ref().and_then(code_to_exchange).map(str::to_owned);
+    let code_for_write = code.clone();
     let received_at = now_secs();
     let xml = opened.xml;
     let effect_for_write = effect.clone();
@@ -140,6 +157,11 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
                 Effect::Ticket(ticket) => queries::insert_ticket(conn, ticket, received_at)?,
                 Effect::Revoke(appid) => queries::revoke_authorizer(conn, appid, received_at)?,
             }
+            if let Some(code) = &code_for_write {
+                // AuthorizationCodeExpiredTime is [UNCONFIRMED] absolute or relative (§4.2): count the code's
+                // documented 600 s from its arrival instead.
+                queries::insert_pending_code(conn, code, received_at + super::authorize::CODE_LIFETIME_SECS)?;
+            }
             match &event_for_write {
                 Some((kind, data)) => Ok(Some(Some(queries::append_event(
                     conn,
@@ -161,7 +183,13 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     if let Effect::Revoke(appid) = &effect {
         hub.tokens.forget_authorizer(appid);
     }
-    follow_up(hub, &opened.fields);
+    if let Some(code) = code {
+        let hub = hub.clone();
+        tokio::spawn(async move {
+            // The outcome is recorded as an event either way; the landing page may be waiting on the same code.
+            let _ = super::authorize::exchange(&hub, &code).await;
+        });
+    }
     Ok(())
 }
 
@@ -175,83 +203,138 @@ fn dedupe_key(url: &str, appid: Option<&str>, xml: &str) -> Vec<u8> {
     sha.finalize().to_vec()
 }
 
-/// The effect and the event of a push, from its `InfoType` (§4.2) or `Event` (§4.3).
-fn classify(url: &Url, fields: &PushFields) -> (Effect, Option<(EventKind, Value)>) {
-    let authorizer = || match url {
-        Url::Component => fields.get("AuthorizerAppid").map(str::to_owned),
-        Url::Message { appid } => Some(appid.clone()),
+/// The component appid a push on the authorization-event URL names (§4.2).
+fn component_appid(event: &Event) -> Option<String> {
+    let app_id = match event {
+        Event::ComponentVerifyTicket { app_id, .. } | Event::Unauthorized { app_id, .. } => app_id,
+        Event::Authorized(a) | Event::UpdateAuthorized(a) => &a.app_id,
+        Event::FastRegister(r) | Event::BetaVerified(r) => &r.app_id,
+        Event::BetaRegistered(r) => &r.app_id,
+        Event::IcpFilingVerifyResult(n)
+        | Event::ApplyIcpFilingResult(n)
+        | Event::WxaAuth(n)
+        | Event::WxaWxVerify(n)
+        | Event::WxaAuthAndIcp(n) => &n.app_id,
+        Event::AuditSuccess { .. }
+        | Event::AuditFail { .. }
+        | Event::AuditDelay { .. }
+        | Event::NicknameAudit { .. }
+        | Event::Unknown { .. } => return None,
     };
-    match fields.kind().unwrap_or_default() {
-        "component_verify_ticket" => match fields.get("ComponentVerifyTicket") {
-            // The ticket itself stays out of the event: consoles never need it.
-            Some(ticket) => (
-                Effect::Ticket(ticket.to_owned()),
-                Some((EventKind::TicketReceived, json!({}))),
-            ),
-            None => (Effect::None, None),
-        },
-        "unauthorized" => match authorizer() {
-            Some(appid) => {
-                let data = json!({ "authorizer_appid": appid });
-                (Effect::Revoke(appid), Some((EventKind::Unauthorized, data)))
-            }
-            None => (Effect::None, None),
-        },
-        kind @ ("weapp_audit_success" | "weapp_audit_fail" | "weapp_audit_delay") => {
-            let event = match kind {
-                "weapp_audit_success" => EventKind::AuditSuccess,
-                "weapp_audit_fail" => EventKind::AuditFail,
-                _ => EventKind::AuditDelay,
-            };
-            let screenshots: Vec<&str> = fields
-                .get("ScreenShot")
-                .map(|s| s.split('|').collect())
-                .unwrap_or_default();
-            let data = json!({
-                "authorizer_appid": authorizer(),
-                "user_name": fields.get("ToUserName"),
-                "reason": fields.get("Reason"),
-                "screenshots": screenshots,
-                "time": fields.get("SuccTime").or(fields.get("FailTime")).or(fields.get("DelayTime")),
-            });
-            (Effect::None, Some((event, data)))
-        }
-        kind if kind.starts_with("notify_third_fast") => (
-            Effect::None,
-            Some((EventKind::RegistrationResult, registration(kind, fields))),
+    Some(app_id.clone())
+}
+
+/// The effect and the console event of a push (§4.2, §4.3).
+fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
+    // Audit results arrive on the message URL, which names the mini program (§4.3).
+    let message_appid = match url {
+        Url::Component => None,
+        Url::Message { appid } => Some(appid.as_str()),
+    };
+    let audit = |kind, header: &crate::wechat::event::MessageHeader, reason: &str, shots: &[String], time| {
+        let data = json!({
+            "authorizer_appid": message_appid,
+            "user_name": header.to_user_name,
+            "reason": (!reason.is_empty()).then_some(reason),
+            "screenshots": shots,
+            "time": time,
+        });
+        (Effect::None, Some((kind, data)))
+    };
+    match event {
+        // The ticket itself stays out of the event: consoles never need it.
+        Event::ComponentVerifyTicket { ticket, .. } => (
+            Effect::Ticket(ticket.clone()),
+            Some((EventKind::TicketReceived, json!({}))),
         ),
+        Event::Unauthorized { authorizer_appid, .. } => {
+            let appid = authorizer_appid.as_str().to_owned();
+            let data = json!({ "authorizer_appid": appid });
+            (Effect::Revoke(appid), Some((EventKind::Unauthorized, data)))
+        }
+        Event::AuditSuccess { header, succ_time } => audit(EventKind::AuditSuccess, header, "", &[], *succ_time),
+        Event::AuditFail {
+            header,
+            reason,
+            fail_time,
+            screenshots,
+        } => audit(EventKind::AuditFail, header, reason, screenshots, *fail_time),
+        Event::AuditDelay {
+            header,
+            reason,
+            delay_time,
+        } => audit(EventKind::AuditDelay, header, reason, &[], *delay_time),
+        Event::FastRegister(result) | Event::BetaVerified(result) => (
+            Effect::None,
+            Some((EventKind::RegistrationResult, registration(event.kind(), result))),
+        ),
+        Event::BetaRegistered(beta) => {
+            let mut info = serde_json::Map::new();
+            for (name, value) in [("unique_id", &beta.unique_id), ("name", &beta.name)] {
+                if let Some(value) = value {
+                    info.insert(name.into(), json!(value));
+                }
+            }
+            let data = json!({
+                "info_type": event.kind(),
+                "appid": beta.appid.as_ref().map(|a| a.as_str()),
+                "status": beta.status,
+                "msg": beta.msg,
+                "info": info,
+            });
+            (Effect::None, Some((EventKind::RegistrationResult, data)))
+        }
         // authorized / updateauthorized: the event follows the code exchange (`follow_up`), with the account's name.
         _ => (Effect::None, None),
     }
 }
 
 /// A registration result (§4.2) without its auth code, which only the hub uses.
-fn registration(kind: &str, fields: &PushFields) -> Value {
-    let info: serde_json::Map<String, Value> = fields
-        .iter()
-        .filter_map(|(name, value)| Some((name.strip_prefix("info.")?.to_owned(), Value::from(value))))
-        .collect();
+fn registration(kind: &str, result: &crate::wechat::event::RegistrationResult) -> Value {
+    let RegistrationInfo {
+        name,
+        code,
+        code_type,
+        legal_persona_wechat,
+        legal_persona_name,
+        component_phone,
+        wxuser,
+        idname,
+        taskid,
+    } = &result.info;
+    let mut info = serde_json::Map::new();
+    for (key, value) in [
+        ("name", name),
+        ("code", code),
+        ("legal_persona_wechat", legal_persona_wechat),
+        ("legal_persona_name", legal_persona_name),
+        ("component_phone", component_phone),
+        ("wxuser", wxuser),
+        ("idname", idname),
+        ("taskid", taskid),
+    ] {
+        if let Some(value) = value {
+            info.insert(key.into(), json!(value));
+        }
+    }
+    if let Some(code_type) = code_type {
+        info.insert("code_type".into(), json!(code_type.to_string()));
+    }
     json!({
         "info_type": kind,
-        "appid": fields.get("appid"),
-        "status": fields.get("status").and_then(|s| s.parse::<i64>().ok()),
-        "msg": fields.get("msg"),
+        "appid": result.appid.as_ref().map(|a| a.as_str()),
+        "status": result.status,
+        "msg": result.msg,
         "info": info,
     })
 }
 
-/// Work a new push starts after it is committed: exchanging an authorization code it carries.
-fn follow_up(hub: &Arc<Hub>, fields: &PushFields) {
-    let code = match fields.kind().unwrap_or_default() {
-        "authorized" | "updateauthorized" => fields.get("AuthorizationCode"),
-        kind if kind.starts_with("notify_third_fast") && fields.get("status") == Some("0") => fields.get("auth_code"),
+/// The authorization code a push carries for the hub to exchange: `authorized`, `updateauthorized` (§4.2) and a
+/// successful registration (§8.1).
+fn code_to_exchange(event: &Event) -> Option<&str> {
+    match event {
+        Event::Authorized(a) | Event::UpdateAuthorized(a) => Some(&a.authorization_code),
+        Event::FastRegister(r) | Event::BetaVerified(r) if r.status == 0 => r.auth_code.as_deref(),
         _ => None,
-    };
-    if let Some(code) = code {
-        let (hub, code) = (hub.clone(), code.to_owned());
-        tokio::spawn(async move {
-            // The outcome is recorded as an event either way; the landing page may be waiting on the same code.
-            let _ = super::authorize::exchange(&hub, &code).await;
-        });
     }
 }

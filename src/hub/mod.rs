@@ -13,7 +13,6 @@ mod events;
 mod intake;
 mod landing;
 mod operators;
-mod pushxml;
 mod relay;
 mod seal;
 mod store;
@@ -131,6 +130,8 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
         }
     });
     tracing::info!(%addr, "hub listening");
+    // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
+    tokio::spawn(authorize::resume_pending(hub.clone()));
     Ok(HubHandle {
         addr,
         hub,

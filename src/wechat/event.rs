@@ -143,6 +143,8 @@ pub enum Event {
     },
     /// Any other push (user messages, events this console does not handle), kept verbatim.
     Unknown {
+        /// Its `InfoType`, or the `Event` (or else `MsgType`) of a message-URL push, when it has one.
+        name: Option<String>,
         raw: String,
     },
 }
@@ -160,7 +162,10 @@ impl Event {
         {
             return Self::message_event(event, &f, xml);
         }
-        Ok(Self::Unknown { raw: xml.to_owned() })
+        Ok(Self::Unknown {
+            name: f.get("MsgType").map(str::to_owned),
+            raw: xml.to_owned(),
+        })
     }
 
     fn component_event(info_type: &str, f: &mut Fields, xml: &str) -> Result<Self, EventError> {
@@ -196,7 +201,10 @@ impl Event {
             "notify_3rd_wxa_auth" => Self::WxaAuth(notice(app_id, create_time, f)),
             "notify_3rd_wxa_wxverify" => Self::WxaWxVerify(notice(app_id, create_time, f)),
             "notify_3rd_wxa_auth_and_icp" => Self::WxaAuthAndIcp(notice(app_id, create_time, f)),
-            _ => Self::Unknown { raw: xml.to_owned() },
+            _ => Self::Unknown {
+                name: Some(info_type.to_owned()),
+                raw: xml.to_owned(),
+            },
         })
     }
 
@@ -230,7 +238,10 @@ impl Event {
                 nickname: f.opt_text("nickname").unwrap_or_default(),
                 reason: f.opt_text("reason").unwrap_or_default(),
             },
-            _ => Self::Unknown { raw: xml.to_owned() },
+            _ => Self::Unknown {
+                name: Some(event.to_owned()),
+                raw: xml.to_owned(),
+            },
         })
     }
 

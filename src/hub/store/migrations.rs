@@ -72,6 +72,14 @@ const MIGRATIONS: &[&str] = &[
         result TEXT NOT NULL
     );
     "#,
+    // 2: authorization codes that pushes carried, kept until their exchange has an outcome, so that a hub stopped
+    // between storing an `authorized` push and exchanging its code retries the exchange when it starts again.
+    r#"
+    CREATE TABLE pending_codes (
+        code TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

@@ -36,6 +36,28 @@ pub fn insert_push(conn: &Connection, push: &PushRow<'_>) -> Result<bool> {
     Ok(inserted == 1)
 }
 
+/// Remembers an authorization code to exchange (kept until `forget_pending_code`).
+pub fn insert_pending_code(conn: &Connection, code: &str, expires_at: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO pending_codes (code, expires_at) VALUES (?1, ?2) ON CONFLICT (code) DO NOTHING",
+        params![code, expires_at],
+    )?;
+    Ok(())
+}
+
+pub fn forget_pending_code(conn: &Connection, code: &str) -> Result<()> {
+    conn.execute("DELETE FROM pending_codes WHERE code = ?1", params![code])?;
+    Ok(())
+}
+
+/// Codes still waiting for their exchange and not yet expired at `now`; expired ones are dropped.
+pub fn take_live_pending_codes(conn: &Connection, now: i64) -> Result<Vec<String>> {
+    conn.execute("DELETE FROM pending_codes WHERE expires_at <= ?1", params![now])?;
+    let mut stmt = conn.prepare_cached("SELECT code FROM pending_codes ORDER BY expires_at")?;
+    let codes = stmt.query_map([], |row| row.get(0))?;
+    Ok(codes.collect::<rusqlite::Result<_>>()?)
+}
+
 /// One row of the event log; `data` is a JSON object of the kind's own fields.
 #[derive(Debug, Clone)]
 pub struct EventRow {

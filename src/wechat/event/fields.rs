@@ -47,6 +47,10 @@ impl Fields {
         if !saw_root {
             return Err(EventError::Xml("no root element".into()));
         }
+        // A truncated push: quick-xml reaches the end without complaining about elements left open.
+        if !path.is_empty() {
+            return Err(EventError::Xml(format!("<{}> is never closed", path.join("><"))));
+        }
         Ok(fields)
     }
 

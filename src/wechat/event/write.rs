@@ -4,7 +4,7 @@ use super::fields::{cdata, number};
 use super::{Authorization, Event, MessageHeader, Notice, RegistrationInfo, RegistrationResult};
 
 pub(super) fn to_xml(event: &Event) -> String {
-    if let Event::Unknown { raw } = event {
+    if let Event::Unknown { raw, .. } = event {
         return raw.clone();
     }
     let mut out = String::from("<xml>");
