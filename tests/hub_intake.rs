@@ -230,11 +230,18 @@ async fn the_console_api_needs_a_key_and_every_request_is_logged() {
     assert_eq!(
         actions,
         [
+            ("GET /api/v1/status", "", "401"),
+            ("GET /api/v1/status", "", "401"),
             ("GET /api/v1/authorizers", "query=x", "200"),
             ("GET /api/v1/authorizers/{appid}", "wxnobody", "404"),
             ("POST /api/v1/call", "/cgi-bin/component/api_component_token", "403"),
         ]
     );
-    assert!(rows.iter().all(|r| r["operator"] == "tester"));
+    let operators: Vec<&str> = rows.iter().map(|r| r["operator"].as_str().unwrap()).collect();
+    assert_eq!(operators, ["(no key)", "(unknown key)", "tester", "tester", "tester"]);
+    assert!(
+        !activity.to_string().contains("wxd_wrong"),
+        "a refused key is never recorded"
+    );
     hub.handle.shutdown().await;
 }

@@ -61,36 +61,53 @@ async fn operator_gate(State(hub): State<Arc<Hub>>, request: Request, next: Next
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let operator = match key {
-        Some(key) => match hub.operators.identify(&key).await {
+    let operator = match &key {
+        Some(key) => match hub.operators.identify(key).await {
             Ok(operator) => operator,
             Err(error) => return ApiError::from(error).into_response(),
         },
         None => None,
     };
+    let default_target: String = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_TARGET)
+        .collect();
     let Some(operator) = operator else {
         tracing::warn!(%action, "console request without a valid operator key");
-        return ApiError::new(StatusCode::UNAUTHORIZED, "a valid operator key is required").into_response();
+        let response = ApiError::new(StatusCode::UNAUTHORIZED, "a valid operator key is required").into_response();
+        // Refused requests are on the record too; the key itself never is.
+        let who = if key.is_some() { "(unknown key)" } else { "(no key)" };
+        record(&hub, who.to_owned(), action, default_target, response.status()).await;
+        return response;
     };
-    let default_target = request.uri().query().map(str::to_owned).unwrap_or_default();
     let response = next.run(request).await;
     let target = response
         .extensions()
         .get::<Target>()
         .map(|t| t.0.clone())
         .unwrap_or(default_target);
+    record(&hub, operator, action, target, response.status()).await;
+    response
+}
+
+/// The longest target the activity log keeps (a query string is the caller's to choose).
+const MAX_TARGET: usize = 256;
+
+async fn record(hub: &Hub, operator: String, action: String, target: String, status: StatusCode) {
     let row = ActivityRow {
         seq: 0,
         at: now_secs(),
         operator,
         action,
         target,
-        result: response.status().as_u16().to_string(),
+        result: status.as_u16().to_string(),
     };
     if let Err(error) = hub.store.write(move |conn| admin::append_activity(conn, &row)).await {
         tracing::error!(%error, "activity not recorded");
     }
-    response
 }
 
 /// An error the hub itself answers with: `{"error", "errcode"?}` and a status that says whose fault it is.
