@@ -2,7 +2,7 @@
 
 mod sim_support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use sim_support::{Env, errcode};
 use wxdesk::sim::SimConfig;
 
@@ -54,15 +54,7 @@ async fn faults_fail_delay_or_drop_the_next_calls_then_clear() {
 async fn the_journal_lists_calls_with_token_kind_and_errcode_and_getrid_finds_them() {
     let env = Env::default().await;
     let token = env.component_token().await;
-    let calls: Value = env
-        .http
-        .get(format!("{}/__sim/calls?since=0", env.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let calls = env.get("/__sim/calls?since=0").await;
     let last_seq = calls["calls"].as_array().unwrap().last().unwrap()["seq"]
         .as_u64()
         .unwrap();
@@ -73,15 +65,7 @@ async fn the_journal_lists_calls_with_token_kind_and_errcode_and_getrid_finds_th
         )
         .await;
     assert_eq!(errcode(&failed), 85064);
-    let calls: Value = env
-        .http
-        .get(format!("{}/__sim/calls?since={last_seq}", env.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let calls = env.get(&format!("/__sim/calls?since={last_seq}")).await;
     let calls = calls["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0]["path"], "/wxa/deletetemplate");
@@ -146,15 +130,7 @@ async fn new_push_urls_get_a_ticket_at_once() {
     .await;
     // The second receiver has no crypto set up, so check delivery through the push journal instead.
     for _ in 0..100 {
-        let pushes: Value = env
-            .http
-            .get(format!("{}/__sim/pushes?since=0", env.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let pushes = env.get("/__sim/pushes?since=0").await;
         let to_other = pushes["pushes"]
             .as_array()
             .unwrap()
@@ -233,15 +209,7 @@ async fn a_push_not_answered_success_is_retried() {
     env.inbox.wait_for("component_verify_ticket").await;
     env.sim.set_push_urls(Some(url.clone()), None);
     for _ in 0..100 {
-        let pushes: Value = env
-            .http
-            .get(format!("{}/__sim/pushes?since=0", env.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let pushes = env.get("/__sim/pushes?since=0").await;
         let delivered = pushes["pushes"]
             .as_array()
             .unwrap()

@@ -17,15 +17,7 @@ fn tag(xml: &str, name: &str) -> String {
 }
 
 async fn tasks(env: &Env) -> Vec<Value> {
-    let answer: Value = env
-        .http
-        .get(format!("{}/__sim/registrations", env.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = env.get("/__sim/registrations").await;
     answer["tasks"].as_array().unwrap().clone()
 }
 

@@ -146,13 +146,7 @@ async fn component_endpoints_take_either_query_name_but_never_an_authorizer_toke
     // And a component token is not an authorizer token.
     let code = env.get(&format!("/wxa/get_category?access_token={token}")).await;
     assert_eq!(errcode(&code), 40001);
-    let calls = env
-        .http
-        .get(format!("{}/__sim/calls?since=0", env.base))
-        .send()
-        .await
-        .unwrap();
-    let calls: serde_json::Value = calls.json().await.unwrap();
+    let calls = env.get("/__sim/calls?since=0").await;
     let kinds: Vec<&str> = calls["calls"]
         .as_array()
         .unwrap()

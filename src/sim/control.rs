@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -63,14 +63,26 @@ impl IntoResponse for BadBody {
     }
 }
 
-/// Reads a JSON body leniently: no content type needed, an empty body counts as `{}`.
-fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, BadBody> {
-    let text = if body.iter().all(u8::is_ascii_whitespace) {
-        &b"{}"[..]
-    } else {
-        &body[..]
-    };
-    serde_json::from_slice(text).map_err(|e| BadBody(e.to_string()))
+/// A JSON body read leniently: no content type needed, an empty body counts as `{}`; anything else that is not the
+/// JSON the call expects is answered 400 with serde's reason.
+struct Lenient<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Lenient<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let text = if body.iter().all(u8::is_ascii_whitespace) {
+            &b"{}"[..]
+        } else {
+            &body[..]
+        };
+        serde_json::from_slice(text)
+            .map(Lenient)
+            .map_err(|e| BadBody(e.to_string()).into_response())
+    }
 }
 
 async fn provider(State(shared): State<Arc<Shared>>) -> Response {
@@ -91,11 +103,7 @@ struct ConfigBody {
 }
 
 /// Same as `SimHandle::set_push_urls`: new URLs, then a ticket at once.
-async fn config(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: ConfigBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn config(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ConfigBody>) -> Response {
     shared.set_urls(body.event_url, body.message_url);
     let ticket = shared.sim().push_ticket(shared.clock.now());
     Json(json!({"ok": true, "ticket": ticket})).into_response()
@@ -112,11 +120,7 @@ struct AuthorizeBody {
 }
 
 /// What a merchant's scan and confirm does (§11.2 test hook).
-async fn authorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: AuthorizeBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn authorize(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<AuthorizeBody>) -> Response {
     let now = shared.clock.now();
     let mut sim = shared.sim();
     let index = match &body.authorizer_appid {
@@ -149,11 +153,7 @@ struct AppidBody {
     authorizer_appid: String,
 }
 
-async fn unauthorize(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: AppidBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn unauthorize(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<AppidBody>) -> Response {
     let now = shared.clock.now();
     let mut sim = shared.sim();
     let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
@@ -179,11 +179,7 @@ struct ResolveAuditBody {
     screenshots: Option<Vec<String>>,
 }
 
-async fn resolve_audit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: ResolveAuditBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn resolve_audit(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ResolveAuditBody>) -> Response {
     let now = shared.clock.now();
     let mut sim = shared.sim();
     let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
@@ -201,11 +197,10 @@ struct ResolveRegistrationBody {
     status: i64,
 }
 
-async fn resolve_registration(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: ResolveRegistrationBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn resolve_registration(
+    State(shared): State<Arc<Shared>>,
+    Lenient(body): Lenient<ResolveRegistrationBody>,
+) -> Response {
     let now = shared.clock.now();
     match register::resolve(&mut shared.sim(), &body.task_id, body.status, now) {
         Ok(appid) => Json(json!({"ok": true, "appid": appid})).into_response(),
@@ -229,11 +224,7 @@ async fn registrations(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// What an official account administrator's confirm on `fastregisterauth` yields (§8.6 step 1).
-async fn oa_ticket(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: AppidBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn oa_ticket(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<AppidBody>) -> Response {
     let now = shared.clock.now();
     let mut sim = shared.sim();
     let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
@@ -243,13 +234,13 @@ async fn oa_ticket(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     Json(json!({"ticket": ticket})).into_response()
 }
 
-async fn add_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let faults: Vec<Fault> = match parse::<Value>(&body).and_then(|value| match value {
-        Value::Array(_) => serde_json::from_value(value).map_err(|e| BadBody(e.to_string())),
-        single => serde_json::from_value(single)
-            .map(|fault| vec![fault])
-            .map_err(|e| BadBody(e.to_string())),
-    }) {
+/// One fault, or a list of them.
+async fn add_faults(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<Value>) -> Response {
+    let faults: Result<Vec<Fault>, _> = match body {
+        Value::Array(_) => serde_json::from_value(body),
+        single => serde_json::from_value(single).map(|fault| vec![fault]),
+    };
+    let faults = match faults.map_err(|e| BadBody(e.to_string())) {
         Ok(faults) => faults,
         Err(bad) => return bad.into_response(),
     };
@@ -270,11 +261,7 @@ struct ClockBody {
 }
 
 /// Moves simulated time, then lets everything that became due happen before answering.
-async fn clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: ClockBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn clock(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ClockBody>) -> Response {
     let now = shared.clock.advance(body.advance_secs);
     shared.sim().tick(now);
     Json(json!({"now": now})).into_response()
@@ -307,11 +294,7 @@ struct DraftBody {
     user_desc: String,
 }
 
-async fn add_draft(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let body: DraftBody = match parse(&body) {
-        Ok(body) => body,
-        Err(bad) => return bad.into_response(),
-    };
+async fn add_draft(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<DraftBody>) -> Response {
     let now = shared.clock.now();
     let draft_id = shared.sim().library.add_draft(now, &body.user_version, &body.user_desc);
     Json(json!({"draft_id": draft_id})).into_response()
