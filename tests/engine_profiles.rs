@@ -9,7 +9,7 @@ use wxdesk::engine::keychain::{MemoryStore, SecretStore, account, names};
 use wxdesk::engine::protocol::{
     AccountKind, Command, ErrorKind, Event, LocalProfileForm, PreAuthRequest, ProfileId, RemoteProfileForm, Secret,
 };
-use wxdesk::engine::{Engine, EngineConfig, EngineHandle};
+use wxdesk::engine::{Engine, EngineConfig, EngineHandle, SandboxSize};
 use wxdesk::hub::{HubConfig, HubSecrets};
 use wxdesk::sim::SimConfig;
 
@@ -19,7 +19,10 @@ const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
 fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> EngineHandle {
     let config = EngineConfig {
         data_dir: dir.to_path_buf(),
-        sandbox_merchants: 10,
+        sandbox: SandboxSize {
+            merchants: 10,
+            authorized: 10,
+        },
         secrets,
     };
     Engine::start_with(config, || {}).expect("engine starts")

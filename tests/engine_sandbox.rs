@@ -10,7 +10,7 @@ use wxdesk::engine::protocol::{
     AccountKind, AuthType, AuthorizersSource, Command, ErrorKind, Event, FormField, HubEvent, LocalProfileForm,
     PreAuthRequest, ProfileId, RemoteProfileForm, Secret, hub_event_kind,
 };
-use wxdesk::engine::{Engine, EngineConfig, EngineHandle};
+use wxdesk::engine::{Engine, EngineConfig, EngineHandle, SandboxSize};
 
 /// A hang guard only: the sandbox answers in seconds; nothing here measures speed.
 const GIVE_UP_AFTER: Duration = Duration::from_secs(180);
@@ -25,7 +25,10 @@ impl Console {
     fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> Console {
         let config = EngineConfig {
             data_dir: dir.to_path_buf(),
-            sandbox_merchants: 40,
+            sandbox: SandboxSize {
+                merchants: 40,
+                authorized: 12,
+            },
             secrets,
         };
         let engine = Engine::start_with(config, || {}).expect("engine starts");

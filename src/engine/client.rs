@@ -18,6 +18,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const SYNC_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The page size asked for the authorizer list (the hub allows up to 1,000).
 pub const AUTHORIZER_PAGE: usize = 500;
+/// The most rows reserved up front from the hub's `total`, so a wrong total cannot ask for an absurd allocation.
+const MAX_RESERVE: usize = 1_000_000;
 /// The page size asked for the activity log.
 const ACTIVITY_PAGE: usize = 500;
 /// How much of the activity log the console keeps: the newest entries.
@@ -99,6 +101,10 @@ impl HubClient {
         loop {
             let (page, total) = self.authorizers_page(rows.len(), AUTHORIZER_PAGE).await?;
             let short = page.len() < AUTHORIZER_PAGE;
+            if let Some(total) = total.and_then(|t| usize::try_from(t).ok()) {
+                // One allocation of the right size, not a doubling series (100,000 rows are ~20 MB).
+                rows.reserve_exact(total.saturating_sub(rows.len()).min(MAX_RESERVE));
+            }
             rows.extend(page);
             let complete = total.is_some_and(|total| rows.len() as u64 >= total);
             if short || complete {

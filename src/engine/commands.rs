@@ -61,10 +61,13 @@ async fn execute_connected(command: Command, connection: &Connection) -> Event {
 
 /// Every authorizer from the hub, then into the cache so the next start shows them at once.
 async fn load_authorizers(connection: &Connection) -> Result<Vec<AuthorizerRow>, EngineError> {
-    let rows = connection.client.all_authorizers().await?;
+    // Shared with the cache task rather than copied: a hundred thousand rows are tens of megabytes.
+    let rows = Arc::new(connection.client.all_authorizers().await?);
     let cache = Arc::clone(&connection.cache);
-    let copy = rows.clone();
-    let saved = tokio::task::spawn_blocking(move || cache.replace_authorizers(&copy)).await;
+    let for_cache = Arc::clone(&rows);
+    let saved = tokio::task::spawn_blocking(move || cache.replace_authorizers(&for_cache)).await;
+    // The task has ended either way, and with it its handle on the rows.
+    let rows = Arc::try_unwrap(rows).unwrap_or_else(|shared| shared.as_ref().clone());
     // The hub's answer is what the user asked for; a cache that cannot be written only costs the next start.
     match saved {
         Ok(Ok(())) => {}

@@ -37,21 +37,74 @@ const EVENT_CAPACITY: usize = 1024;
 pub struct EngineConfig {
     /// Where the settings file and each profile's cache live.
     pub data_dir: PathBuf,
-    /// How many demo merchants the sandbox's simulator seeds.
-    pub sandbox_merchants: usize,
+    /// How many merchants the sandbox's simulator seeds, and how many of them start authorized.
+    pub sandbox: SandboxSize,
     /// Where profile secrets are kept: the OS keychain, or an in-memory store in tests.
     pub secrets: Arc<dyn SecretStore>,
 }
 
 impl EngineConfig {
     /// `$WXDESK_DATA_DIR` when set, else the platform's data directory (e.g. `$XDG_DATA_HOME/wxdesk`); the OS
-    /// keychain.
-    pub fn from_env() -> Self {
-        EngineConfig {
+    /// keychain; the sandbox's size from `$WXDESK_SANDBOX_MERCHANTS` and `$WXDESK_SANDBOX_AUTHORIZED`.
+    pub fn from_env() -> Result<Self, EngineError> {
+        Ok(EngineConfig {
             data_dir: default_data_dir(),
-            sandbox_merchants: 300,
+            sandbox: SandboxSize::from_env()?,
             secrets: Arc::new(OsKeychain::new()),
+        })
+    }
+}
+
+/// How big the sandbox's simulated platform is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxSize {
+    /// Merchant accounts the simulator knows (each can authorize).
+    pub merchants: usize,
+    /// How many of the first ones start authorized; the sandbox syncs them into its hub before the console shows it.
+    pub authorized: usize,
+}
+
+impl Default for SandboxSize {
+    fn default() -> Self {
+        SandboxSize {
+            merchants: 300,
+            authorized: 12,
         }
+    }
+}
+
+impl SandboxSize {
+    /// The default, or what `$WXDESK_SANDBOX_MERCHANTS` / `$WXDESK_SANDBOX_AUTHORIZED` ask for (the console
+    /// benchmarks use them for 100,000 authorized merchants). A value that is not a count stops the start.
+    pub fn from_env() -> Result<Self, EngineError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, EngineError> {
+        let default = SandboxSize::default();
+        let count = |name: &str, default: usize| -> Result<usize, EngineError> {
+            match var(name).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(text) => text.trim().parse().map_err(|_| {
+                    EngineError::new(
+                        ErrorKind::Startup,
+                        format!("{name} must be a whole number of merchants, not {text:?}"),
+                    )
+                }),
+            }
+        };
+        let merchants = count("WXDESK_SANDBOX_MERCHANTS", default.merchants)?;
+        let authorized = count("WXDESK_SANDBOX_AUTHORIZED", default.authorized)?;
+        if merchants == 0 || authorized > merchants {
+            return Err(EngineError::new(
+                ErrorKind::Startup,
+                format!(
+                    "the sandbox needs at least one merchant and no more authorized ones than merchants \
+                     (WXDESK_SANDBOX_MERCHANTS={merchants}, WXDESK_SANDBOX_AUTHORIZED={authorized})"
+                ),
+            ));
+        }
+        Ok(SandboxSize { merchants, authorized })
     }
 }
 
@@ -102,7 +155,7 @@ impl Engine {
     /// Starts the engine with the configuration from the environment. `repaint` is called after every event, so the
     /// UI wakes up to drain it (e.g. `move || ctx.request_repaint()`).
     pub fn start(repaint: impl Fn() + Send + Sync + 'static) -> Result<EngineHandle, EngineError> {
-        Engine::start_with(EngineConfig::from_env(), repaint)
+        Engine::start_with(EngineConfig::from_env()?, repaint)
     }
 
     /// Starts the engine with an explicit configuration (tests use a temporary data directory).
@@ -155,7 +208,7 @@ async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox
     let ctx = Arc::new(Context {
         data_dir: config.data_dir,
         store: config.secrets,
-        sandbox_merchants: config.sandbox_merchants,
+        sandbox: config.sandbox,
         settings_lock: tokio::sync::Mutex::new(()),
     });
     let mut active: Option<Active> = None;
@@ -222,5 +275,44 @@ pub(crate) fn failure_reply(command: &Command, error: EngineError) -> Event {
         Command::SimulateScan { .. } => Event::ScanSimulated(Err(error)),
         Command::LoadActivity => Event::Activity(Err(error)),
         Command::SaveQrPng { .. } => Event::QrSaved(Err(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size(vars: &[(&str, &str)]) -> Result<SandboxSize, EngineError> {
+        SandboxSize::from_vars(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn sandbox_size_defaults_and_reads_counts() {
+        assert_eq!(size(&[]).unwrap(), SandboxSize::default());
+        assert_eq!(
+            size(&[
+                ("WXDESK_SANDBOX_MERCHANTS", "100000"),
+                ("WXDESK_SANDBOX_AUTHORIZED", " 100000 ")
+            ])
+            .unwrap(),
+            SandboxSize {
+                merchants: 100_000,
+                authorized: 100_000
+            }
+        );
+    }
+
+    #[test]
+    fn sandbox_size_refuses_what_is_not_a_count() {
+        for vars in [
+            &[("WXDESK_SANDBOX_MERCHANTS", "lots")][..],
+            &[("WXDESK_SANDBOX_AUTHORIZED", "-1")],
+            &[("WXDESK_SANDBOX_MERCHANTS", "0")],
+            &[("WXDESK_SANDBOX_MERCHANTS", "10"), ("WXDESK_SANDBOX_AUTHORIZED", "11")],
+        ] {
+            let error = size(vars).unwrap_err();
+            assert_eq!(error.kind, ErrorKind::Startup, "{vars:?}");
+            assert!(error.message.contains("WXDESK_SANDBOX_"), "{vars:?}: {}", error.message);
+        }
     }
 }

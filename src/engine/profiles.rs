@@ -21,7 +21,7 @@ use super::{Outbox, local, poll, sandbox};
 pub struct Context {
     pub data_dir: PathBuf,
     pub store: Arc<dyn SecretStore>,
-    pub sandbox_merchants: usize,
+    pub sandbox: super::SandboxSize,
     /// Serialises read-modify-write of the settings file between concurrent saves.
     pub settings_lock: tokio::sync::Mutex<()>,
 }
@@ -74,7 +74,7 @@ pub async fn activate(id: ProfileId, ctx: &Context, outbox: &Outbox) -> Result<A
     let settings = load_settings(ctx).await?;
     let (client, servers, sandbox_links) = match id {
         ProfileId::Sandbox => {
-            let sandbox = sandbox::Sandbox::start(&ctx.data_dir.join("sandbox"), ctx.sandbox_merchants).await?;
+            let sandbox = sandbox::Sandbox::start(&ctx.data_dir.join("sandbox"), ctx.sandbox).await?;
             let client = sandbox.client()?;
             let links = sandbox.links();
             (client, Servers::Sandbox(sandbox), Some(links))

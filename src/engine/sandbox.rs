@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::hub::{HubConfig, HubHandle, HubSecrets};
 use crate::sim::{SimConfig, SimHandle};
 
+use super::SandboxSize;
 use super::client::HubClient;
 use super::local::new_store_key;
 use super::protocol::{AccountKind, EngineError, ErrorKind, Secret};
@@ -33,10 +34,11 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts the simulator and a hub with a fresh database in `dir`, points the simulator's pushes at the hub,
     /// adds the console's operator, waits for the first ticket and syncs the demo merchants.
-    pub async fn start(dir: &Path, merchants: usize) -> Result<Sandbox, EngineError> {
+    pub async fn start(dir: &Path, size: SandboxSize) -> Result<Sandbox, EngineError> {
         let sim = crate::sim::start(SimConfig {
             demo: true,
-            merchants,
+            merchants: size.merchants,
+            demo_authorized: size.authorized,
             ..SimConfig::default()
         })
         .await

@@ -5,7 +5,9 @@ use super::merchants::Kind;
 use super::permissions;
 use super::push;
 use super::state::Sim;
-use super::tokens::{Owner, random_token};
+use std::sync::Arc;
+
+use super::tokens::{Owner, random_token, spell_token};
 
 /// §1.3: 600 s, single use.
 pub const PRE_AUTH_LIFETIME_SECS: i64 = 600;
@@ -27,11 +29,19 @@ pub struct AuthCode {
 
 #[derive(Debug, Clone)]
 pub struct Authorization {
-    pub func_ids: Vec<u16>,
-    /// §0.1: stays the same until the merchant cancels and authorizes again.
-    pub refresh_token: String,
+    /// Shared between authorizations that granted the same sets (the sandbox seeds 100,000 alike).
+    pub func_ids: Arc<[u16]>,
+    /// Spells the refresh token (§0.1: it stays the same until the merchant cancels and authorizes again); kept as
+    /// a number rather than 58 characters so that 100,000 authorizations stay small.
+    refresh_seed: u64,
     pub auth_time: i64,
     pub revoked: bool,
+}
+
+impl Authorization {
+    pub fn refresh_token(&self) -> String {
+        spell_token("refreshtoken@@@", 43, self.refresh_seed)
+    }
 }
 
 /// Why a confirm on the authorization page (or `/__sim/authorize`) did not go through.
@@ -123,28 +133,7 @@ impl Sim {
     /// `updateauthorized` (sets changed; nothing when unchanged) — §2.4, §4.2. Without a pre_auth_code (accounts
     /// created by registration) nothing is pushed here: the registration result carries the auth_code.
     pub fn grant(&mut self, now: i64, index: u32, requested: &[u16], pre_auth_code: Option<&str>) -> Authorized {
-        let kind = self.merchants.kind(index);
-        let func_ids = permissions::grantable(kind, requested);
-        let info_type = match self.authorizations.get_mut(&index) {
-            Some(existing) if !existing.revoked => {
-                let changed = existing.func_ids != func_ids;
-                existing.func_ids = func_ids.clone();
-                changed.then_some("updateauthorized")
-            }
-            _ => {
-                // A new authorization gets a new refresh token; the tokens of a cancelled one are gone (§0.1).
-                self.tokens.forget(Owner::Authorizer(index));
-                let refresh_token = random_token("refreshtoken@@@", 43);
-                let authorization = Authorization {
-                    func_ids: func_ids.clone(),
-                    refresh_token,
-                    auth_time: now,
-                    revoked: false,
-                };
-                self.authorizations.insert(index, authorization);
-                Some("authorized")
-            }
-        };
+        let (info_type, func_ids) = self.record_grant(now, index, requested);
         let auth_code = self.issue_auth_code(now, index);
         let appid = self.merchants.appid(index);
         if let (Some(info_type), Some(pre_auth_code)) = (info_type, pre_auth_code) {
@@ -160,6 +149,45 @@ impl Sim {
             auth_code,
             appid,
             func_ids,
+        }
+    }
+
+    /// Records the grant of `requested` sets without a code or a push (the sandbox's pre-authorized merchants):
+    /// returns the push it would make, if any, and the sets granted.
+    pub fn record_grant(&mut self, now: i64, index: u32, requested: &[u16]) -> (Option<&'static str>, Vec<u16>) {
+        let kind = self.merchants.kind(index);
+        let func_ids = permissions::grantable(kind, requested);
+        let info_type = match self.authorizations.get_mut(&index) {
+            Some(existing) if !existing.revoked => {
+                let changed = *existing.func_ids != *func_ids;
+                existing.func_ids = Arc::from(func_ids.as_slice());
+                changed.then_some("updateauthorized")
+            }
+            _ => {
+                // A new authorization gets a new refresh token; the tokens of a cancelled one are gone (§0.1).
+                self.tokens.forget(Owner::Authorizer(index));
+                let authorization = Authorization {
+                    func_ids: self.shared_func_ids(&func_ids),
+                    refresh_seed: rand::random(),
+                    auth_time: now,
+                    revoked: false,
+                };
+                self.authorizations.insert(index, authorization);
+                Some("authorized")
+            }
+        };
+        (info_type, func_ids)
+    }
+
+    /// The same sets as the last grant share its list.
+    fn shared_func_ids(&mut self, func_ids: &[u16]) -> Arc<[u16]> {
+        match &self.last_func_ids {
+            Some(last) if **last == *func_ids => last.clone(),
+            _ => {
+                let shared: Arc<[u16]> = Arc::from(func_ids);
+                self.last_func_ids = Some(shared.clone());
+                shared
+            }
         }
     }
 

@@ -34,6 +34,9 @@ pub struct SimArgs {
     /// Seed templates, pre-authorized merchants and audits in every state, as the console's sandbox does.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: how many of the first merchants start authorized.
+    #[arg(long, default_value_t = super::seed::DEMO_AUTHORIZED)]
+    pub demo_authorized: usize,
 }
 
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
@@ -49,6 +52,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         clock_speed: args.clock_speed,
         provider: None,
         demo: args.demo,
+        demo_authorized: args.demo_authorized,
     };
     let handle = start(config).await?;
     let mut line = serde_json::to_value(handle.ready())?;

@@ -215,7 +215,7 @@ fn run(sim: &mut Sim, request: &Request<'_>, record: &mut CallRecord) -> Result<
         if authorization.is_none_or(|a| a.revoked) {
             return Err(ApiError::new(61003, "component is not authorized by this account"));
         }
-        let granted = authorization.map(|a| a.func_ids.as_slice()).unwrap_or_default();
+        let granted = authorization.map(|a| &a.func_ids[..]).unwrap_or_default();
         if !endpoint.sets.is_empty() && !endpoint.sets.iter().any(|set| granted.contains(set)) {
             return Err(ApiError::new(61007, "api is unauthorized to component"));
         }

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::push::{Push, Target};
 
-/// Enough history for any test or demo, small enough for a benchmark that makes millions of calls.
-const MAX_CALLS: usize = 100_000;
+/// Enough history for any test or demo, small enough for a benchmark that makes millions of calls and for the
+/// sandbox's sync of 100,000 merchants (a record is ~150 bytes).
+const MAX_CALLS: usize = 20_000;
 const MAX_PUSHES: usize = 1_000;
 
 #[derive(Debug, Clone, Serialize)]

@@ -57,6 +57,8 @@ pub struct SimConfig {
     pub provider: Option<Provider>,
     /// Sandbox seeding: templates, some merchants pre-authorized, audits in several states.
     pub demo: bool,
+    /// With `demo`: how many of the first merchants start authorized (benchmarks ask for all of them).
+    pub demo_authorized: usize,
 }
 
 impl Default for SimConfig {
@@ -72,6 +74,7 @@ impl Default for SimConfig {
             clock_speed: 1.0,
             provider: None,
             demo: false,
+            demo_authorized: seed::DEMO_AUTHORIZED,
         }
     }
 }
@@ -233,7 +236,7 @@ pub async fn start(config: SimConfig) -> anyhow::Result<SimHandle> {
     let (push_tx, push_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut sim = state::Sim::new(&config, provider, push_tx, clock.now());
     if config.demo {
-        seed::demo(&mut sim, clock.now());
+        seed::demo(&mut sim, config.demo_authorized, clock.now());
     }
     let shared = Arc::new(Shared {
         state: Mutex::new(sim),

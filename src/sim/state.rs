@@ -45,6 +45,8 @@ pub struct Sim {
     pub preauth: HashMap<String, PreAuth>,
     pub auth_codes: HashMap<String, AuthCode>,
     pub authorizations: HashMap<u32, Authorization>,
+    /// The permission-set list of the last grant, shared by the next grant of the same sets.
+    pub last_func_ids: Option<std::sync::Arc<[u16]>>,
     /// Mutable per-account state (code, domains, settings), created when an account is first touched.
     pub accounts: HashMap<u32, Account>,
     pub library: Library,
@@ -72,6 +74,7 @@ impl Sim {
             preauth: HashMap::new(),
             auth_codes: HashMap::new(),
             authorizations: HashMap::new(),
+            last_func_ids: None,
             accounts: HashMap::new(),
             library: Library::seeded(now),
             quota: AuditQuota {

@@ -44,12 +44,30 @@ pub struct Tokens {
 }
 
 /// A token of the platform's look: a numeric prefix and 80-odd URL-safe characters.
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 pub fn random_token(prefix: &str, len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut rng = rand::thread_rng();
     let mut token = String::with_capacity(prefix.len() + len);
     token.push_str(prefix);
     token.extend((0..len).map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())])));
+    token
+}
+
+/// The token that `seed` spells: the same seed always gives the same token, so a long-lived token can be kept as
+/// a number (a random seed gives a token as unguessable as `random_token`'s, up to its 64 bits).
+pub fn spell_token(prefix: &str, len: usize, seed: u64) -> String {
+    let mut state = seed;
+    let mut token = String::with_capacity(prefix.len() + len);
+    token.push_str(prefix);
+    token.extend((0..len).map(|_| {
+        // splitmix64: one well-mixed output per step.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        char::from(ALPHABET[((z ^ (z >> 31)) % ALPHABET.len() as u64) as usize])
+    }));
     token
 }
 
@@ -113,6 +131,15 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spelled_token_is_stable_and_differs_by_seed() {
+        let token = spell_token("refreshtoken@@@", 43, 42);
+        assert_eq!(token, spell_token("refreshtoken@@@", 43, 42));
+        assert_ne!(token, spell_token("refreshtoken@@@", 43, 43));
+        assert_eq!(token.len(), "refreshtoken@@@".len() + 43);
+        assert!(token["refreshtoken@@@".len()..].bytes().all(|b| ALPHABET.contains(&b)));
+    }
 
     #[test]
     fn a_token_expires_after_7200_seconds() {

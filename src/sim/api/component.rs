@@ -100,7 +100,7 @@ fn api_query_auth(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         .get(&index)
         .filter(|a| !a.revoked)
         .ok_or_else(|| ApiError::new(61003, "component is not authorized by this account"))?;
-    let (refresh_token, func_ids) = (authorization.refresh_token.clone(), authorization.func_ids.clone());
+    let (refresh_token, func_ids) = (authorization.refresh_token(), authorization.func_ids.clone());
     let token = sim.tokens.issue(Owner::Authorizer(index), call.now);
     bare(json!({"authorization_info": {
         "authorizer_appid": sim.merchants.appid(index),
@@ -128,7 +128,7 @@ fn api_authorizer_token(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     let refresh_token = sim
         .authorizations
         .get(&index)
-        .map(|a| a.refresh_token.clone())
+        .map(|a| a.refresh_token())
         .unwrap_or_default();
     if given != refresh_token {
         return Err(ApiError::new(61023, "refresh_token is invalid"));
@@ -152,7 +152,7 @@ fn api_get_authorizer_info(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         "authorizer_info": authorizer_info(sim, index),
         "authorization_info": {
             "authorizer_appid": sim.merchants.appid(index),
-            "authorizer_refresh_token": authorization.refresh_token,
+            "authorizer_refresh_token": authorization.refresh_token(),
             "func_info": func_info(&authorization.func_ids),
         },
     });
@@ -227,7 +227,7 @@ fn api_get_authorizer_list(sim: &mut Sim, call: &Call<'_>) -> Outcome {
             let authorization = sim.authorizations.get(index)?;
             Some(json!({
                 "authorizer_appid": sim.merchants.appid(*index),
-                "refresh_token": authorization.refresh_token,
+                "refresh_token": authorization.refresh_token(),
                 "auth_time": authorization.auth_time,
             }))
         })
