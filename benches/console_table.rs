@@ -24,7 +24,7 @@ fn many_merchants() -> Vec<wxdesk::engine::protocol::AuthorizerRow> {
             } else {
                 AccountKind::MiniProgram
             };
-            let sets: Vec<u32> = (1..=40).filter(|s| (i + *s as usize) % 3 == 0).collect();
+            let sets: Vec<u32> = (1..=40).filter(|s| (i + *s as usize).is_multiple_of(3)).collect();
             merchant(i, &format!("{}{i}", names[i % names.len()]), kind, &sets)
         })
         .collect()

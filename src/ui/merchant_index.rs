@@ -60,8 +60,9 @@ impl Default for MerchantQuery {
 pub struct MerchantIndex {
     /// Indices into the authorizer list, in display order.
     pub rows: Vec<usize>,
-    /// Lowercased "name\nappid\nprincipal" per authorizer, built once per list version.
-    haystacks: Vec<String>,
+    /// Lowercased "name\nappid\nprincipal" per authorizer, built once per list version; `None` where lowercasing
+    /// changes nothing (Chinese names, lowercase appids: most rows), so the row's own fields are searched.
+    haystacks: Vec<Option<Box<str>>>,
     /// All indices sorted by `sorted_by`, built once per list version and sort.
     sorted: Vec<usize>,
     sorted_by: Option<(u64, SortColumn, bool)>,
@@ -95,15 +96,30 @@ impl MerchantIndex {
             self.sorted
                 .iter()
                 .copied()
-                .filter(|&i| matches(&list[i], query) && (needle.is_empty() || self.haystacks[i].contains(&needle))),
+                .filter(|&i| matches(&list[i], query) && contains(&list[i], self.haystacks[i].as_deref(), &needle)),
         );
         self.computed_for = Some((version, query.clone()));
         true
     }
 }
 
-fn haystack(row: &AuthorizerRow) -> String {
-    format!("{}\n{}\n{}", row.nick_name, row.appid, row.principal_name).to_lowercase()
+fn haystack(row: &AuthorizerRow) -> Option<Box<str>> {
+    let joined = format!("{}\n{}\n{}", row.nick_name, row.appid, row.principal_name);
+    let lowered = joined.to_lowercase();
+    (lowered != joined).then(|| lowered.into_boxed_str())
+}
+
+/// Whether the lowercased `needle` is in the row's name, appid or principal, ignoring case.
+fn contains(row: &AuthorizerRow, haystack: Option<&str>, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    match haystack {
+        Some(lowered) => lowered.contains(needle),
+        None => [&row.nick_name, &row.appid, &row.principal_name]
+            .iter()
+            .any(|field| field.contains(needle)),
+    }
 }
 
 fn matches(row: &AuthorizerRow, query: &MerchantQuery) -> bool {

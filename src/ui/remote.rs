@@ -4,9 +4,10 @@
 use crate::engine::protocol::EngineError;
 
 /// One piece of remote data. `previous` keeps the last good value so a refresh never blanks the screen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Remote<T> {
     /// Never asked for.
+    #[default]
     NotLoaded,
     /// A request is in flight.
     Loading { previous: Option<T> },
@@ -14,13 +15,6 @@ pub enum Remote<T> {
     Ready(T),
     /// The last request failed; `previous` is what was shown before it.
     Failed { error: EngineError, previous: Option<T> },
-}
-
-// Not derived: the derive would demand `T: Default`, and most remote values have no sensible default.
-impl<T> Default for Remote<T> {
-    fn default() -> Self {
-        Remote::NotLoaded
-    }
 }
 
 impl<T> Remote<T> {

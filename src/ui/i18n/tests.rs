@@ -147,3 +147,16 @@ fn lookup_fills_placeholders_and_falls_back_to_the_key() {
     set_current(Lang::ZhCn);
     assert_ne!(tr("nav.merchants"), english, "switching the language changes the text");
 }
+
+/// The proportional face is Noto Sans SC, whose curly quotes and CJK punctuation are full-width: in English text they
+/// leave wide gaps, so the English catalog uses ASCII punctuation.
+#[test]
+fn english_text_has_no_full_width_punctuation() {
+    let catalogs = parsed();
+    let wide: Vec<(&str, &str)> = catalogs[1]
+        .1
+        .entries()
+        .filter(|(_, text)| text.contains(['“', '”', '‘', '’', '，', '。', '：', '（', '）']))
+        .collect();
+    assert!(wide.is_empty(), "full-width punctuation in en: {wide:?}");
+}

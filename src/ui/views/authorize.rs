@@ -22,6 +22,7 @@ const DEFAULT_SCAN_SETS: [u32; 4] = [17, 18, 19, 25];
 const DEFAULT_OA_SCAN_SETS: [u32; 3] = [1, 2, 3];
 
 /// The view's own state.
+#[derive(Default)]
 pub struct AuthorizeView {
     pub qr: QrTexture,
     pub fullscreen: bool,
@@ -29,17 +30,6 @@ pub struct AuthorizeView {
     pub save_path: Option<String>,
     /// The "Simulate the merchant's scan…" row is open, with these sets ticked.
     pub scan_sets: Option<Vec<u32>>,
-}
-
-impl Default for AuthorizeView {
-    fn default() -> Self {
-        AuthorizeView {
-            qr: QrTexture::default(),
-            fullscreen: false,
-            save_path: None,
-            scan_sets: None,
-        }
-    }
 }
 
 pub fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
