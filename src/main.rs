@@ -1,5 +1,7 @@
 //! The `wxdesk` command line: no subcommand opens the console; `hub …` runs the hub; `sim …` runs the simulator.
 
+mod probe;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -11,6 +13,12 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Report first-frame time, merchant count and frame times on stdout (benches/console_start.sh).
+    #[arg(long, hide = true)]
+    probe: bool,
+    /// With --probe: the merchant count after which frame times are sampled.
+    #[arg(long, hide = true, default_value_t = 0)]
+    probe_merchants: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +32,10 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        None if cli.probe => {
+            let expect = cli.probe_merchants;
+            wxdesk::ui::run_console_wrapped(move |app| Box::new(probe::Probe::new(app, expect)))
+        }
         None => wxdesk::ui::run_console(),
         Some(Command::Hub(args)) => runtime()?.block_on(wxdesk::hub::cli::run(args)),
         Some(Command::Sim(args)) => runtime()?.block_on(wxdesk::sim::cli::run(args)),

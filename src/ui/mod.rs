@@ -25,6 +25,12 @@ const INITIAL_SIZE: [f32; 2] = [1280.0, 800.0];
 
 /// Opens the console window on the engine started from the environment's configuration.
 pub fn run_console() -> anyhow::Result<()> {
+    run_console_wrapped(|app| Box::new(app))
+}
+
+/// Opens the console with `wrap` around the app: the startup probe that `benches/console_start.sh` runs
+/// (`wxdesk --probe`) watches the real window's frames this way.
+pub fn run_console_wrapped(wrap: impl FnOnce(app::ConsoleApp) -> Box<dyn eframe::App> + 'static) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("wxdesk")
@@ -39,7 +45,7 @@ pub fn run_console() -> anyhow::Result<()> {
         Box::new(|cc| {
             let ctx = cc.egui_ctx.clone();
             let engine = Engine::start(move || ctx.request_repaint())?;
-            Ok(Box::new(app::ConsoleApp::new(cc, engine)))
+            Ok(wrap(app::ConsoleApp::new(cc, engine)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("the console window failed: {e}"))
