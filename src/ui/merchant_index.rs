@@ -4,6 +4,8 @@
 
 use std::cmp::Ordering;
 
+use memchr::memmem::Finder;
+
 use crate::engine::protocol::{AccountKind, AuthorizerRow};
 
 /// Authorized now, or revoked by the merchant.
@@ -91,13 +93,14 @@ impl MerchantIndex {
             self.sorted_by = Some(sort_key);
         }
         let needle = query.text.trim().to_lowercase();
+        let finder = (!needle.is_empty()).then(|| Finder::new(needle.as_bytes()));
         self.rows.clear();
-        self.rows.extend(
-            self.sorted
-                .iter()
-                .copied()
-                .filter(|&i| matches(&list[i], query) && contains(&list[i], self.haystacks[i].as_deref(), &needle)),
-        );
+        self.rows.extend(self.sorted.iter().copied().filter(|&i| {
+            matches(&list[i], query)
+                && finder
+                    .as_ref()
+                    .is_none_or(|finder| contains(&list[i], self.haystacks[i].as_deref(), finder))
+        }));
         self.computed_for = Some((version, query.clone()));
         true
     }
@@ -109,16 +112,13 @@ fn haystack(row: &AuthorizerRow) -> Option<Box<str>> {
     (lowered != joined).then(|| lowered.into_boxed_str())
 }
 
-/// Whether the lowercased `needle` is in the row's name, appid or principal, ignoring case.
-fn contains(row: &AuthorizerRow, haystack: Option<&str>, needle: &str) -> bool {
-    if needle.is_empty() {
-        return true;
-    }
-    match haystack {
-        Some(lowered) => lowered.contains(needle),
+/// Whether the lowercased needle of `finder` is in the row's name, appid or principal, ignoring case.
+fn contains(row: &AuthorizerRow, lowered: Option<&str>, finder: &Finder<'_>) -> bool {
+    match lowered {
+        Some(lowered) => finder.find(lowered.as_bytes()).is_some(),
         None => [&row.nick_name, &row.appid, &row.principal_name]
             .iter()
-            .any(|field| field.contains(needle)),
+            .any(|field| finder.find(field.as_bytes()).is_some()),
     }
 }
 
