@@ -18,6 +18,17 @@ async fn wait_for_ticket(hub: &TestHub) {
     .await;
 }
 
+/// The merchant scans `pre_auth_code` and confirms these sets for a mini program (the simulator's control API).
+async fn confirm(hub: &TestHub, sim: &SimProcess, pre_auth_code: &Value, func_ids: &[u16]) -> Value {
+    let body = json!({
+        "pre_auth_code": pre_auth_code,
+        "redirect_uri": hub.url("/wechat/authorized"),
+        "kind": "miniprogram",
+        "func_ids": func_ids,
+    });
+    sim.control("/__sim/authorize", &body).await
+}
+
 /// Authorizes a merchant through the simulator and follows the redirect like the merchant's browser.
 async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
     let preauth = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await;
@@ -25,17 +36,7 @@ async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
     let preauth: Value = preauth.json().await.unwrap();
     let h5 = preauth["h5_url"].as_str().unwrap();
     assert!(h5.contains("pre_auth_code=") && h5.contains("redirect_uri="), "{h5}");
-    let authorized = sim
-        .control(
-            "/__sim/authorize",
-            &json!({
-                "pre_auth_code": preauth["pre_auth_code"],
-                "redirect_uri": hub.url("/wechat/authorized"),
-                "kind": "miniprogram",
-                "func_ids": [17, 18, 19],
-            }),
-        )
-        .await;
+    let authorized = confirm(hub, sim, &preauth["pre_auth_code"], &[17, 18, 19]).await;
     let landing = hub
         .http
         .get(authorized["redirect_url"].as_str().unwrap())
@@ -173,17 +174,7 @@ async fn a_code_left_unexchanged_is_exchanged_after_a_restart() {
         &json!([{ "path": "/cgi-bin/component/api_query_auth", "drop": true, "times": 100 }]),
     )
     .await;
-    let authorized = sim
-        .control(
-            "/__sim/authorize",
-            &json!({
-                "pre_auth_code": preauth["pre_auth_code"],
-                "redirect_uri": hub.url("/wechat/authorized"),
-                "kind": "miniprogram",
-                "func_ids": [17, 18],
-            }),
-        )
-        .await;
+    let authorized = confirm(&hub, &sim, &preauth["pre_auth_code"], &[17, 18]).await;
     let appid = authorized["authorizer_appid"].as_str().unwrap().to_owned();
     let pushed = format!("SELECT COUNT(*) FROM pushes WHERE info_type = 'authorized' AND xml LIKE '%{appid}%'");
     eventually("the authorized push to be stored", || async {
