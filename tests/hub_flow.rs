@@ -153,6 +153,37 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
     hub.handle.shutdown().await;
 }
 
+/// When the `authorized` push (which names the pre_auth_code) triggers the exchange, the console's event names the
+/// QR code the merchant scanned, so a console presenting another code does not claim the success.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_authorized_event_names_the_scanned_pre_auth_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&[]).await;
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    sim.push_to(&hub.handle.url()).await;
+    wait_for_ticket(&hub).await;
+    let preauth: Value = hub
+        .post_json("/api/v1/preauth", &json!({ "auth_type": 1 }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // The merchant's browser never follows the redirect: only the push reaches the hub.
+    confirm(&hub, &sim, &preauth["pre_auth_code"], &[17]).await;
+    let event = eventually("the authorized event", || async {
+        let events = hub.get_json("/api/v1/events?after=0").await;
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "authorized")
+            .cloned()
+    })
+    .await;
+    assert_eq!(event["pre_auth_code"], preauth["pre_auth_code"], "{event}");
+    hub.handle.shutdown().await;
+}
+
 /// The `authorized` push is stored, but the hub stops before its code is exchanged (here: the platform never answers
 /// the exchange). The next hub on the same database exchanges it, so the merchant is not lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -35,9 +35,24 @@ type Cell = Arc<OnceCell<Exchanged>>;
 #[derive(Default)]
 pub struct Exchanges {
     cells: Mutex<HashMap<String, (Instant, Cell)>>,
+    /// The pre_auth_code an `authorized` push named for an authorization code (the redirect names none), so the
+    /// event can tell the console which QR code was scanned.
+    pre_auth: Mutex<HashMap<String, (Instant, String)>>,
 }
 
 impl Exchanges {
+    /// Remembers which pre_auth_code the authorization `code` came from.
+    pub fn note_pre_auth(&self, code: &str, pre_auth_code: &str) {
+        if let Ok(mut known) = self.pre_auth.lock() {
+            known.retain(|_, (at, _)| at.elapsed() < REMEMBER_FOR);
+            known.insert(code.to_owned(), (Instant::now(), pre_auth_code.to_owned()));
+        }
+    }
+
+    fn pre_auth_for(&self, code: &str) -> Option<String> {
+        self.pre_auth.lock().ok()?.get(code).map(|(_, pre)| pre.clone())
+    }
+
     fn cell(&self, code: &str) -> Cell {
         let Ok(mut cells) = self.cells.lock() else {
             return Cell::default();
@@ -160,11 +175,13 @@ async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenE
     } else {
         EventKind::Authorized
     };
+    // Known when the push arrived before this point; a console that gets null accepts the event for its open QR view.
     let data = json!({
         "authorizer_appid": authorizer.authorizer_appid,
         "nick_name": authorizer.nick_name,
         "kind": authorizer.kind,
         "func_ids": authorizer.func_ids,
+        "pre_auth_code": hub.exchanges.pre_auth_for(code),
     });
     hub.events.emit(kind, data).await?;
     tracing::info!(appid = %authorizer.authorizer_appid, renewed, "authorizer stored");

@@ -183,6 +183,11 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     if let Effect::Revoke(appid) = &effect {
         hub.tokens.forget_authorizer(appid);
     }
+    if let Some(Event::Authorized(a) | Event::UpdateAuthorized(a)) = &opened.event
+        && let Some(pre_auth_code) = &a.pre_auth_code
+    {
+        hub.exchanges.note_pre_auth(&a.authorization_code, pre_auth_code);
+    }
     if let Some(code) = code {
         let hub = hub.clone();
         tokio::spawn(async move {
