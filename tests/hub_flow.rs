@@ -18,6 +18,22 @@ async fn wait_for_ticket(hub: &TestHub) {
     .await;
 }
 
+/// A simulator process and a hub on `dir` that has received its first ticket.
+async fn connected(dir: &std::path::Path) -> (SimProcess, TestHub) {
+    let sim = SimProcess::start(&[]).await;
+    let hub = TestHub::start_with(sim.hub_config(dir, None), sim.secrets()).await;
+    sim.push_to(&hub.handle.url()).await;
+    wait_for_ticket(&hub).await;
+    (sim, hub)
+}
+
+/// A pre_auth_code for a mini program (`auth_type` 1).
+async fn mini_program_preauth(hub: &TestHub) -> Value {
+    let answer = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 1 })).await;
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
+}
+
 /// The merchant scans `pre_auth_code` and confirms these sets for a mini program (the simulator's control API).
 async fn confirm(hub: &TestHub, sim: &SimProcess, pre_auth_code: &Value, func_ids: &[u16]) -> Value {
     let body = json!({
@@ -52,10 +68,7 @@ async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn authorize_relay_and_recover_from_a_refused_token() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::start(&[]).await;
-    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
-    sim.push_to(&hub.handle.url()).await;
-    wait_for_ticket(&hub).await;
+    let (sim, hub) = connected(dir.path()).await;
 
     let after = hub.get_json("/api/v1/events?after=0").await["next"].as_i64().unwrap();
     let poll = {
@@ -158,16 +171,8 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_authorized_event_names_the_scanned_pre_auth_code() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::start(&[]).await;
-    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
-    sim.push_to(&hub.handle.url()).await;
-    wait_for_ticket(&hub).await;
-    let preauth: Value = hub
-        .post_json("/api/v1/preauth", &json!({ "auth_type": 1 }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (sim, hub) = connected(dir.path()).await;
+    let preauth = mini_program_preauth(&hub).await;
     // The merchant's browser never follows the redirect: only the push reaches the hub.
     confirm(&hub, &sim, &preauth["pre_auth_code"], &[17]).await;
     let event = eventually("the authorized event", || async {
@@ -190,16 +195,8 @@ async fn the_authorized_event_names_the_scanned_pre_auth_code() {
 async fn a_code_left_unexchanged_is_exchanged_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("hub.sqlite3");
-    let sim = SimProcess::start(&[]).await;
-    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
-    sim.push_to(&hub.handle.url()).await;
-    wait_for_ticket(&hub).await;
-    let preauth: Value = hub
-        .post_json("/api/v1/preauth", &json!({ "auth_type": 1 }))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (sim, hub) = connected(dir.path()).await;
+    let preauth = mini_program_preauth(&hub).await;
     sim.control(
         "/__sim/faults",
         &json!([{ "path": "/cgi-bin/component/api_query_auth", "drop": true, "times": 100 }]),
