@@ -245,3 +245,36 @@ async fn the_console_api_needs_a_key_and_every_request_is_logged() {
     );
     hub.handle.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_registration_result_reaches_the_console_without_its_auth_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = TestHub::start(dir.path(), "http://127.0.0.1:9").await;
+    let xml = format!(
+        "<xml><AppId><![CDATA[{COMPONENT_APPID}]]></AppId><CreateTime>1535442403</CreateTime>\
+         <InfoType><![CDATA[notify_third_fasteregister]]></InfoType><appid>wx0123456789abcdef</appid>\
+         <status>0</status><auth_code>queryauthcode@@@secret</auth_code><msg>OK</msg>\
+         <info><name><![CDATA[杭州味知鲜餐饮管理有限公司]]></name><code_type>1</code_type></info></xml>"
+    );
+    let push = component_push(&crypt(), &xml, "1");
+    assert_eq!(
+        hub.push("/wechat/component", &push).await.text().await.unwrap(),
+        "success"
+    );
+    let log = hub.get_json("/api/v1/events?after=0").await;
+    let event = &log["events"][0];
+    assert_eq!(event["kind"], "registration_result");
+    assert_eq!(event["info_type"], "notify_third_fasteregister");
+    assert_eq!(event["appid"], "wx0123456789abcdef");
+    assert_eq!(event["status"], 0);
+    assert_eq!(
+        event["info"],
+        json!({ "name": "杭州味知鲜餐饮管理有限公司", "code_type": 1 }),
+        "only the fields the push had"
+    );
+    assert!(
+        !log.to_string().contains("queryauthcode"),
+        "the auth code is the hub's alone"
+    );
+    hub.handle.shutdown().await;
+}

@@ -21,7 +21,7 @@ use super::events::EventKind;
 use super::store::queries::{self, PushRow};
 use super::{Hub, now_secs};
 use crate::wechat::crypto::{CryptoError, Envelope};
-use crate::wechat::event::{Event, EventError, RegistrationInfo};
+use crate::wechat::event::{Event, EventError, MessageHeader, RegistrationResult};
 
 /// The largest push body accepted; real pushes are a few KiB (§4.1).
 pub const MAX_PUSH_BYTES: usize = 64 * 1024;
@@ -120,14 +120,18 @@ enum Effect {
 
 async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::StoreError> {
     let (url_name, appid) = match url {
-        Url::Component => ("component", opened.event.as_ref().and_then(component_appid)),
+        Url::Component => (
+            "component",
+            opened
+                .event
+                .as_ref()
+                .and_then(Event::component_app_id)
+                .map(str::to_owned),
+        ),
         Url::Message { appid } => ("message", Some(appid.clone())),
     };
     let dedupe_key = dedupe_key(url_name, appid.as_deref(), &opened.xml);
-    let kind = opened.event.as_ref().and_then(|event| match event {
-        Event::Unknown { name, .. } => name.clone(),
-        known => Some(known.kind().to_owned()),
-    });
+    let kind = opened.event.as_ref().and_then(Event::name).map(str::to_owned);
     let (effect, event) = match &opened.event {
         Some(event) => classify(url, event),
         None => (Effect::None, None),
@@ -208,27 +212,6 @@ fn dedupe_key(url: &str, appid: Option<&str>, xml: &str) -> Vec<u8> {
     sha.finalize().to_vec()
 }
 
-/// The component appid a push on the authorization-event URL names (§4.2).
-fn component_appid(event: &Event) -> Option<String> {
-    let app_id = match event {
-        Event::ComponentVerifyTicket { app_id, .. } | Event::Unauthorized { app_id, .. } => app_id,
-        Event::Authorized(a) | Event::UpdateAuthorized(a) => &a.app_id,
-        Event::FastRegister(r) | Event::BetaVerified(r) => &r.app_id,
-        Event::BetaRegistered(r) => &r.app_id,
-        Event::IcpFilingVerifyResult(n)
-        | Event::ApplyIcpFilingResult(n)
-        | Event::WxaAuth(n)
-        | Event::WxaWxVerify(n)
-        | Event::WxaAuthAndIcp(n) => &n.app_id,
-        Event::AuditSuccess { .. }
-        | Event::AuditFail { .. }
-        | Event::AuditDelay { .. }
-        | Event::NicknameAudit { .. }
-        | Event::Unknown { .. } => return None,
-    };
-    Some(app_id.clone())
-}
-
 /// The effect and the console event of a push (§4.2, §4.3).
 fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
     // Audit results arrive on the message URL, which names the mini program (§4.3).
@@ -236,7 +219,7 @@ fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
         Url::Component => None,
         Url::Message { appid } => Some(appid.as_str()),
     };
-    let audit = |kind, header: &crate::wechat::event::MessageHeader, reason: &str, shots: &[String], time| {
+    let audit = |kind, header: &MessageHeader, reason: &str, shots: &[String], time| {
         let data = json!({
             "authorizer_appid": message_appid,
             "user_name": header.to_user_name,
@@ -274,18 +257,12 @@ fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
             Some((EventKind::RegistrationResult, registration(event.kind(), result))),
         ),
         Event::BetaRegistered(beta) => {
-            let mut info = serde_json::Map::new();
-            for (name, value) in [("unique_id", &beta.unique_id), ("name", &beta.name)] {
-                if let Some(value) = value {
-                    info.insert(name.into(), json!(value));
-                }
-            }
             let data = json!({
                 "info_type": event.kind(),
-                "appid": beta.appid.as_ref().map(|a| a.as_str()),
+                "appid": beta.appid,
                 "status": beta.status,
                 "msg": beta.msg,
-                "info": info,
+                "info": { "unique_id": beta.unique_id, "name": beta.name },
             });
             (Effect::None, Some((EventKind::RegistrationResult, data)))
         }
@@ -295,42 +272,13 @@ fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
 }
 
 /// A registration result (§4.2) without its auth code, which only the hub uses.
-fn registration(kind: &str, result: &crate::wechat::event::RegistrationResult) -> Value {
-    let RegistrationInfo {
-        name,
-        code,
-        code_type,
-        legal_persona_wechat,
-        legal_persona_name,
-        component_phone,
-        wxuser,
-        idname,
-        taskid,
-    } = &result.info;
-    let mut info = serde_json::Map::new();
-    for (key, value) in [
-        ("name", name),
-        ("code", code),
-        ("legal_persona_wechat", legal_persona_wechat),
-        ("legal_persona_name", legal_persona_name),
-        ("component_phone", component_phone),
-        ("wxuser", wxuser),
-        ("idname", idname),
-        ("taskid", taskid),
-    ] {
-        if let Some(value) = value {
-            info.insert(key.into(), json!(value));
-        }
-    }
-    if let Some(code_type) = code_type {
-        info.insert("code_type".into(), json!(code_type.to_string()));
-    }
+fn registration(kind: &str, result: &RegistrationResult) -> Value {
     json!({
         "info_type": kind,
-        "appid": result.appid.as_ref().map(|a| a.as_str()),
+        "appid": result.appid,
         "status": result.status,
         "msg": result.msg,
-        "info": info,
+        "info": result.info,
     })
 }
 

@@ -35,18 +35,28 @@ pub struct Authorization {
 }
 
 /// The `<info>` of registration results: the submitted enterprise or personal data, and `taskid` of the new APIs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Serializes as a JSON object of the fields the push had.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RegistrationInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_persona_wechat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub legal_persona_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub component_phone: Option<String>,
     /// Personal registration, per the doc sample (§4.2, shape [UNCONFIRMED]).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wxuser: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idname: Option<String>,
     /// New-version registrations correlate by task (§8.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub taskid: Option<String>,
 }
 
@@ -265,6 +275,35 @@ impl Event {
             Self::AuditDelay { .. } => "weapp_audit_delay",
             Self::NicknameAudit { .. } => "wxa_nickname_audit",
             Self::Unknown { .. } => "unknown",
+        }
+    }
+
+    /// The component appid (`AppId`) of a push on the authorization-event URL; `None` for message-URL events.
+    pub fn component_app_id(&self) -> Option<&str> {
+        let app_id = match self {
+            Self::ComponentVerifyTicket { app_id, .. } | Self::Unauthorized { app_id, .. } => app_id,
+            Self::Authorized(a) | Self::UpdateAuthorized(a) => &a.app_id,
+            Self::FastRegister(r) | Self::BetaVerified(r) => &r.app_id,
+            Self::BetaRegistered(r) => &r.app_id,
+            Self::IcpFilingVerifyResult(n)
+            | Self::ApplyIcpFilingResult(n)
+            | Self::WxaAuth(n)
+            | Self::WxaWxVerify(n)
+            | Self::WxaAuthAndIcp(n) => &n.app_id,
+            Self::AuditSuccess { .. }
+            | Self::AuditFail { .. }
+            | Self::AuditDelay { .. }
+            | Self::NicknameAudit { .. }
+            | Self::Unknown { .. } => return None,
+        };
+        Some(app_id)
+    }
+
+    /// The push's `InfoType` or `Event` name as the platform sent it (for `Unknown`, when it had one).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Unknown { name, .. } => name.as_deref(),
+            known => Some(known.kind()),
         }
     }
 
