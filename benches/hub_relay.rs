@@ -22,16 +22,10 @@ fn main() {
 
 async fn run() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sim = SimProcess::start(&[]).await;
-    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
-    sim.push_to(&hub.handle.url()).await;
-    eventually("the ticket", || async {
-        (!hub.get_json("/api/v1/status").await["ticket"].is_null()).then_some(())
-    })
-    .await;
+    let (sim, hub) = connected(dir.path(), &[]).await;
     let body = json!({ "method": "GET", "path": PATH });
     let relayed = measure(|| async {
-        let answer: Value = hub.post_json("/api/v1/call", &body).await.json().await.expect("json");
+        let answer = hub.call(&body).await;
         assert_eq!(answer["errcode"], 0, "{answer}");
     })
     .await;

@@ -27,13 +27,8 @@ fn main() {
 async fn run() {
     let dir = tempfile::tempdir().expect("tempdir");
     let merchants = AUTHORIZERS.to_string();
-    let sim = SimProcess::start(&["--merchants", &merchants]).await;
-    let hub = Arc::new(TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await);
-    sim.push_to(&hub.handle.url()).await;
-    eventually("the ticket", || async {
-        (!hub.get_json("/api/v1/status").await["ticket"].is_null()).then_some(())
-    })
-    .await;
+    let (sim, hub) = connected(dir.path(), &["--merchants", &merchants]).await;
+    let hub = Arc::new(hub);
     // Authorizations are set up without pushes, so the hub learns of them only through the sync being measured.
     let nowhere = json!({ "event_url": "http://127.0.0.1:9/none", "message_url": "http://127.0.0.1:9/none" });
     sim.control("/__sim/config", &nowhere).await;

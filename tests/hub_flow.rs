@@ -10,23 +10,6 @@ use futures_util::StreamExt as _;
 use hub_support::*;
 use serde_json::{Value, json};
 
-async fn wait_for_ticket(hub: &TestHub) {
-    eventually("the ticket to reach the hub", || async {
-        let status = hub.get_json("/api/v1/status").await;
-        (!status["ticket"].is_null()).then_some(())
-    })
-    .await;
-}
-
-/// A simulator process and a hub on `dir` that has received its first ticket.
-async fn connected(dir: &std::path::Path) -> (SimProcess, TestHub) {
-    let sim = SimProcess::start(&[]).await;
-    let hub = TestHub::start_with(sim.hub_config(dir, None), sim.secrets()).await;
-    sim.push_to(&hub.handle.url()).await;
-    wait_for_ticket(&hub).await;
-    (sim, hub)
-}
-
 /// A pre_auth_code for a mini program (`auth_type` 1).
 async fn mini_program_preauth(hub: &TestHub) -> Value {
     let answer = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 1 })).await;
@@ -53,14 +36,7 @@ async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
     let h5 = preauth["h5_url"].as_str().unwrap();
     assert!(h5.contains("pre_auth_code=") && h5.contains("redirect_uri="), "{h5}");
     let authorized = confirm(hub, sim, &preauth["pre_auth_code"], &[17, 18, 19]).await;
-    let landing = hub
-        .http
-        .get(authorized["redirect_url"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(landing.status(), 200);
-    let page = landing.text().await.unwrap();
+    let page = hub.land(&authorized).await;
     assert!(page.contains("授权成功"), "{page}");
     (authorized["authorizer_appid"].as_str().unwrap().to_owned(), page)
 }
@@ -68,7 +44,7 @@ async fn authorize(hub: &TestHub, sim: &SimProcess) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn authorize_relay_and_recover_from_a_refused_token() {
     let dir = tempfile::tempdir().unwrap();
-    let (sim, hub) = connected(dir.path()).await;
+    let (sim, hub) = connected(dir.path(), &[]).await;
 
     let after = hub.get_json("/api/v1/events?after=0").await["next"].as_i64().unwrap();
     let poll = {
@@ -134,14 +110,8 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
     )
     .await;
     let templates: Value = hub
-        .post_json(
-            "/api/v1/call",
-            &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call(&json!({ "method": "GET", "path": "/wxa/gettemplatelist" }))
+        .await;
     assert_eq!(templates["errcode"], 0, "{templates}");
     assert_eq!(sim.count_calls(mark, "/api_component_token").await, 1);
     assert_eq!(sim.count_calls(mark, "/wxa/gettemplatelist").await, 2);
@@ -151,14 +121,8 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
     let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
     let mark = sim.last_call_seq().await;
     let relayed: Value = hub
-        .post_json(
-            "/api/v1/call",
-            &json!({ "authorizer_appid": appid, "method": "GET", "path": "/wxa/get_category" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call(&json!({ "authorizer_appid": appid, "method": "GET", "path": "/wxa/get_category" }))
+        .await;
     assert_eq!(relayed["errcode"], 0, "{relayed}");
     assert_eq!(sim.count_calls(mark, "/api_authorizer_token").await, 0);
     assert_eq!(sim.count_calls(mark, "/api_component_token").await, 0);
@@ -171,7 +135,7 @@ async fn authorize_relay_and_recover_from_a_refused_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_authorized_event_names_the_scanned_pre_auth_code() {
     let dir = tempfile::tempdir().unwrap();
-    let (sim, hub) = connected(dir.path()).await;
+    let (sim, hub) = connected(dir.path(), &[]).await;
     let preauth = mini_program_preauth(&hub).await;
     // The merchant's browser never follows the redirect: only the push reaches the hub.
     confirm(&hub, &sim, &preauth["pre_auth_code"], &[17]).await;
@@ -195,7 +159,7 @@ async fn the_authorized_event_names_the_scanned_pre_auth_code() {
 async fn a_code_left_unexchanged_is_exchanged_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("hub.sqlite3");
-    let (sim, hub) = connected(dir.path()).await;
+    let (sim, hub) = connected(dir.path(), &[]).await;
     let preauth = mini_program_preauth(&hub).await;
     sim.control(
         "/__sim/faults",
@@ -248,19 +212,11 @@ async fn a_code_left_unexchanged_is_exchanged_after_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_calls_on_an_expired_component_token_refresh_it_once() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::start(&[]).await;
-    let hub = Arc::new(TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await);
-    sim.push_to(&hub.handle.url()).await;
-    wait_for_ticket(&hub).await;
+    let (sim, hub) = connected(dir.path(), &[]).await;
+    let hub = Arc::new(hub);
     let first: Value = hub
-        .post_json(
-            "/api/v1/call",
-            &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call(&json!({ "method": "GET", "path": "/wxa/gettemplatelist" }))
+        .await;
     assert_eq!(first["errcode"], 0, "{first}");
 
     // Two hours and more pass on the platform: the token the hub holds is now expired there.
@@ -270,13 +226,8 @@ async fn a_thousand_calls_on_an_expired_component_token_refresh_it_once() {
         .map(|_| {
             let hub = hub.clone();
             async move {
-                let response = hub
-                    .post_json(
-                        "/api/v1/call",
-                        &json!({ "method": "GET", "path": "/wxa/gettemplatelist" }),
-                    )
-                    .await;
-                response.json::<Value>().await.unwrap()
+                hub.call(&json!({ "method": "GET", "path": "/wxa/gettemplatelist" }))
+                    .await
             }
         })
         .buffer_unordered(1000)

@@ -118,10 +118,7 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
     let (proxy, seen) = start_proxy(&sim.base).await;
     let hub = TestHub::start_with(sim.hub_config(dir.path(), Some(&proxy)), sim.secrets()).await;
     sim.push_to(&hub.handle.url()).await;
-    eventually("the ticket", || async {
-        (!hub.get_json("/api/v1/status").await["ticket"].is_null()).then_some(())
-    })
-    .await;
+    hub.wait_for_ticket().await;
 
     let mut appids = Vec::new();
     for kind in ["miniprogram", "official_account"] {
@@ -136,19 +133,13 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
             "kind": kind, "func_ids": [1, 17, 18],
         });
         let authorized = sim.control("/__sim/authorize", &body).await;
-        let landing = hub
-            .http
-            .get(authorized["redirect_url"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(landing.status(), 200);
+        hub.land(&authorized).await;
         appids.push(authorized["authorizer_appid"].as_str().unwrap().to_owned());
     }
     let call = |appid: &str| json!({ "authorizer_appid": appid, "method": "GET", "path": "/wxa/get_category" });
     for round in 0..2 {
         for appid in &appids {
-            let answer: Value = hub.post_json("/api/v1/call", &call(appid)).await.json().await.unwrap();
+            let answer = hub.call(&call(appid)).await;
             assert!(answer.get("errcode").is_some(), "round {round}: {answer}");
         }
         // Two hours pass on the platform: every access token expires and must be refreshed.

@@ -116,6 +116,28 @@ impl TestHub {
         response.json().await.unwrap()
     }
 
+    /// Waits until the simulator's first ticket has reached the hub.
+    pub async fn wait_for_ticket(&self) {
+        eventually("the ticket to reach the hub", || async {
+            let status = self.get_json("/api/v1/status").await;
+            (!status["ticket"].is_null()).then_some(())
+        })
+        .await;
+    }
+
+    /// `POST /api/v1/call`: the platform's answer as relayed by the hub.
+    pub async fn call(&self, body: &serde_json::Value) -> serde_json::Value {
+        self.post_json("/api/v1/call", body).await.json().await.unwrap()
+    }
+
+    /// Follows the redirect of a `/__sim/authorize` answer as the merchant's browser does; the landing page.
+    pub async fn land(&self, authorized: &serde_json::Value) -> String {
+        let redirect = authorized["redirect_url"].as_str().unwrap();
+        let landing = self.http.get(redirect).send().await.unwrap();
+        assert_eq!(landing.status(), 200);
+        landing.text().await.unwrap()
+    }
+
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
         self.http
             .post(self.url(path))
@@ -254,6 +276,15 @@ impl SimProcess {
             }
         }
     }
+}
+
+/// A simulator process started with `sim_args` and a hub on `dir` that has received its first ticket.
+pub async fn connected(dir: &Path, sim_args: &[&str]) -> (SimProcess, TestHub) {
+    let sim = SimProcess::start(sim_args).await;
+    let hub = TestHub::start_with(sim.hub_config(dir, None), sim.secrets()).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    (sim, hub)
 }
 
 /// Polls `check` every 50 ms until it yields a value; gives up after a generous minute.
