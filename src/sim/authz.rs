@@ -1,12 +1,12 @@
 //! Authorization (wechat-api.md §2, §11.2): pre_auth_codes, what a merchant's confirm does, auth_codes,
 //! revocation, and the pushes each of them sends.
 
+use std::sync::Arc;
+
 use super::merchants::Kind;
 use super::permissions;
 use super::push;
 use super::state::Sim;
-use std::sync::Arc;
-
 use super::tokens::{Owner, random_token, spell_token};
 
 /// §1.3: 600 s, single use.

@@ -17,16 +17,18 @@ pub fn demo(sim: &mut Sim, authorized: usize, now: i64) {
             .add_template(now - 3600 * (10 - n as i64), *draft_id, i64::from(n == 1));
     }
     let count = u32::try_from(authorized).unwrap_or(u32::MAX).min(sim.merchants.count());
+    // A day apart for the demo's dozen; closer together for a benchmark's 100,000, so none dates from centuries ago.
+    let step = (86_400 * DEMO_AUTHORIZED as i64 / i64::from(count.max(1))).clamp(60, 86_400);
+    // One mini program per state: committed, auditing, rejected, approved, released, delayed, withdrawn. With many
+    // merchants authorized, only the first dozen mini programs get code: the states are what the demo shows.
     let mut miniprograms = Vec::new();
     for index in 0..count {
-        sim.record_grant(now - 86_400 * i64::from(count - index), index, &[]);
-        if sim.merchants.kind(index) == Kind::Miniprogram {
+        sim.record_grant(now - step * i64::from(count - index), index, &[]);
+        if sim.merchants.kind(index) == Kind::Miniprogram && miniprograms.len() < DEMO_AUTHORIZED {
             miniprograms.push(index);
         }
     }
-    // One mini program per state: committed, auditing, rejected, approved, released, delayed, withdrawn.
-    // With many merchants authorized (a benchmark), only the first dozen get code: the states are what the demo shows.
-    for (state, index) in miniprograms.into_iter().take(DEMO_AUTHORIZED).enumerate() {
+    for (state, index) in miniprograms.into_iter().enumerate() {
         seed_code(sim, index, state % 8, now);
     }
 }
