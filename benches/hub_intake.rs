@@ -20,15 +20,8 @@ struct Round {
     p99: Duration,
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
-}
-
-async fn run() {
+#[tokio::main]
+async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = HubConfig {
         listen: "127.0.0.1:0".parse().expect("addr"),

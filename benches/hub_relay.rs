@@ -12,15 +12,8 @@ use serde_json::{Value, json};
 const CALLS: usize = 2_000;
 const PATH: &str = "/wxa/gettemplatelist";
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
-}
-
-async fn run() {
+#[tokio::main]
+async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (sim, hub) = connected(dir.path(), &[]).await;
     let body = json!({ "method": "GET", "path": PATH });

@@ -16,15 +16,8 @@ use serde_json::{Value, json};
 const AUTHORIZERS: usize = 10_000;
 const DELAY_MS: u64 = 20;
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
-}
-
-async fn run() {
+#[tokio::main]
+async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let merchants = AUTHORIZERS.to_string();
     let (sim, hub) = connected(dir.path(), &["--merchants", &merchants]).await;
