@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod hub;
+pub mod hubapi;
 pub mod sim;
 pub mod ui;
 pub mod wechat;

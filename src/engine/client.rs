@@ -1,29 +1,25 @@
 //! The hub's console API over HTTP (DESIGN.md "The hub"): every request goes through one private `execute`, which
-//! sends the operator key and turns every failure into one `EngineError`. The console never sees a WeChat token.
+//! sends the operator key, decodes the answer as the `hubapi` type the hub serialized, and turns every failure into
+//! one `EngineError`. The console never sees a WeChat token.
 
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::protocol::{
-    ActivityEntry, AuthorizerRow, EngineError, ErrorKind, HubEvent, HubStatus, PreAuth, PreAuthRequest, Secret,
-    SyncSummary,
+use super::protocol::{EngineError, ErrorKind, Secret};
+use crate::hubapi::{
+    ActivityPage, ActivityQuery, Authorizer, AuthorizerPage, CallRequest, ErrorBody, ErrorCode, EventsPage, Job,
+    JobCreated, JobId, JobList, JobQuery, Preauth, PreauthRequest, RetryRequest, Status,
 };
-use super::wire;
+use crate::wechat::{Endpoint, RawResponse, WxError};
 
 /// How long an ordinary request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// A sync fetches every account's details from WeChat; thousands of accounts take minutes.
-const SYNC_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The page size asked for the authorizer list (the hub allows up to 1,000).
 pub const AUTHORIZER_PAGE: usize = 500;
 /// The most rows reserved up front from the hub's `total`, so a wrong total cannot ask for an absurd allocation.
 const MAX_RESERVE: usize = 1_000_000;
-/// The page size asked for the activity log.
-const ACTIVITY_PAGE: usize = 500;
-/// How much of the activity log the console keeps: the newest entries.
-pub const ACTIVITY_KEPT: usize = 5_000;
 
 /// A client of one hub, authenticated by one operator key.
 #[derive(Clone)]
@@ -41,12 +37,24 @@ pub struct CallResponse {
     pub body: Vec<u8>,
 }
 
-/// One page of the hub's event stream.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventsPage {
-    pub events: Vec<HubEvent>,
-    /// The `after` to ask with next time.
-    pub next: i64,
+/// What an operator can do to a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobVerb {
+    Pause,
+    Resume,
+    Approve,
+    Cancel,
+}
+
+impl JobVerb {
+    fn path(self) -> &'static str {
+        match self {
+            JobVerb::Pause => "pause",
+            JobVerb::Resume => "resume",
+            JobVerb::Approve => "approve",
+            JobVerb::Cancel => "cancel",
+        }
+    }
 }
 
 impl HubClient {
@@ -69,95 +77,124 @@ impl HubClient {
         &self.base
     }
 
+    /// `GET /healthz`: whether the hub answers at all (no key; used to notice a hub that is back).
+    pub async fn healthz(&self) -> bool {
+        let url = format!("{}/healthz", self.base);
+        matches!(
+            self.http.get(url).timeout(Duration::from_secs(2)).send().await,
+            Ok(response) if response.status().is_success()
+        )
+    }
+
     /// `GET /api/v1/status`.
-    pub async fn status(&self) -> Result<HubStatus, EngineError> {
-        let status: wire::Status = self.execute(self.request(Method::GET, "/api/v1/status")).await?;
-        Ok(status.into())
+    pub async fn status(&self) -> Result<Status, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/status")).await
     }
 
     /// `POST /api/v1/preauth`.
-    pub async fn preauth(&self, request: &PreAuthRequest) -> Result<PreAuth, EngineError> {
-        let body = wire::PreAuthBody::from(request);
-        self.execute(self.request(Method::POST, "/api/v1/preauth").json(&body))
+    pub async fn preauth(&self, request: &PreauthRequest) -> Result<Preauth, EngineError> {
+        self.execute(self.request(Method::POST, "/api/v1/preauth").json(request))
             .await
     }
 
-    /// One page of `GET /api/v1/authorizers`, and the total the hub reports.
-    pub async fn authorizers_page(
-        &self,
-        offset: usize,
-        limit: usize,
-    ) -> Result<(Vec<AuthorizerRow>, Option<u64>), EngineError> {
+    /// One page of `GET /api/v1/authorizers`.
+    pub async fn authorizers_page(&self, offset: usize, limit: usize) -> Result<AuthorizerPage, EngineError> {
         let query = [("offset", offset.to_string()), ("limit", limit.to_string())];
-        let page: wire::AuthorizerPage = self
-            .execute(self.request(Method::GET, "/api/v1/authorizers").query(&query))
-            .await?;
-        Ok(page.into_rows())
+        self.execute(self.request(Method::GET, "/api/v1/authorizers").query(&query))
+            .await
     }
 
     /// Every authorizer, page by page.
-    pub async fn all_authorizers(&self) -> Result<Vec<AuthorizerRow>, EngineError> {
+    pub async fn all_authorizers(&self) -> Result<Vec<Authorizer>, EngineError> {
         let mut rows = Vec::new();
         loop {
-            let (page, total) = self.authorizers_page(rows.len(), AUTHORIZER_PAGE).await?;
-            let short = page.len() < AUTHORIZER_PAGE;
-            if let Some(total) = total.and_then(|t| usize::try_from(t).ok()) {
-                // One allocation of the right size, not a doubling series (100,000 rows are ~20 MB).
-                rows.reserve_exact(total.saturating_sub(rows.len()).min(MAX_RESERVE));
-            }
-            rows.extend(page);
-            let complete = total.is_some_and(|total| rows.len() as u64 >= total);
-            if short || complete {
+            let page = self.authorizers_page(rows.len(), AUTHORIZER_PAGE).await?;
+            let total = usize::try_from(page.total).unwrap_or_default();
+            // One allocation of the right size, not a doubling series (100,000 rows are ~20 MB).
+            rows.reserve_exact(total.saturating_sub(rows.len()).min(MAX_RESERVE));
+            let short = page.authorizers.len() < AUTHORIZER_PAGE;
+            rows.extend(page.authorizers);
+            if short || rows.len() >= total {
                 return Ok(rows);
             }
         }
     }
 
-    /// `POST /api/v1/authorizers/sync`: the hub pulls the list and details from WeChat again.
-    pub async fn sync(&self) -> Result<SyncSummary, EngineError> {
-        let request = self
-            .request(Method::POST, "/api/v1/authorizers/sync")
-            .json(&serde_json::json!({}));
-        self.execute(request.timeout(SYNC_TIMEOUT)).await
+    /// `POST /api/v1/authorizers/sync`: starts the hub's sync job (or names the one running).
+    pub async fn sync(&self) -> Result<JobId, EngineError> {
+        let created: JobCreated = self
+            .execute(self.request(Method::POST, "/api/v1/authorizers/sync"))
+            .await?;
+        Ok(created.id)
     }
 
     /// `GET /api/v1/events?after=SEQ&wait_secs=N`: returns as soon as an event arrives, or empty after `wait_secs`.
     pub async fn events(&self, after: i64, wait_secs: u64) -> Result<EventsPage, EngineError> {
         let query = [("after", after.to_string()), ("wait_secs", wait_secs.to_string())];
         let request = self.request(Method::GET, "/api/v1/events").query(&query);
-        let page: wire::EventsPage = self
-            .execute(request.timeout(Duration::from_secs(wait_secs + 15)))
-            .await?;
-        Ok(page.into_page(after))
+        self.execute(request.timeout(Duration::from_secs(wait_secs + 15))).await
     }
 
-    /// `GET /api/v1/activity`, page by page: the most recent [`ACTIVITY_KEPT`] entries, oldest first.
-    pub async fn activity(&self) -> Result<Vec<ActivityEntry>, EngineError> {
-        let mut entries: Vec<ActivityEntry> = Vec::new();
-        let mut after = 0;
-        loop {
-            let query = [("after", after.to_string()), ("limit", ACTIVITY_PAGE.to_string())];
-            let request = self.request(Method::GET, "/api/v1/activity").query(&query);
-            let list: wire::ActivityList = self.execute(request).await?;
-            let page = list.into_entries();
-            let Some(last) = page.last().map(|entry| entry.seq) else {
-                break;
-            };
-            let short = page.len() < ACTIVITY_PAGE;
-            entries.extend(page);
-            if entries.len() > ACTIVITY_KEPT {
-                entries.drain(..entries.len() - ACTIVITY_KEPT);
-            }
-            if short || last <= after {
-                break;
-            }
-            after = last;
-        }
-        Ok(entries)
+    /// One page of `GET /api/v1/activity`.
+    pub async fn activity(&self, query: &ActivityQuery) -> Result<ActivityPage, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/activity").query(query))
+            .await
+    }
+
+    /// `GET /api/v1/jobs`.
+    pub async fn jobs(&self, query: &JobQuery) -> Result<JobList, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/jobs").query(query))
+            .await
+    }
+
+    /// `GET /api/v1/jobs/{id}`: the job with its items.
+    pub async fn job(&self, id: JobId) -> Result<Job, EngineError> {
+        self.execute(self.request(Method::GET, &format!("/api/v1/jobs/{id}")))
+            .await
+    }
+
+    /// `POST /api/v1/jobs/{id}/pause|resume|approve|cancel`.
+    pub async fn job_action(&self, id: JobId, verb: JobVerb) -> Result<Job, EngineError> {
+        let path = format!("/api/v1/jobs/{id}/{}", verb.path());
+        self.execute(self.request(Method::POST, &path)).await
+    }
+
+    /// `POST /api/v1/jobs/{id}/retry`.
+    pub async fn job_retry(&self, id: JobId, appids: Vec<String>) -> Result<Job, EngineError> {
+        let path = format!("/api/v1/jobs/{id}/retry");
+        self.execute(self.request(Method::POST, &path).json(&RetryRequest { appids }))
+            .await
+    }
+
+    /// The typed relay: `E` through `POST /api/v1/call` with the account's token injected by the hub, decoded as the
+    /// wire layer decodes its own calls. A refusal by WeChat is `ErrorKind::WeChat` with its errcode.
+    pub async fn relay<E: Endpoint>(
+        &self,
+        appid: Option<&str>,
+        request: &E::Request,
+    ) -> Result<E::Response, EngineError> {
+        let (query, body) = crate::wechat::client::relay_parts::<E>(request).map_err(wechat_error)?;
+        let call = CallRequest {
+            authorizer_appid: appid.map(str::to_owned),
+            method: E::INFO.method.as_str().to_owned(),
+            path: E::INFO.path.to_owned(),
+            query: query
+                .into_iter()
+                .map(|(name, value)| (name, serde_json::Value::String(value)))
+                .collect(),
+            body,
+        };
+        let answer = self.call(&call).await?;
+        let raw = RawResponse {
+            status: answer.status,
+            content_type: answer.content_type,
+            body: answer.body,
+        };
+        crate::wechat::client::decode_relayed::<E>(raw).map_err(wechat_error)
     }
 
     /// `POST /api/v1/call`: a WeChat API call relayed by the hub, which injects the token.
-    pub async fn call(&self, call: &wire::CallRequest) -> Result<CallResponse, EngineError> {
+    pub async fn call(&self, call: &CallRequest) -> Result<CallResponse, EngineError> {
         let response = self.send(self.request(Method::POST, "/api/v1/call").json(call)).await?;
         let status = response.status().as_u16();
         let content_type = response
@@ -180,17 +217,13 @@ impl HubClient {
             .timeout(REQUEST_TIMEOUT)
     }
 
-    /// Sends and decodes a JSON answer. A relayed WeChat error (non-zero `errcode`) fails even with HTTP 200.
+    /// Sends and decodes the `hubapi` type the hub answers with.
     async fn execute<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, EngineError> {
         let response = self.send(request).await?;
         let bytes = response.bytes().await.map_err(transport_error)?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| EngineError::new(ErrorKind::Decode, format!("the hub's answer is not JSON: {e}")))?;
-        if let Some(error) = wire::wechat_error(&value) {
-            return Err(error);
-        }
-        serde_json::from_value(value)
-            .map_err(|e| EngineError::new(ErrorKind::Decode, format!("unexpected answer from the hub: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| {
+            EngineError::new(ErrorKind::Decode, "the hub's answer has an unexpected shape").with_detail(format!("{e}"))
+        })
     }
 
     /// Sends, and turns transport failures and HTTP errors into `EngineError`s.
@@ -210,10 +243,7 @@ fn transport_error(error: reqwest::Error) -> EngineError {
     if error.is_timeout() {
         EngineError::new(ErrorKind::Timeout, "the hub did not answer in time")
     } else {
-        EngineError::new(
-            ErrorKind::Network,
-            format!("cannot reach the hub: {}", full_chain(&error)),
-        )
+        EngineError::new(ErrorKind::Network, "cannot reach the hub").with_detail(full_chain(&error))
     }
 }
 
@@ -229,48 +259,46 @@ fn full_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// A refusal as the hub's `ErrorBody` says it; a body that is not one (a proxy's page) by its status alone.
 fn http_error(status: StatusCode, body: &[u8]) -> EngineError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     if status == StatusCode::UNAUTHORIZED {
         return EngineError::new(
             ErrorKind::Unauthorized,
             "the hub refused the operator key (wrong or revoked)",
         );
     }
-    let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    if let Some(error) = value.as_ref().and_then(wire::wechat_error) {
-        return error;
-    }
-    let detail = value.as_ref().and_then(wire::error_message).unwrap_or_else(|| {
-        let text = String::from_utf8_lossy(body);
-        text.chars().take(300).collect()
-    });
-    let message = if detail.trim().is_empty() {
-        format!("the hub answered HTTP {status}")
-    } else {
-        format!("the hub answered HTTP {status}: {detail}")
+    let Some(ErrorBody { error }) = parsed else {
+        let text: String = String::from_utf8_lossy(body).chars().take(300).collect();
+        return EngineError::new(
+            ErrorKind::Hub {
+                status: status.as_u16(),
+            },
+            format!("the hub answered HTTP {}", status.as_u16()),
+        )
+        .with_detail(text);
     };
-    EngineError::new(
-        ErrorKind::Hub {
+    let kind = match (error.code, error.errcode) {
+        (ErrorCode::Upstream, Some(errcode)) => ErrorKind::WeChat { errcode },
+        _ => ErrorKind::Hub {
             status: status.as_u16(),
         },
-        message,
-    )
+    };
+    EngineError {
+        fields: error.fields.unwrap_or_default().into_iter().collect(),
+        ..EngineError::new(kind, error.message)
+    }
 }
 
-/// A request body for a relayed call, re-exported for callers outside the engine.
-pub fn call_request(
-    authorizer_appid: Option<String>,
-    method: &str,
-    path: &str,
-    query: std::collections::BTreeMap<String, String>,
-    body: Option<serde_json::Value>,
-) -> wire::CallRequest {
-    wire::CallRequest {
-        authorizer_appid,
-        method: method.to_owned(),
-        path: path.to_owned(),
-        query,
-        body,
+/// A relayed call WeChat refused, or whose answer did not decode.
+fn wechat_error(error: WxError) -> EngineError {
+    match error {
+        WxError::Api { errcode, errmsg } => {
+            EngineError::new(ErrorKind::WeChat { errcode }, format!("WeChat error {errcode}")).with_detail(errmsg)
+        }
+        other => {
+            EngineError::new(ErrorKind::Decode, "WeChat's answer could not be read").with_detail(other.to_string())
+        }
     }
 }
 
@@ -290,22 +318,37 @@ mod tests {
 
     #[test]
     fn http_errors_say_whose_fault_it_is() {
-        let refused = http_error(StatusCode::UNAUTHORIZED, b"{\"error\":\"bad key\"}");
+        let refused = http_error(
+            StatusCode::UNAUTHORIZED,
+            br#"{"error":{"code":"unauthorized","message":"no"}}"#,
+        );
         assert_eq!(refused.kind, ErrorKind::Unauthorized);
 
         let no_ticket = http_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            br#"{"error":"no ticket yet","errcode":null}"#,
+            br#"{"error":{"code":"unavailable","message":"no ticket yet"}}"#,
         );
         assert_eq!(no_ticket.kind, ErrorKind::Hub { status: 503 });
         assert!(no_ticket.message.contains("no ticket yet"), "{}", no_ticket.message);
 
-        let relayed = http_error(StatusCode::CONFLICT, br#"{"error":"not authorized","errcode":61003}"#);
+        let relayed = http_error(
+            StatusCode::BAD_GATEWAY,
+            br#"{"error":{"code":"upstream","message":"WeChat error 61003","errcode":61003}}"#,
+        );
         assert_eq!(relayed.kind, ErrorKind::WeChat { errcode: 61003 });
+
+        let invalid = http_error(
+            StatusCode::BAD_REQUEST,
+            br#"{"error":{"code":"invalid_request","message":"invalid: biz_appid","fields":{"biz_appid":"not an appid"}}}"#,
+        );
+        assert_eq!(
+            invalid.fields,
+            vec![("biz_appid".to_owned(), "not an appid".to_owned())]
+        );
 
         let html = http_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
         assert_eq!(html.kind, ErrorKind::Hub { status: 502 });
-        assert!(html.message.contains("bad gateway"));
+        assert!(html.detail.as_deref().is_some_and(|d| d.contains("bad gateway")));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 pub mod cache;
 pub mod client;
-mod commands;
+mod domains;
 pub mod forms;
 pub mod keychain;
 mod local;
@@ -16,7 +16,6 @@ pub mod protocol;
 pub mod qr;
 mod sandbox;
 pub mod settings;
-pub mod wire;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,7 +24,9 @@ use tokio::sync::mpsc;
 
 use keychain::{OsKeychain, SecretStore};
 use profiles::{Active, Context};
-use protocol::{Command, ConnectionState, EngineError, ErrorKind, Event};
+use protocol::{
+    Command, ConnectionState, EngineError, ErrorKind, Event, ProfilesCommand, ProfilesEvent, Reply, Request,
+};
 
 /// How many commands may wait before `EngineHandle::send` refuses more (the UI sends a handful per click).
 const COMMAND_CAPACITY: usize = 64;
@@ -126,24 +127,26 @@ fn default_data_dir() -> PathBuf {
 /// The UI's two ends of the engine.
 #[derive(Debug)]
 pub struct EngineHandle {
-    /// Commands to the engine (bounded; use `try_send`, or [`EngineHandle::send`]).
-    pub commands: mpsc::Sender<Command>,
+    /// Requests to the engine (bounded; use [`EngineHandle::send`]).
+    pub commands: mpsc::Sender<Request>,
     /// Events from the engine (bounded; drain with `try_recv` once per frame).
     pub events: mpsc::Receiver<Event>,
 }
 
 impl EngineHandle {
-    /// Queues a command without blocking. When the engine is gone or its queue is full, the command comes back
+    /// Queues a request without blocking. When the engine is gone or its queue is full, the request comes back
     /// answered: the returned event is the reply the UI should apply, so no spinner waits for nothing.
-    // The error is the command's reply itself, for the UI to apply at once; boxing it would only add an allocation.
+    // The error is the request's reply itself, for the UI to apply at once; boxing it would only add an allocation.
     #[allow(clippy::result_large_err)]
-    pub fn send(&self, command: Command) -> Result<(), Event> {
-        self.commands.try_send(command).map_err(|error| {
-            let (message, command) = match error {
-                mpsc::error::TrySendError::Full(command) => ("the engine is busy; try again", command),
-                mpsc::error::TrySendError::Closed(command) => ("the engine stopped; restart the console", command),
+    pub fn send(&self, request: Request) -> Result<(), Event> {
+        self.commands.try_send(request).map_err(|error| {
+            let (message, request) = match error {
+                mpsc::error::TrySendError::Full(request) => ("the engine is busy; try again", request),
+                mpsc::error::TrySendError::Closed(request) => ("the engine stopped; restart the console", request),
             };
-            failure_reply(&command, EngineError::new(ErrorKind::Stopped, message))
+            request
+                .command
+                .failed(request.id, EngineError::new(ErrorKind::Stopped, message))
         })
     }
 }
@@ -204,7 +207,7 @@ impl Outbox {
 
 /// The engine's loop. `ActivateProfile` runs here, in order, so commands sent after it see the new profile; every
 /// other command runs as a task of its own, so a slow sync never holds up a status refresh.
-async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox: Outbox) {
+async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Request>, outbox: Outbox) {
     let ctx = Arc::new(Context {
         data_dir: config.data_dir,
         store: config.secrets,
@@ -212,9 +215,9 @@ async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox
         settings_lock: tokio::sync::Mutex::new(()),
     });
     let mut active: Option<Active> = None;
-    while let Some(command) = commands.recv().await {
-        match command {
-            Command::ActivateProfile(id) => {
+    while let Some(request) = commands.recv().await {
+        match request.command {
+            Command::Profiles(ProfilesCommand::Activate(id)) => {
                 if let Some(previous) = active.take() {
                     previous.stop().await;
                 }
@@ -230,11 +233,12 @@ async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox
                         Err(error)
                     }
                 };
-                outbox.emit(Event::ProfileActivated(reply)).await;
+                let reply = Reply::new(request.id, reply);
+                outbox.emit(Event::Profiles(ProfilesEvent::Activated(reply))).await;
             }
-            command => {
+            _ => {
                 let connection = active.as_ref().map(|a| Arc::clone(&a.connection));
-                spawn_command(command, connection, Arc::clone(&ctx), outbox.clone());
+                spawn_command(request, connection, Arc::clone(&ctx), outbox.clone());
             }
         }
     }
@@ -243,39 +247,19 @@ async fn run(config: EngineConfig, mut commands: mpsc::Receiver<Command>, outbox
     }
 }
 
-/// Runs a command as a task and delivers its reply; should the task die, the reply is an error, never silence.
-fn spawn_command(command: Command, connection: Option<Arc<profiles::Connection>>, ctx: Arc<Context>, outbox: Outbox) {
-    let fallback = command.clone();
-    let task = tokio::spawn(commands::execute(command, connection, ctx));
+/// Runs a request as a task and delivers its reply; should the task die, the reply is an error, never silence.
+fn spawn_command(request: Request, connection: Option<Arc<profiles::Connection>>, ctx: Arc<Context>, outbox: Outbox) {
+    let (id, fallback) = (request.id, request.command.clone());
+    let task = tokio::spawn(domains::execute(request, connection, ctx));
     tokio::spawn(async move {
         let reply = task.await.unwrap_or_else(|error| {
-            failure_reply(
-                &fallback,
-                EngineError::new(ErrorKind::Stopped, format!("the command's task failed: {error}")),
+            fallback.failed(
+                id,
+                EngineError::new(ErrorKind::Stopped, "the command's task failed").with_detail(error.to_string()),
             )
         });
         outbox.emit(reply).await;
     });
-}
-
-/// The reply that ends `command` with `error`.
-pub(crate) fn failure_reply(command: &Command, error: EngineError) -> Event {
-    use protocol::AuthorizersSource;
-    match command {
-        Command::LoadProfiles => Event::Profiles(Err(error)),
-        Command::ActivateProfile(_) => Event::ProfileActivated(Err(error)),
-        Command::SaveLocalProfile(_) | Command::SaveRemoteProfile(_) => Event::ProfileSaved(Err(error)),
-        Command::RefreshStatus => Event::Status(Err(error)),
-        Command::LoadAuthorizers => Event::Authorizers {
-            source: AuthorizersSource::Hub,
-            result: Err(error),
-        },
-        Command::SyncAuthorizers => Event::SyncFinished(Err(error)),
-        Command::CreatePreAuth(_) => Event::PreAuthCreated(Err(error)),
-        Command::SimulateScan { .. } => Event::ScanSimulated(Err(error)),
-        Command::LoadActivity => Event::Activity(Err(error)),
-        Command::SaveQrPng { .. } => Event::QrSaved(Err(error)),
-    }
 }
 
 #[cfg(test)]

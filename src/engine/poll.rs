@@ -1,5 +1,7 @@
-//! The long poll on the hub's event stream: turns hub events into `Event::Hub` (and sync progress into
-//! `Event::SyncProgress`), reports the connection's state, and reconnects with capped exponential backoff.
+//! The long poll on the hub's event stream: passes hub events to the UI as `Event::Hub`, reports the connection's
+//! state with its cause, and reconnects promptly: while the hub is away it is probed every couple of seconds
+//! (`/healthz`, cheap and keyless), so the poll resumes within seconds of the hub answering again, however long the
+//! outage was.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,12 +9,14 @@ use std::time::Duration;
 use super::Outbox;
 use super::cache::Cache;
 use super::client::HubClient;
-use super::protocol::{ConnectionState, EngineError, Event, HubEvent, hub_event_kind};
+use super::protocol::{ConnectionState, EngineError, ErrorKind, Event};
 
 /// How long the hub holds each poll open (DESIGN.md: `wait_secs=25`).
 pub const WAIT_SECS: u64 = 25;
-/// The longest pause between reconnection attempts.
+/// The longest pause between two full reconnection attempts.
 const MAX_BACKOFF_SECS: u64 = 30;
+/// How often an absent hub is probed between attempts.
+const PROBE_EVERY: Duration = Duration::from_secs(2);
 
 /// Runs until the task is aborted (when another profile activates), starting after `after`
 /// (from [`starting_point`], computed before the profile reports itself active so no event slips between).
@@ -30,7 +34,7 @@ pub async fn run(client: HubClient, cache: Arc<Cache>, outbox: Outbox, mut after
                 }
                 attempt = 0;
                 for event in page.events.into_iter().filter(|e| e.seq > after) {
-                    outbox.emit(translate(event)).await;
+                    outbox.emit(Event::Hub(event)).await;
                 }
                 if page.next != after {
                     after = page.next;
@@ -40,11 +44,34 @@ pub async fn run(client: HubClient, cache: Arc<Cache>, outbox: Outbox, mut after
             Err(error) => {
                 connected = false;
                 attempt = attempt.saturating_add(1);
-                let event = retrying(attempt, &error);
                 let delay = backoff_secs(attempt);
-                outbox.emit(event).await;
-                tokio::time::sleep(Duration::from_secs(delay)).await;
+                let retry_at = now_secs() + delay as i64;
+                outbox
+                    .emit(Event::Connection(ConnectionState::Retrying {
+                        attempt,
+                        retry_at,
+                        error: error.clone(),
+                    }))
+                    .await;
+                wait_for_hub(&client, &error, Duration::from_secs(delay)).await;
             }
+        }
+    }
+}
+
+/// Waits up to `delay`, returning early once the hub answers again. A refused key does not heal by itself: it
+/// waits the whole delay (the hub is there; asking it sooner would only fill its log with refusals).
+async fn wait_for_hub(client: &HubClient, error: &EngineError, delay: Duration) {
+    let deadline = tokio::time::Instant::now() + delay;
+    if error.kind == ErrorKind::Unauthorized {
+        tokio::time::sleep_until(deadline).await;
+        return;
+    }
+    loop {
+        let next = (tokio::time::Instant::now() + PROBE_EVERY).min(deadline);
+        tokio::time::sleep_until(next).await;
+        if next >= deadline || client.healthz().await {
+            return;
         }
     }
 }
@@ -77,32 +104,16 @@ async fn remember(cache: &Arc<Cache>, seq: i64) {
     let _ = tokio::task::spawn_blocking(move || cache.set_last_event_seq(seq)).await;
 }
 
-fn translate(event: HubEvent) -> Event {
-    if event.kind == hub_event_kind::SYNC_PROGRESS {
-        // The hub counts accounts synced and failed; both are done.
-        let number = |key: &str| event.raw.get(key).and_then(serde_json::Value::as_u64);
-        if let (Some(synced), Some(total)) = (number("synced"), number("total")) {
-            return Event::SyncProgress {
-                done: synced + number("failed").unwrap_or(0),
-                total,
-            };
-        }
-    }
-    Event::Hub(event)
-}
-
-fn retrying(attempt: u32, error: &EngineError) -> Event {
-    Event::Connection(ConnectionState::Retrying {
-        attempt,
-        retry_in_secs: backoff_secs(attempt),
-        error: error.clone(),
-    })
-}
-
 /// 1, 2, 4, 8, 16, 30, 30, … seconds.
 pub fn backoff_secs(attempt: u32) -> u64 {
     let exponent = attempt.saturating_sub(1).min(16);
     (1u64 << exponent).min(MAX_BACKOFF_SECS)
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -114,18 +125,5 @@ mod tests {
         let delays: Vec<u64> = (1..=8).map(backoff_secs).collect();
         assert_eq!(delays, vec![1, 2, 4, 8, 16, 30, 30, 30]);
         assert_eq!(backoff_secs(u32::MAX), MAX_BACKOFF_SECS);
-    }
-
-    #[test]
-    fn sync_progress_events_become_progress_and_others_pass_through() {
-        let raw =
-            serde_json::json!({"seq": 3, "at": 0, "kind": "sync_progress", "synced": 40, "failed": 2, "total": 300});
-        let event: HubEvent = serde_json::from_value(raw.clone()).expect("event");
-        let event = HubEvent { raw, ..event };
-        assert_eq!(translate(event), Event::SyncProgress { done: 42, total: 300 });
-        let raw =
-            serde_json::json!({"seq": 4, "at": 0, "kind": "authorized", "authorizer_appid": "wx0123456789abcdef"});
-        let event: HubEvent = serde_json::from_value(raw).expect("event");
-        assert!(matches!(translate(event), Event::Hub(HubEvent { seq: 4, .. })));
     }
 }

@@ -11,7 +11,7 @@ use super::cache::Cache;
 use super::client::HubClient;
 use super::keychain::{self, SecretStore, names, off_runtime};
 use super::protocol::{
-    AuthorizersSource, EngineError, ErrorKind, Event, LocalProfileForm, LocalProfileSummary, ProfileId, ProfileInfo,
+    EngineError, ErrorKind, Event, LocalProfileForm, LocalProfileSummary, MerchantsEvent, ProfileId, ProfileInfo,
     ProfilesOverview, RemoteProfileForm, RemoteProfileSummary, Secret,
 };
 use super::settings::Settings;
@@ -138,12 +138,7 @@ async fn connect(
     if let Ok(Ok(rows)) = cached
         && !rows.is_empty()
     {
-        outbox
-            .emit(Event::Authorizers {
-                source: AuthorizersSource::Cache,
-                result: Ok(rows),
-            })
-            .await;
+        outbox.emit(Event::Merchants(MerchantsEvent::Cached(rows))).await;
     }
     let after = poll::starting_point(&client, &cache).await?;
     let poll = tokio::spawn(poll::run(client.clone(), Arc::clone(&cache), outbox.clone(), after));

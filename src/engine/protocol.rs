@@ -1,19 +1,40 @@
 //! The contract between the console's engine and its UI: every `Command` the UI sends, every `Event` it gets back,
-//! the data they carry, and the pure validators the forms use for inline errors. Nothing here does IO.
+//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`), each domain in its own
+//! file with its own command and event enums. Nothing here does IO.
 //!
-//! The rule that keeps spinners honest: every `Command` ends in exactly one *reply* — an `Event` for which
-//! [`Event::is_reply`] is true — whether the work succeeded or failed. The engine also sends events nobody asked for
-//! (long-poll `Hub` events, `Connection` changes, `SyncProgress`, and the cached authorizer list); those are never
-//! replies.
+//! The rule that keeps spinners honest: every [`Request`] ends in exactly one [`Reply`] carrying the request's id,
+//! whether the work succeeded or failed. The UI's state keeps the id of the request it waits for and drops a reply
+//! to an older one, so a late answer never overwrites a newer one. The engine also sends events nobody asked for
+//! (`Hub` events from the long poll, `Connection` changes, the cached merchant list); those carry no id.
+//!
+//! Adding a console action: one variant in the domain's command enum and one in its event enum (here), one arm in
+//! the domain's engine handler (`engine/domains/`), one arm in the domain's state (`ui/state/`).
 
-use std::path::PathBuf;
+mod activity;
+mod authorize;
+mod jobs;
+mod merchants;
+mod profiles;
+mod status;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::model::{
-    AccountKind, ActivityEntry, AuthType, AuthorizerRow, AuthorizersSource, HubEvent, HubLastError, HubStatus, PreAuth,
-    PreAuthRequest, SyncSummary, TicketStatus, TokenStatus, hub_event_kind,
+pub use activity::{ActivityCommand, ActivityEvent};
+pub use authorize::{AuthorizeCommand, AuthorizeEvent, PreAuthRequest};
+pub use jobs::{JobsCommand, JobsEvent};
+pub use merchants::{AuthorizersSource, MerchantsCommand, MerchantsEvent};
+pub use profiles::{
+    LocalProfileSummary, ProfileId, ProfileInfo, ProfilesCommand, ProfilesEvent, ProfilesOverview, RemoteProfileSummary,
 };
+pub use status::{StatusCommand, StatusEvent};
+
+pub use super::client::JobVerb;
+pub use super::model::AuthorizerRow;
+pub use crate::hubapi::{
+    AccountKind, Activity, ActivityQuery, HubEvent, HubEventKind, Job, JobId, JobKind, JobQuery, JobState, Preauth,
+    Status as HubStatus,
+};
+pub use crate::wechat::AuthType;
 
 pub use super::forms::{
     FieldProblem, FormField, Invalid, LocalProfileForm, RemoteProfileForm, Secret, validate_appid, validate_appsecret,
@@ -21,170 +42,83 @@ pub use super::forms::{
     validate_public_url,
 };
 
-/// What the UI asks the engine to do. Each variant ends in exactly one reply `Event`, named in its doc.
+/// Which request a reply answers. The UI numbers its requests; the engine copies the number into the reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct RequestId(pub u64);
+
+/// A command with its id, as it travels to the engine.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Reads which profile is active and what is configured (non-secret parts only), and whether a keychain is usable.
-    /// Reply: [`Event::Profiles`]. The UI sends this once at start, then `ActivateProfile(overview.active)`.
-    LoadProfiles,
-    /// Connects to the hub of this profile, starting the in-process sandbox or local hub when needed, stops the
-    /// previous profile's long poll, and remembers the choice. Reply: [`Event::ProfileActivated`].
-    /// Before the reply the engine sends the profile's cached authorizers as `Authorizers { source: Cache }` (when the
-    /// cache holds any) and afterwards the long poll reports through `Connection` and `Hub` events.
-    ActivateProfile(ProfileId),
-    /// Validates the local profile's credentials and stores them in the OS keychain (the non-secret appid, listen
-    /// address and public URL go to the settings file). Does not activate it. Reply: [`Event::ProfileSaved`].
-    SaveLocalProfile(LocalProfileForm),
-    /// Validates the remote hub's URL and operator key and stores the key in the OS keychain. Does not activate it.
-    /// Reply: [`Event::ProfileSaved`].
-    SaveRemoteProfile(RemoteProfileForm),
-    /// Asks the active hub for its health: ticket age, component token expiry, last error. Reply: [`Event::Status`].
-    RefreshStatus,
-    /// Fetches every authorizer from the hub (all pages) and stores them in the local cache.
-    /// Reply: `Authorizers { source: Hub, .. }`. The cached copy is sent earlier, on `ActivateProfile`.
-    LoadAuthorizers,
-    /// Asks the hub to pull the authorizer list and details from WeChat again. Zero or more `SyncProgress` events
-    /// come first; reply: [`Event::SyncFinished`]. Send `LoadAuthorizers` afterwards to see the result.
-    SyncAuthorizers,
-    /// Creates a pre-authorization code and the two authorization links (PC page and mobile H5) on the hub.
-    /// Reply: [`Event::PreAuthCreated`].
-    CreatePreAuth(PreAuthRequest),
-    /// Sandbox only: does what a merchant's scan and confirm does on the simulator, so the hub lands the
-    /// authorization and the long poll brings the `authorized` event. Reply: [`Event::ScanSimulated`]
-    /// (an error of kind `NotSandbox` on other profiles).
-    SimulateScan {
-        /// The code from `PreAuthCreated`.
-        pre_auth_code: String,
-        /// Which kind of seeded account authorizes.
-        kind: AccountKind,
-        /// The permission sets (§3) the merchant grants.
-        func_ids: Vec<u32>,
-    },
-    /// Fetches the hub's operator activity log (newest last). Reply: [`Event::Activity`].
-    LoadActivity,
-    /// Renders `link` as a QR code PNG (with a quiet zone) and writes it atomically to `path`.
-    /// Reply: [`Event::QrSaved`].
-    SaveQrPng {
-        /// The text to encode, normally `PreAuth::h5_url`.
-        link: String,
-        /// Where to write the image.
-        path: PathBuf,
-    },
+pub struct Request {
+    pub id: RequestId,
+    pub command: Command,
 }
 
-/// What the engine tells the UI. See [`Event::is_reply`] for which ones end a `Command`.
+/// The answer to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<T> {
+    pub request: RequestId,
+    pub result: Result<T, EngineError>,
+}
+
+impl<T> Reply<T> {
+    pub fn new(request: RequestId, result: Result<T, EngineError>) -> Self {
+        Reply { request, result }
+    }
+}
+
+/// What the UI asks the engine to do, by domain. Each ends in exactly one reply event of its domain.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Profiles(ProfilesCommand),
+    Status(StatusCommand),
+    Merchants(MerchantsCommand),
+    Authorize(AuthorizeCommand),
+    Activity(ActivityCommand),
+    Jobs(JobsCommand),
+}
+
+/// What the engine tells the UI.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// Reply to `LoadProfiles`.
-    Profiles(Result<ProfilesOverview, EngineError>),
-    /// Reply to `ActivateProfile`.
-    ProfileActivated(Result<ProfileInfo, EngineError>),
-    /// Reply to `SaveLocalProfile` and `SaveRemoteProfile`.
-    ProfileSaved(Result<ProfileId, EngineError>),
-    /// Reply to `RefreshStatus`.
-    Status(Result<HubStatus, EngineError>),
-    /// With `source: Hub`, the reply to `LoadAuthorizers`. With `source: Cache`, the locally cached list, sent
-    /// unasked while a profile activates (not a reply).
-    Authorizers {
-        source: AuthorizersSource,
-        result: Result<Vec<AuthorizerRow>, EngineError>,
-    },
-    /// Progress of a running `SyncAuthorizers` (not a reply).
-    SyncProgress { done: u64, total: u64 },
-    /// Reply to `SyncAuthorizers`.
-    SyncFinished(Result<SyncSummary, EngineError>),
-    /// Reply to `CreatePreAuth`.
-    PreAuthCreated(Result<PreAuth, EngineError>),
-    /// Reply to `SimulateScan`.
-    ScanSimulated(Result<(), EngineError>),
-    /// Reply to `LoadActivity`.
-    Activity(Result<Vec<ActivityEntry>, EngineError>),
-    /// Reply to `SaveQrPng`: the path written.
-    QrSaved(Result<PathBuf, EngineError>),
+    Profiles(ProfilesEvent),
+    Status(StatusEvent),
+    Merchants(MerchantsEvent),
+    Authorize(AuthorizeEvent),
+    Activity(ActivityEvent),
+    Jobs(JobsEvent),
     /// Something happened on the hub (from the long poll; not a reply).
     Hub(HubEvent),
     /// The long poll's connection to the hub changed (not a reply).
     Connection(ConnectionState),
 }
 
+impl Command {
+    /// The reply that ends this command with `error`.
+    pub fn failed(&self, request: RequestId, error: EngineError) -> Event {
+        match self {
+            Command::Profiles(c) => Event::Profiles(c.failed(request, error)),
+            Command::Status(c) => Event::Status(c.failed(request, error)),
+            Command::Merchants(c) => Event::Merchants(c.failed(request, error)),
+            Command::Authorize(c) => Event::Authorize(c.failed(request, error)),
+            Command::Activity(c) => Event::Activity(c.failed(request, error)),
+            Command::Jobs(c) => Event::Jobs(c.failed(request, error)),
+        }
+    }
+}
+
 impl Event {
-    /// True when this event ends a `Command`; false for events the engine sends unasked.
-    pub fn is_reply(&self) -> bool {
+    /// The request this event answers; `None` for events the engine sends unasked.
+    pub fn reply_to(&self) -> Option<RequestId> {
         match self {
-            Event::Authorizers { source, .. } => *source == AuthorizersSource::Hub,
-            Event::SyncProgress { .. } | Event::Hub(_) | Event::Connection(_) => false,
-            Event::Profiles(_)
-            | Event::ProfileActivated(_)
-            | Event::ProfileSaved(_)
-            | Event::Status(_)
-            | Event::SyncFinished(_)
-            | Event::PreAuthCreated(_)
-            | Event::ScanSimulated(_)
-            | Event::Activity(_)
-            | Event::QrSaved(_) => true,
+            Event::Profiles(e) => e.reply_to(),
+            Event::Status(e) => e.reply_to(),
+            Event::Merchants(e) => e.reply_to(),
+            Event::Authorize(e) => e.reply_to(),
+            Event::Activity(e) => e.reply_to(),
+            Event::Jobs(e) => e.reply_to(),
+            Event::Hub(_) | Event::Connection(_) => None,
         }
     }
-}
-
-/// Where the hub runs (DESIGN.md "profiles").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ProfileId {
-    /// A simulator and a hub started in-process on loopback, seeded with demo data. What a new user gets.
-    #[default]
-    Sandbox,
-    /// A hub started in-process, listening on an address the provider exposes, talking to the real platform.
-    Local,
-    /// A hub elsewhere, reached by URL with an operator key.
-    Remote,
-}
-
-impl ProfileId {
-    /// A stable lowercase name, used for directories and the settings file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProfileId::Sandbox => "sandbox",
-            ProfileId::Local => "local",
-            ProfileId::Remote => "remote",
-        }
-    }
-}
-
-/// The active profile once connected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileInfo {
-    pub id: ProfileId,
-    /// The hub's base URL, e.g. `http://127.0.0.1:41234`.
-    pub hub_url: String,
-    pub is_sandbox: bool,
-    /// The platform's appid as the hub reports it.
-    pub component_appid: String,
-}
-
-/// What is configured, without secrets; the UI fills its forms from this.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct ProfilesOverview {
-    /// The profile to activate at start: the last one activated, else `Sandbox`.
-    pub active: ProfileId,
-    pub local: Option<LocalProfileSummary>,
-    pub remote: Option<RemoteProfileSummary>,
-    /// `None` when the OS keychain answers; otherwise why it cannot be used (kind `Keychain`). The sandbox works
-    /// either way.
-    pub keychain_problem: Option<EngineError>,
-}
-
-/// The non-secret part of a saved local profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocalProfileSummary {
-    pub component_appid: String,
-    pub listen: String,
-    pub public_url: String,
-}
-
-/// The non-secret part of a saved remote profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemoteProfileSummary {
-    pub hub_url: String,
 }
 
 /// The state of the long poll on the hub's event stream.
@@ -196,20 +130,29 @@ pub enum ConnectionState {
     Connecting,
     /// The last long poll answered.
     Connected,
-    /// The last long poll failed; the engine tries again after `retry_in_secs` (growing up to a cap).
+    /// The last long poll failed; the engine tries again at `retry_at` (Unix seconds), sooner when the hub is seen
+    /// answering again. `error` says why (network, key refused, hub error).
     Retrying {
         attempt: u32,
-        retry_in_secs: u64,
+        retry_at: i64,
         error: EngineError,
     },
 }
 
-/// A failed command. `Display` shows `message`, which never contains a secret.
+/// A failed command. `Display` shows `message`, which never contains a secret. The UI explains an error by its
+/// `kind` in its own language; `message` is the engine's English sentence and `detail` the technical chain, shown
+/// behind a disclosure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
 pub struct EngineError {
     pub kind: ErrorKind,
     pub message: String,
+    /// Technical detail (the transport's error chain, WeChat's errmsg, a decode error).
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// For a refusal of bad input: each bad field (by its API name) and what is wrong with it.
+    #[serde(default)]
+    pub fields: Vec<(String, String)>,
 }
 
 impl EngineError {
@@ -217,7 +160,14 @@ impl EngineError {
         EngineError {
             kind,
             message: message.into(),
+            detail: None,
+            fields: Vec::new(),
         }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
     }
 
     /// The error for a form field that failed validation.
@@ -268,6 +218,31 @@ pub enum ErrorKind {
     /// The engine stopped; restart the console.
     Stopped,
 }
+
+/// Implements `failed` and `reply_to` for a domain's enums, whose reply variants each hold one `Reply`.
+macro_rules! domain_replies {
+    ($command:ident => $event:ident { $($cmd:pat => $variant:ident),* $(,)? } unasked { $($unasked:pat),* $(,)? }) => {
+        impl $command {
+            /// The reply that ends this command with `error`.
+            pub fn failed(&self, request: $crate::engine::protocol::RequestId, error: $crate::engine::protocol::EngineError) -> $event {
+                match self {
+                    $($cmd => $event::$variant($crate::engine::protocol::Reply::new(request, Err(error))),)*
+                }
+            }
+        }
+
+        impl $event {
+            /// The request this event answers; `None` for events sent unasked.
+            pub fn reply_to(&self) -> Option<$crate::engine::protocol::RequestId> {
+                match self {
+                    $($event::$variant(reply) => Some(reply.request),)*
+                    $($unasked => None,)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use domain_replies;
 
 #[cfg(test)]
 mod tests;

@@ -8,14 +8,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
 use tokio::sync::OnceCell;
 
-use super::events::EventKind;
 use super::store::queries::{self, AuthorizerRow};
 use super::tokens::TokenError;
 use super::upstream::AuthorizerInfo;
 use super::{Hub, now_secs};
+use crate::hubapi::{AccountKind, Authorization, HubEventKind};
 
 /// An authorization code's lifetime: `expires_in=600` on the redirect (§2.4).
 pub const CODE_LIFETIME_SECS: i64 = 600;
@@ -170,20 +169,21 @@ async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenE
         authorized_at: at,
         ..Default::default()
     });
-    let kind = if renewed {
-        EventKind::UpdateAuthorized
-    } else {
-        EventKind::Authorized
+    let authorization = Authorization {
+        authorizer_appid: authorizer.authorizer_appid.clone(),
+        nick_name: authorizer.nick_name.clone(),
+        kind: authorizer.kind,
+        func_ids: authorizer.func_ids.clone(),
+        // Known when the push arrived before this point; a console that gets none accepts the event for its open
+        // QR view.
+        pre_auth_code: hub.exchanges.pre_auth_for(code),
     };
-    // Known when the push arrived before this point; a console that gets null accepts the event for its open QR view.
-    let data = json!({
-        "authorizer_appid": authorizer.authorizer_appid,
-        "nick_name": authorizer.nick_name,
-        "kind": authorizer.kind,
-        "func_ids": authorizer.func_ids,
-        "pre_auth_code": hub.exchanges.pre_auth_for(code),
-    });
-    hub.events.emit(kind, data).await?;
+    let event = if renewed {
+        HubEventKind::UpdateAuthorized(authorization)
+    } else {
+        HubEventKind::Authorized(authorization)
+    };
+    hub.events.emit(event).await?;
     tracing::info!(appid = %authorizer.authorizer_appid, renewed, "authorizer stored");
     Ok((authorizer, renewed))
 }
@@ -207,14 +207,11 @@ fn info_row(appid: &str, info: &AuthorizerInfo) -> AuthorizerRow {
         authorizer_appid: appid.to_owned(),
         nick_name: info.nick_name.clone(),
         // `MiniProgramInfo` is present only for mini programs (§1.6).
-        kind: Some(
-            if info.is_mini_program {
-                "miniprogram"
-            } else {
-                "official_account"
-            }
-            .to_owned(),
-        ),
+        kind: Some(if info.is_mini_program {
+            AccountKind::MiniProgram
+        } else {
+            AccountKind::OfficialAccount
+        }),
         principal_name: info.principal_name.clone(),
         verify_type: info.verify_type,
         service_type: info.service_type,

@@ -1,26 +1,31 @@
-//! The console API's handlers (DESIGN.md, the hub contract), except the relay, which has its own file.
+//! The console API's handlers (DESIGN.md, "Hub API for consoles"), except the relay and the jobs, which have their
+//! own files. Every answer is a `hubapi` type; every refusal an `hubapi::ApiError`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::api::{ApiError, Target};
-use super::events::event_json;
+use super::api::{ApiJson, ApiPath, ApiQuery, Operator, Recorded};
 use super::store::{admin, queries};
-use super::{Hub, now_secs, sync};
+use super::{Hub, now_secs};
+use crate::hubapi::{
+    ActivityPage, ActivityQuery, ApiError, Authorizer, AuthorizerPage, AuthorizerQuery, ErrorBody, ErrorCode,
+    EventsPage, EventsQuery, HubEventKind, JobCreated, LastError, Preauth, PreauthRequest, Status, TicketStatus,
+    TokenStatus,
+};
+use crate::wechat::authurl::{self, AuthRequest};
 
 /// The longest a long poll waits; proxies commonly cut idle requests at 60 s.
 const MAX_WAIT_SECS: u64 = 50;
 
-type ApiResult = Result<Response, ApiError>;
-
-pub async fn status(State(hub): State<Arc<Hub>>) -> ApiResult {
+/// The hub's health: ticket, component token, last error.
+#[utoipa::path(get, path = "/api/v1/status", tag = "console", security(("operator_key" = [])),
+    responses((status = 200, body = Status), (status = 401, body = ErrorBody)))]
+pub async fn status(State(hub): State<Arc<Hub>>) -> Result<Json<Status>, ApiError> {
     let (ticket, persisted, last_error) = hub
         .store
         .read(|conn| {
@@ -36,199 +41,156 @@ pub async fn status(State(hub): State<Arc<Hub>>) -> ApiResult {
         .tokens
         .component_expires_at()
         .or(persisted.map(|(_, expires_at)| expires_at));
-    Ok(Json(json!({
-        "component_appid": hub.config.component_appid,
-        "ticket": ticket.map(|(_, received_at)| json!({ "received_at": received_at, "age_secs": now - received_at })),
-        "component_token": expires_at.map(|expires_at| json!({ "expires_at": expires_at })),
-        "last_error": last_error.map(|row| event_json(&row)),
+    let last_error = last_error.and_then(|event| match event.kind {
+        HubEventKind::Error(error) => Some(LastError {
+            at: event.at,
+            context: error.context,
+            errcode: error.errcode,
+            message: error.message,
+        }),
+        _ => None,
+    });
+    Ok(Json(Status {
+        component_appid: hub.config.component_appid.clone(),
+        ticket: ticket.map(|(_, received_at)| TicketStatus {
+            received_at,
+            age_secs: now - received_at,
+        }),
+        component_token: expires_at.map(|expires_at| TokenStatus { expires_at }),
+        last_error,
+        now,
     }))
-    .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PreauthRequest {
-    auth_type: i64,
-    biz_appid: Option<String>,
-    category_id_list: Option<Vec<i64>>,
+/// A pre-authorization code and both authorization links (§1.3, §2) for a merchant to scan.
+#[utoipa::path(post, path = "/api/v1/preauth", tag = "console", security(("operator_key" = [])),
+    request_body = PreauthRequest,
+    responses((status = 200, body = Preauth), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn preauth(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<PreauthRequest>) -> Response {
+    let recorded = Recorded::target(format!("auth_type={}", request.auth_type.code()));
+    let mut response = match create_preauth(&hub, &request).await {
+        Ok(preauth) => Json(preauth).into_response(),
+        Err(error) => error.into_response(),
+    };
+    response.extensions_mut().insert(recorded);
+    response
 }
 
-/// `auth_type` values of §2.3; 7 and 10 are speculation only, so they are refused (the safer reading).
-const AUTH_TYPES: [i64; 7] = [1, 2, 3, 4, 5, 6, 8];
-
-pub async fn preauth(State(hub): State<Arc<Hub>>, Json(request): Json<PreauthRequest>) -> ApiResult {
-    if !AUTH_TYPES.contains(&request.auth_type) {
-        return Err(ApiError::bad_request(
-            "auth_type must be one of 1, 2, 3, 4, 5, 6, 8 (wechat-api.md §2.3)",
-        ));
+async fn create_preauth(hub: &Arc<Hub>, request: &PreauthRequest) -> Result<Preauth, ApiError> {
+    let biz_appid = request.biz_appid.as_deref().filter(|b| !b.is_empty());
+    if let Some(appid) = biz_appid {
+        crate::wechat::ids::AuthorizerAppId::parse(appid)
+            .map_err(|e| ApiError::invalid_field("biz_appid", e.to_string()))?;
     }
     let upstream = &hub.upstream;
     let (code, expires_in) = hub
         .tokens
         .with_component(|ct| async move { upstream.create_preauthcode(&ct).await })
         .await?;
-    let urls = AuthUrls {
+    let redirect_uri = format!("{}/wechat/authorized", hub.config.public_url);
+    let category_ids: Vec<u32> = request
+        .category_id_list
+        .iter()
+        .flatten()
+        .filter_map(|id| u32::try_from(*id).ok())
+        .collect();
+    let urls = AuthRequest {
         component_appid: &hub.config.component_appid,
         pre_auth_code: &code,
-        redirect_uri: &format!("{}/wechat/authorized", hub.config.public_url),
+        redirect_uri: &redirect_uri,
         auth_type: request.auth_type,
-        biz_appid: request.biz_appid.as_deref().filter(|b| !b.is_empty()),
-        category_id_list: request.category_id_list.as_deref().unwrap_or_default(),
+        biz_appid,
+        category_id_list: &category_ids,
     };
-    let mut response = Json(json!({
-        "pre_auth_code": code,
-        "expires_at": now_secs() + expires_in,
-        "pc_url": urls.pc(&hub.config.mp_base),
-        "h5_url": urls.h5(&hub.config.open_base),
-    }))
-    .into_response();
-    response
-        .extensions_mut()
-        .insert(Target(format!("auth_type={}", request.auth_type)));
-    Ok(response)
+    Ok(Preauth {
+        pc_url: authurl::pc_url(&hub.config.mp_base, &urls),
+        h5_url: authurl::h5_url(&hub.config.open_base, &urls),
+        pre_auth_code: code,
+        expires_at: now_secs() + expires_in,
+    })
 }
 
-/// The two authorization page URLs of §2.1 and §2.2.
-struct AuthUrls<'a> {
-    component_appid: &'a str,
-    pre_auth_code: &'a str,
-    redirect_uri: &'a str,
-    auth_type: i64,
-    biz_appid: Option<&'a str>,
-    category_id_list: &'a [i64],
-}
-
-impl AuthUrls<'_> {
-    fn query(&self) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("component_appid", self.component_appid)
-            .append_pair("pre_auth_code", self.pre_auth_code)
-            // URL-encoded, or a redirect with several parameters loses some (§2.1).
-            .append_pair("redirect_uri", self.redirect_uri)
-            .append_pair("auth_type", &self.auth_type.to_string());
-        if let Some(biz_appid) = self.biz_appid {
-            query.append_pair("biz_appid", biz_appid);
-        }
-        if !self.category_id_list.is_empty() {
-            let ids: Vec<String> = self.category_id_list.iter().map(i64::to_string).collect();
-            query.append_pair("category_id_list", &ids.join("|"));
-        }
-        query.finish()
-    }
-
-    fn pc(&self, mp_base: &str) -> String {
-        format!("{mp_base}/cgi-bin/componentloginpage?{}", self.query())
-    }
-
-    fn h5(&self, open_base: &str) -> String {
-        format!(
-            "{open_base}/wxaopen/safe/bindcomponent?action=bindcomponent&no_scan=1&{}#wechat_redirect",
-            self.query()
-        )
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    query: Option<String>,
-    offset: Option<i64>,
-    limit: Option<i64>,
-}
-
-pub async fn authorizers(State(hub): State<Arc<Hub>>, Query(list): Query<ListQuery>) -> ApiResult {
+/// A page of authorizers, newest authorization first.
+#[utoipa::path(get, path = "/api/v1/authorizers", tag = "console", security(("operator_key" = [])),
+    params(AuthorizerQuery),
+    responses((status = 200, body = AuthorizerPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn authorizers(
+    State(hub): State<Arc<Hub>>,
+    ApiQuery(list): ApiQuery<AuthorizerQuery>,
+) -> Result<Json<AuthorizerPage>, ApiError> {
     let query = list.query.unwrap_or_default();
     let offset = list.offset.unwrap_or(0).max(0);
     let limit = list.limit.unwrap_or(100).clamp(1, 1000);
-    let (total, rows) = hub
+    let (total, authorizers) = hub
         .store
         .read(move |conn| queries::list_authorizers(conn, &query, offset, limit))
         .await?;
-    Ok(Json(json!({ "total": total, "offset": offset, "authorizers": rows })).into_response())
+    Ok(Json(AuthorizerPage {
+        total,
+        offset,
+        authorizers,
+    }))
 }
 
-pub async fn authorizer(State(hub): State<Arc<Hub>>, Path(appid): Path<String>) -> ApiResult {
-    let target = Target(appid.clone());
+/// One authorizer.
+#[utoipa::path(get, path = "/api/v1/authorizers/{appid}", tag = "console", security(("operator_key" = [])),
+    params(("appid" = String, Path, description = "The authorizer's appid")),
+    responses((status = 200, body = Authorizer), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn authorizer(
+    State(hub): State<Arc<Hub>>,
+    ApiPath(appid): ApiPath<String>,
+) -> Result<Json<Authorizer>, ApiError> {
     let row = hub.store.read(move |conn| queries::authorizer(conn, &appid)).await?;
-    let mut response = match row {
-        Some(row) => Json(row).into_response(),
-        None => ApiError::new(StatusCode::NOT_FOUND, "no such authorizer").into_response(),
-    };
-    response.extensions_mut().insert(target);
-    Ok(response)
+    row.map(Json)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such authorizer"))
 }
 
-pub async fn sync(State(hub): State<Arc<Hub>>) -> ApiResult {
-    let Ok(_only_one) = hub.sync_lock.try_lock() else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "a sync is already running; follow its sync_progress events",
-        ));
-    };
-    let report = sync::sync_all(&hub).await?;
-    Ok(Json(report).into_response())
+/// Starts an authorizer sync job (or answers the one already running); follow it with `job_progress` events.
+#[utoipa::path(post, path = "/api/v1/authorizers/sync", tag = "console", security(("operator_key" = [])),
+    responses((status = 202, body = JobCreated), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn sync(State(hub): State<Arc<Hub>>, Operator(operator): Operator) -> Response {
+    match super::jobs::start_sync(&hub, &operator).await {
+        Ok(id) => {
+            let mut response = (StatusCode::ACCEPTED, Json(JobCreated { id })).into_response();
+            response.extensions_mut().insert(Recorded::target(format!("job {id}")));
+            response
+        }
+        Err(error) => error.into_response(),
+    }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct EventsQuery {
-    after: Option<i64>,
-    wait_secs: Option<u64>,
-}
-
-pub async fn events(State(hub): State<Arc<Hub>>, Query(query): Query<EventsQuery>) -> ApiResult {
+/// Hub events after `after`, waiting up to `wait_secs` when there is none yet (long poll).
+#[utoipa::path(get, path = "/api/v1/events", tag = "console", security(("operator_key" = [])),
+    params(EventsQuery),
+    responses((status = 200, body = EventsPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn events(
+    State(hub): State<Arc<Hub>>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
+) -> Result<Json<EventsPage>, ApiError> {
     let after = query.after.unwrap_or(0);
     let wait = Duration::from_secs(query.wait_secs.unwrap_or(0).min(MAX_WAIT_SECS));
     let mut stop = hub.stop.clone();
-    let rows = hub.events.poll(after, wait, &mut stop).await?;
-    let next = rows.last().map_or(after, |row| row.seq);
-    let events: Vec<Value> = rows.iter().map(event_json).collect();
-    Ok(Json(json!({ "events": events, "next": next })).into_response())
+    let events = hub.events.poll(after, wait, &mut stop).await?;
+    let next = events.last().map_or(after, |event| event.seq);
+    Ok(Json(EventsPage { events, next }))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ActivityQuery {
-    after: Option<i64>,
-    limit: Option<i64>,
-}
-
-pub async fn activity(State(hub): State<Arc<Hub>>, Query(query): Query<ActivityQuery>) -> ApiResult {
-    let after = query.after.unwrap_or(0);
+/// What operators did, filtered and paged.
+#[utoipa::path(get, path = "/api/v1/activity", tag = "console", security(("operator_key" = [])),
+    params(ActivityQuery),
+    responses((status = 200, body = ActivityPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn activity(
+    State(hub): State<Arc<Hub>>,
+    ApiQuery(query): ApiQuery<ActivityQuery>,
+) -> Result<Json<ActivityPage>, ApiError> {
     let limit = query.limit.unwrap_or(500).clamp(1, 1000);
-    let rows = hub
+    let after = query.after.unwrap_or(0);
+    let asked = query.clone();
+    let activity = hub
         .store
-        .read(move |conn| admin::activity_after(conn, after, limit))
+        .read(move |conn| admin::activity_page(conn, &asked, limit))
         .await?;
-    let next = rows.last().map_or(after, |row| row.seq);
-    Ok(Json(json!({ "activity": rows, "next": next })).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auth_urls_encode_the_redirect_and_join_sets_with_bars() {
-        let urls = AuthUrls {
-            component_appid: "wxc",
-            pre_auth_code: "preauthcode@@@x",
-            redirect_uri: "https://hub.example.com/wechat/authorized",
-            auth_type: 2,
-            biz_appid: None,
-            category_id_list: &[17, 18],
-        };
-        let pc = urls.pc("https://mp.weixin.qq.com");
-        assert!(
-            pc.starts_with("https://mp.weixin.qq.com/cgi-bin/componentloginpage?component_appid=wxc&"),
-            "{pc}"
-        );
-        assert!(
-            pc.contains("redirect_uri=https%3A%2F%2Fhub.example.com%2Fwechat%2Fauthorized"),
-            "{pc}"
-        );
-        assert!(pc.contains("category_id_list=17%7C18"), "{pc}");
-        let h5 = urls.h5("https://open.weixin.qq.com");
-        assert!(
-            h5.starts_with("https://open.weixin.qq.com/wxaopen/safe/bindcomponent?action=bindcomponent&no_scan=1&")
-        );
-        assert!(h5.ends_with("#wechat_redirect"));
-    }
+    let next = activity.iter().map(|entry| entry.seq).max().unwrap_or(after).max(after);
+    Ok(Json(ActivityPage { activity, next }))
 }

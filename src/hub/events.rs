@@ -1,50 +1,17 @@
 //! The hub's event log: every event is a row with an increasing `seq`; long-polling readers wake on each commit.
+//! Events are `hubapi::HubEventKind` values, stored as their JSON and sent to consoles as the same type.
 
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 
 use super::now_secs;
-use super::store::queries::{self, EventRow};
+use super::store::queries;
 use super::store::{Store, StoreError};
+use crate::hubapi::{HubErrorEvent, HubEvent, HubEventKind};
 
 /// The most events one poll returns; a reader behind by more simply polls again at once.
 const PAGE: i64 = 500;
-
-/// What happened. The console switches on the `kind` string, so the names are part of the API (DESIGN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    TicketReceived,
-    Authorized,
-    UpdateAuthorized,
-    Unauthorized,
-    AuditSuccess,
-    AuditFail,
-    AuditDelay,
-    RegistrationResult,
-    TokenRefreshed,
-    SyncProgress,
-    Error,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TicketReceived => "ticket_received",
-            Self::Authorized => "authorized",
-            Self::UpdateAuthorized => "updateauthorized",
-            Self::Unauthorized => "unauthorized",
-            Self::AuditSuccess => "audit_success",
-            Self::AuditFail => "audit_fail",
-            Self::AuditDelay => "audit_delay",
-            Self::RegistrationResult => "registration_result",
-            Self::TokenRefreshed => "token_refreshed",
-            Self::SyncProgress => "sync_progress",
-            Self::Error => "error",
-        }
-    }
-}
 
 /// Appends events and wakes the readers waiting for them.
 #[derive(Clone)]
@@ -62,11 +29,11 @@ impl EventLog {
     }
 
     /// Appends an event in its own transaction.
-    pub async fn emit(&self, kind: EventKind, data: Value) -> Result<i64, StoreError> {
+    pub async fn emit(&self, event: HubEventKind) -> Result<i64, StoreError> {
         let at = now_secs();
         let seq = self
             .store
-            .write(move |conn| queries::append_event(conn, at, kind.as_str(), &data))
+            .write(move |conn| queries::append_event(conn, at, &event))
             .await?;
         self.committed(seq);
         Ok(seq)
@@ -74,8 +41,12 @@ impl EventLog {
 
     /// Appends an `error` event; a failure to record it is logged, since the error itself is already being handled.
     pub async fn emit_error(&self, context: &str, errcode: Option<i64>, message: &str) {
-        let data = json!({ "context": context, "errcode": errcode, "message": message });
-        if let Err(error) = self.emit(EventKind::Error, data).await {
+        let event = HubEventKind::Error(HubErrorEvent {
+            context: context.to_owned(),
+            errcode,
+            message: message.to_owned(),
+        });
+        if let Err(error) = self.emit(event).await {
             tracing::warn!(%error, "could not record an error event");
         }
     }
@@ -97,7 +68,7 @@ impl EventLog {
         after: i64,
         wait: Duration,
         stop: &mut watch::Receiver<bool>,
-    ) -> Result<Vec<EventRow>, StoreError> {
+    ) -> Result<Vec<HubEvent>, StoreError> {
         let deadline = tokio::time::Instant::now() + wait;
         let mut latest = self.latest.subscribe();
         loop {
@@ -117,16 +88,4 @@ impl EventLog {
             }
         }
     }
-}
-
-/// The JSON of one event as the console receives it: `seq`, `at`, `kind` and the kind's fields.
-pub fn event_json(row: &EventRow) -> Value {
-    let mut object = match &row.data {
-        Value::Object(map) => map.clone(),
-        _ => Map::new(),
-    };
-    object.insert("seq".into(), row.seq.into());
-    object.insert("at".into(), row.at.into());
-    object.insert("kind".into(), row.kind.clone().into());
-    Value::Object(object)
 }

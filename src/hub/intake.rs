@@ -14,12 +14,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::events::EventKind;
 use super::store::queries::{self, PushRow};
 use super::{Hub, now_secs};
+use crate::hubapi::{self, AuditResult, HubEventKind};
 use crate::wechat::crypto::{CryptoError, Envelope};
 use crate::wechat::event::{Event, EventError, MessageHeader, RegistrationResult};
 
@@ -41,10 +40,29 @@ enum Url {
     Message { appid: String },
 }
 
+/// WeChat's authorization-event URL: tickets, authorizations, registration results (§4.2). Answers `success` once
+/// the push is stored.
+#[utoipa::path(post, path = "/wechat/component", tag = "wechat",
+    params(
+        ("timestamp" = String, Query), ("nonce" = String, Query), ("msg_signature" = String, Query),
+        ("encrypt_type" = Option<String>, Query, description = "`aes`")),
+    request_body(content = String, content_type = "text/xml", description = "The encrypted push envelope (§4.4)"),
+    responses((status = 200, description = "`success`"), (status = 400, description = "Malformed"),
+        (status = 401, description = "Bad signature or receive id"), (status = 413, description = "Too large"),
+        (status = 503, description = "Not stored; WeChat retries")))]
 pub async fn component(State(hub): State<Arc<Hub>>, Query(query): Query<PushQuery>, body: Bytes) -> Response {
     intake(hub, Url::Component, query, body).await
 }
 
+/// WeChat's message URL of one authorized account: audit results and other per-account events (§4.3).
+#[utoipa::path(post, path = "/wechat/message/{appid}", tag = "wechat",
+    params(
+        ("appid" = String, Path, description = "The account (`$APPID$` of the message URL)"),
+        ("timestamp" = String, Query), ("nonce" = String, Query), ("msg_signature" = String, Query),
+        ("encrypt_type" = Option<String>, Query, description = "`aes`")),
+    request_body(content = String, content_type = "text/xml", description = "The encrypted push envelope (§4.4)"),
+    responses((status = 200, description = "`success`"), (status = 400, description = "Malformed"),
+        (status = 401, description = "Bad signature or receive id"), (status = 503, description = "Not stored")))]
 pub async fn message(
     State(hub): State<Arc<Hub>>,
     Path(appid): Path<String>,
@@ -167,12 +185,7 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
                 queries::insert_pending_code(conn, code, received_at + super::authorize::CODE_LIFETIME_SECS)?;
             }
             match &event_for_write {
-                Some((kind, data)) => Ok(Some(Some(queries::append_event(
-                    conn,
-                    received_at,
-                    kind.as_str(),
-                    data,
-                )?))),
+                Some(event) => Ok(Some(Some(queries::append_event(conn, received_at, event)?))),
                 None => Ok(Some(None)),
             }
         })
@@ -213,73 +226,68 @@ fn dedupe_key(url: &str, appid: Option<&str>, xml: &str) -> Vec<u8> {
 }
 
 /// The effect and the console event of a push (§4.2, §4.3).
-fn classify(url: &Url, event: &Event) -> (Effect, Option<(EventKind, Value)>) {
+fn classify(url: &Url, event: &Event) -> (Effect, Option<HubEventKind>) {
     // Audit results arrive on the message URL, which names the mini program (§4.3).
     let message_appid = match url {
         Url::Component => None,
-        Url::Message { appid } => Some(appid.as_str()),
+        Url::Message { appid } => Some(appid.clone()),
     };
-    let audit = |kind, header: &MessageHeader, reason: &str, shots: &[String], time| {
-        let data = json!({
-            "authorizer_appid": message_appid,
-            "user_name": header.to_user_name,
-            "reason": (!reason.is_empty()).then_some(reason),
-            "screenshots": shots,
-            "time": time,
-        });
-        (Effect::None, Some((kind, data)))
+    let audit = |header: &MessageHeader, reason: &str, screenshots: &[String], time: i64| AuditResult {
+        authorizer_appid: message_appid.clone(),
+        user_name: header.to_user_name.clone(),
+        reason: (!reason.is_empty()).then(|| reason.to_owned()),
+        screenshots: screenshots.to_vec(),
+        time,
     };
-    match event {
+    let event = match event {
         // The ticket itself stays out of the event: consoles never need it.
-        Event::ComponentVerifyTicket { ticket, .. } => (
-            Effect::Ticket(ticket.clone()),
-            Some((EventKind::TicketReceived, json!({}))),
-        ),
+        Event::ComponentVerifyTicket { ticket, .. } => {
+            return (Effect::Ticket(ticket.clone()), Some(HubEventKind::TicketReceived));
+        }
         Event::Unauthorized { authorizer_appid, .. } => {
             let appid = authorizer_appid.as_str().to_owned();
-            let data = json!({ "authorizer_appid": appid });
-            (Effect::Revoke(appid), Some((EventKind::Unauthorized, data)))
+            let event = HubEventKind::Unauthorized {
+                authorizer_appid: appid.clone(),
+            };
+            return (Effect::Revoke(appid), Some(event));
         }
-        Event::AuditSuccess { header, succ_time } => audit(EventKind::AuditSuccess, header, "", &[], *succ_time),
+        Event::AuditSuccess { header, succ_time } => HubEventKind::AuditSuccess(audit(header, "", &[], *succ_time)),
         Event::AuditFail {
             header,
             reason,
             fail_time,
             screenshots,
-        } => audit(EventKind::AuditFail, header, reason, screenshots, *fail_time),
+        } => HubEventKind::AuditFail(audit(header, reason, screenshots, *fail_time)),
         Event::AuditDelay {
             header,
             reason,
             delay_time,
-        } => audit(EventKind::AuditDelay, header, reason, &[], *delay_time),
-        Event::FastRegister(result) | Event::BetaVerified(result) => (
-            Effect::None,
-            Some((EventKind::RegistrationResult, registration(event.kind(), result))),
-        ),
-        Event::BetaRegistered(beta) => {
-            let data = json!({
-                "info_type": event.kind(),
-                "appid": beta.appid,
-                "status": beta.status,
-                "msg": beta.msg,
-                "info": { "unique_id": beta.unique_id, "name": beta.name },
-            });
-            (Effect::None, Some((EventKind::RegistrationResult, data)))
+        } => HubEventKind::AuditDelay(audit(header, reason, &[], *delay_time)),
+        Event::FastRegister(result) | Event::BetaVerified(result) => {
+            HubEventKind::RegistrationResult(registration(event.kind(), result))
         }
+        Event::BetaRegistered(beta) => HubEventKind::RegistrationResult(hubapi::RegistrationResult {
+            info_type: event.kind().to_owned(),
+            appid: beta.appid.as_ref().map(|appid| appid.to_string()),
+            status: beta.status,
+            msg: beta.msg.clone(),
+            info: serde_json::json!({ "unique_id": beta.unique_id, "name": beta.name }),
+        }),
         // authorized / updateauthorized: the event follows the code exchange (`follow_up`), with the account's name.
-        _ => (Effect::None, None),
-    }
+        _ => return (Effect::None, None),
+    };
+    (Effect::None, Some(event))
 }
 
 /// A registration result (§4.2) without its auth code, which only the hub uses.
-fn registration(kind: &str, result: &RegistrationResult) -> Value {
-    json!({
-        "info_type": kind,
-        "appid": result.appid,
-        "status": result.status,
-        "msg": result.msg,
-        "info": result.info,
-    })
+fn registration(kind: &str, result: &RegistrationResult) -> hubapi::RegistrationResult {
+    hubapi::RegistrationResult {
+        info_type: kind.to_owned(),
+        appid: result.appid.as_ref().map(|appid| appid.to_string()),
+        status: result.status,
+        msg: result.msg.clone(),
+        info: serde_json::to_value(&result.info).unwrap_or_default(),
+    }
 }
 
 /// The authorization code a push carries for the hub to exchange: `authorized`, `updateauthorized` (§4.2) and a

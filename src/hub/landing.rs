@@ -20,6 +20,12 @@ pub struct Redirect {
     expires_in: Option<i64>,
 }
 
+/// The `redirect_uri` of authorization (§2.4): exchanges `auth_code` and shows the merchant a small page.
+#[utoipa::path(get, path = "/wechat/authorized", tag = "wechat",
+    params(("auth_code" = String, Query), ("expires_in" = Option<i64>, Query)),
+    responses((status = 200, description = "The success page", content_type = "text/html"),
+        (status = 400, description = "No auth_code", content_type = "text/html"),
+        (status = 502, description = "The exchange failed", content_type = "text/html")))]
 pub async fn authorized(State(hub): State<Arc<Hub>>, Query(redirect): Query<Redirect>) -> Response {
     let Some(code) = redirect.auth_code.filter(|c| !c.is_empty()) else {
         let body = failure_page(None, "链接中缺少授权码（auth_code）。请重新扫码授权。");

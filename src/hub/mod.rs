@@ -11,6 +11,8 @@ mod config;
 mod console;
 mod events;
 mod intake;
+mod jobs;
+mod jobs_api;
 mod landing;
 mod operators;
 mod relay;
@@ -27,6 +29,7 @@ use tokio::sync::watch;
 
 use crate::wechat::crypto::MsgCrypt;
 
+pub use api::openapi;
 pub use config::{ConfigError, ConfigFile, EXAMPLE as EXAMPLE_CONFIG, HubConfig, HubSecrets};
 pub use operators::OperatorError;
 pub use seal::StoreKey;

@@ -6,15 +6,15 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use super::Hub;
-use super::api::{ApiError, Target};
+use super::api::{ApiJson, Recorded};
 use super::tokens::TokenError;
+use super::upstream::UpstreamError;
+use crate::hubapi::{ApiError, CallRequest, ErrorBody, ErrorCode, action};
 use crate::wechat::{Answer, Host, Method, RawResponse, TokenKind};
 
 /// Endpoints that return tokens or take the provider's secret: the hub calls them itself, consoles never do.
@@ -28,54 +28,79 @@ const HUB_ONLY: &[&str] = &[
     "/cgi-bin/component/clear_quota/v2",
 ];
 
-#[derive(Debug, Deserialize)]
-pub struct CallRequest {
-    authorizer_appid: Option<String>,
-    #[serde(default = "post")]
-    method: String,
-    path: String,
-    #[serde(default)]
-    query: serde_json::Map<String, serde_json::Value>,
-    body: Option<serde_json::Value>,
-}
-
-fn post() -> String {
-    "POST".into()
-}
-
-pub async fn call(State(hub): State<Arc<Hub>>, Json(request): Json<CallRequest>) -> Response {
-    let target = Target(match &request.authorizer_appid {
-        Some(appid) => format!("{} {appid}", request.path),
-        None => request.path.clone(),
-    });
+/// A WeChat call with the right token injected. The answer is WeChat's own: its JSON (with `errcode` when the
+/// platform refused, HTTP 200 as WeChat answers) or its binary body with its content type. Writes are activity.
+#[utoipa::path(post, path = "/api/v1/call", tag = "console", security(("operator_key" = [])),
+    request_body = CallRequest,
+    responses(
+        (status = 200, description = "WeChat's answer, passed through (JSON with errcode/errmsg, or binary)"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallRequest>) -> Response {
+    let endpoint = crate::wechat::lookup(&request.path);
+    let recorded = Recorded {
+        // A write is recorded by its endpoint's name; a read (or a path that is not relayed) by none.
+        action: endpoint.map(|e| format!("{}{}", action::CALL_PREFIX, e.path.trim_start_matches('/'))),
+        read: endpoint.is_some_and(|e| e.idempotent),
+        target: request.authorizer_appid.clone(),
+        detail: None,
+    };
     let mut response = match relay(&hub, request).await {
         Ok(raw) => passthrough(raw),
-        Err(error) => error.into_response(),
+        Err(Relayed::Platform { errcode, errmsg }) => {
+            // WeChat's own shape, as the platform answered; the activity log still learns it failed.
+            let body = serde_json::json!({ "errcode": errcode, "errmsg": errmsg });
+            let mut response = axum::Json(body).into_response();
+            response.extensions_mut().insert(ApiError {
+                errcode: Some(errcode),
+                ..ApiError::new(ErrorCode::Upstream, format!("WeChat error {errcode}: {errmsg}"))
+            });
+            response
+        }
+        Err(Relayed::Hub(error)) => error.into_response(),
     };
-    response.extensions_mut().insert(target);
+    response.extensions_mut().insert(recorded);
     response
 }
 
-async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, ApiError> {
+/// Why a relayed call did not pass through.
+enum Relayed {
+    /// WeChat answered with a non-zero errcode.
+    Platform { errcode: i64, errmsg: String },
+    /// The hub refused or failed before WeChat answered.
+    Hub(ApiError),
+}
+
+impl From<ApiError> for Relayed {
+    fn from(error: ApiError) -> Self {
+        Relayed::Hub(error)
+    }
+}
+
+async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, Relayed> {
     let method = match request.method.to_ascii_uppercase().as_str() {
         "GET" => Method::Get,
         "POST" => Method::Post,
-        _ => return Err(ApiError::bad_request("method must be GET or POST")),
+        _ => return Err(ApiError::invalid_field("method", "must be GET or POST").into()),
     };
     let endpoint = crate::wechat::lookup(&request.path)
         .filter(|e| e.host == Host::Api && e.answer != Answer::Page && !HUB_ONLY.contains(&e.path))
-        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "this path is not relayed (see wechat-api.md)"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::Forbidden, "this path is not relayed (see wechat-api.md)"))?;
     if !endpoint.allows(method) {
-        return Err(ApiError::bad_request(&format!(
-            "{} takes {}",
-            endpoint.path,
-            endpoint.method.as_str()
-        )));
+        return Err(ApiError::invalid_field(
+            "method",
+            format!("{} takes {}", endpoint.path, endpoint.method.as_str()),
+        )
+        .into());
     }
     let mut query = Vec::with_capacity(request.query.len());
     for (name, value) in request.query {
         if name == "access_token" || name == "component_access_token" {
-            return Err(ApiError::bad_request("the hub injects the token; do not send one"));
+            return Err(ApiError::invalid_field(
+                &format!("query.{name}"),
+                "the hub injects the token; do not send one",
+            )
+            .into());
         }
         let value = match value {
             serde_json::Value::String(s) => s,
@@ -84,7 +109,7 @@ async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, ApiE
         query.push((name, value));
     }
     let body = match &request.body {
-        Some(body) => Some(serde_json::to_vec(body).map_err(|e| ApiError::bad_request(&e.to_string()))?),
+        Some(body) => Some(serde_json::to_vec(body).map_err(|e| ApiError::invalid_field("body", e.to_string()))?),
         None => None,
     };
     let appid = request.authorizer_appid.as_deref().filter(|a| !a.is_empty());
@@ -103,11 +128,14 @@ async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, ApiE
             hub.tokens.with_authorizer(appid, |t| attempt(Some(t))).await
         }
         (TokenKind::Authorizer, None) => {
-            return Err(ApiError::bad_request("authorizer_appid is required for this path"));
+            return Err(ApiError::invalid_field("authorizer_appid", "required for this path").into());
         }
         (TokenKind::Component(_) | TokenKind::Either, _) => hub.tokens.with_component(|t| attempt(Some(t))).await,
     };
-    outcome.map_err(ApiError::from)
+    outcome.map_err(|error| match error {
+        TokenError::Upstream(UpstreamError::Api { errcode, errmsg }) => Relayed::Platform { errcode, errmsg },
+        other => Relayed::Hub(other.into()),
+    })
 }
 
 fn passthrough(raw: RawResponse) -> Response {

@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 use serde::Serialize;
-use serde_json::json;
 
-use super::events::EventKind;
 use super::store::queries;
 use super::tokens::TokenError;
 use super::{Hub, now_secs};
@@ -20,8 +18,6 @@ use super::{Hub, now_secs};
 const PAGE: i64 = 500;
 /// Info calls in flight at once: enough to hide latency, few enough not to trip the platform's rate limits (§10).
 pub const CONCURRENCY: usize = 16;
-/// A `sync_progress` event every this many accounts.
-const PROGRESS_EVERY: usize = 500;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct SyncReport {
@@ -47,7 +43,6 @@ pub async fn sync_all(hub: &Arc<Hub>) -> Result<SyncReport, TokenError> {
             }
         })
         .buffer_unordered(CONCURRENCY);
-    let mut done = 0usize;
     while let Some(outcome) = infos.next().await {
         match outcome {
             Ok(()) => report.synced += 1,
@@ -56,14 +51,9 @@ pub async fn sync_all(hub: &Arc<Hub>) -> Result<SyncReport, TokenError> {
                 tracing::warn!(%appid, %error, "authorizer info not synced");
             }
         }
-        done += 1;
-        if done.is_multiple_of(PROGRESS_EVERY) {
-            progress(hub, &report, false).await;
-        }
     }
     drop(infos);
     report.revoked = revoke_unlisted(hub, listed).await?;
-    progress(hub, &report, true).await;
     Ok(report)
 }
 
@@ -125,14 +115,4 @@ async fn revoke_unlisted(hub: &Arc<Hub>, listed: Vec<String>) -> Result<i64, Tok
         })
         .await?;
     Ok(count)
-}
-
-async fn progress(hub: &Arc<Hub>, report: &SyncReport, finished: bool) {
-    let data = json!({
-        "total": report.total, "synced": report.synced, "failed": report.failed,
-        "revoked": report.revoked, "finished": finished,
-    });
-    if let Err(error) = hub.events.emit(EventKind::SyncProgress, data).await {
-        tracing::warn!(%error, "could not record sync progress");
-    }
 }

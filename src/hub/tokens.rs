@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use serde_json::json;
-
-use super::events::{EventKind, EventLog};
+use super::events::EventLog;
 use super::now_secs;
 use super::seal::{SealError, StoreKey};
 use super::store::queries;
 use super::store::{Store, StoreError};
 use super::upstream::{Upstream, UpstreamError};
+use crate::hubapi::{HubEventKind, TokenRefreshed};
 
 /// Refresh when less than ten minutes remain; the platform's own guidance is 1h50m of a 2h token (§1.2).
 const REFRESH_AHEAD_SECS: i64 = 600;
@@ -154,8 +153,12 @@ impl TokenOwner {
         self.persist_access(COMPONENT_ROW.into(), &token, expires_at).await?;
         self.component.set(token.clone(), expires_at);
         tracing::info!(expires_at, "component token refreshed");
-        self.emit_refreshed(json!({ "token": "component", "expires_at": expires_at }))
-            .await;
+        self.emit_refreshed(TokenRefreshed {
+            token: "component".into(),
+            authorizer_appid: None,
+            expires_at,
+        })
+        .await;
         Ok(token)
     }
 
@@ -228,8 +231,12 @@ impl TokenOwner {
         )
         .await?;
         slot.set(answer.authorizer_access_token.clone(), expires_at);
-        self.emit_refreshed(json!({ "token": "authorizer", "authorizer_appid": appid, "expires_at": expires_at }))
-            .await;
+        self.emit_refreshed(TokenRefreshed {
+            token: "authorizer".into(),
+            authorizer_appid: Some(appid.to_owned()),
+            expires_at,
+        })
+        .await;
         Ok(answer.authorizer_access_token)
     }
 
@@ -337,8 +344,8 @@ impl TokenOwner {
         Ok(())
     }
 
-    async fn emit_refreshed(&self, data: serde_json::Value) {
-        if let Err(error) = self.events.emit(EventKind::TokenRefreshed, data).await {
+    async fn emit_refreshed(&self, refreshed: TokenRefreshed) {
+        if let Err(error) = self.events.emit(HubEventKind::TokenRefreshed(refreshed)).await {
             tracing::warn!(%error, "could not record a token_refreshed event");
         }
     }

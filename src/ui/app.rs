@@ -4,17 +4,21 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::engine::EngineHandle;
-use crate::engine::protocol::Command;
+use crate::engine::protocol::{Command, ProfilesCommand, Request};
 use crate::ui::i18n::Lang;
-use crate::ui::prefs::{Panel, Prefs};
-use crate::ui::state::AppState;
-use crate::ui::views::{self, Outbox, UiAction, Views};
+use crate::ui::prefs::Prefs;
+use crate::ui::state::{AppState, RequestIds};
+use crate::ui::views::authorize::AuthorizeView;
+use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
 use crate::ui::{fonts, i18n, theme};
 
 /// The console application.
 pub struct ConsoleApp {
     prefs: Prefs,
+    /// The panel open now (the preferences remember its id).
+    panel: Panel,
     state: AppState,
+    requests: RequestIds,
     views: Views,
     engine: EngineHandle,
     /// A fixed clock (Unix seconds) for tests; the system clock otherwise.
@@ -28,10 +32,13 @@ impl ConsoleApp {
         fonts::install(&cc.egui_ctx);
         theme::install(&cc.egui_ctx);
         let prefs = Prefs::load(cc.storage);
+        let views = Views::default();
         ConsoleApp {
+            panel: views.known(&prefs.panel).unwrap_or(Panel::WELCOME),
             prefs,
             state: AppState::default(),
-            views: Views::default(),
+            requests: RequestIds::default(),
+            views,
             engine,
             fixed_now: None,
             started: false,
@@ -79,10 +86,16 @@ impl ConsoleApp {
         })
     }
 
+    /// The panel open now.
+    pub fn panel(&self) -> Panel {
+        self.panel
+    }
+
     /// Opens `panel`, as its navigation entry does.
     pub fn go_to(&mut self, panel: Panel) {
-        self.prefs.panel = panel;
-        self.state.set_presenting(panel == Panel::Authorize);
+        self.panel = panel;
+        self.prefs.panel = panel.0.to_owned();
+        self.state.set_presenting(panel == Panel::AUTHORIZE);
     }
 
     fn act(&mut self, ctx: &egui::Context, action: UiAction) {
@@ -90,7 +103,9 @@ impl ConsoleApp {
             UiAction::Go(panel) => self.go_to(panel),
             UiAction::SetLang(lang) => self.set_lang(lang),
             UiAction::Fullscreen(on) => {
-                self.views.authorize.fullscreen = on;
+                if let Some(authorize) = self.views.get_mut::<AuthorizeView>() {
+                    authorize.fullscreen = on;
+                }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
             }
         }
@@ -99,8 +114,8 @@ impl ConsoleApp {
     /// F11 toggles full screen on the presentation view; Esc leaves it.
     fn keys(&self, ctx: &egui::Context, out: &mut Outbox) {
         let (f11, esc) = ctx.input(|i| (i.key_pressed(egui::Key::F11), i.key_pressed(egui::Key::Escape)));
-        let fullscreen = self.views.authorize.fullscreen;
-        if f11 && self.prefs.panel == Panel::Authorize {
+        let fullscreen = self.views.get::<AuthorizeView>().is_some_and(|view| view.fullscreen);
+        if f11 && self.panel == Panel::AUTHORIZE {
             out.act(UiAction::Fullscreen(!fullscreen));
         } else if esc && fullscreen {
             out.act(UiAction::Fullscreen(false));
@@ -109,14 +124,19 @@ impl ConsoleApp {
 
     fn panels_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
         let state = &self.state;
-        if self.prefs.panel == Panel::Authorize && self.views.authorize.fullscreen {
+        let panel = self.panel;
+        let whole_window = self.views.view_mut(panel).is_some_and(|view| view.whole_window());
+        if whole_window {
             egui::CentralPanel::default_margins()
                 .frame(egui::Frame::new().fill(egui::Color32::WHITE))
                 .show(ui, |ui| {
-                    views::authorize::presentation_ui(ui, state, &mut self.views.authorize, out)
+                    if let Some(view) = self.views.view_mut(panel) {
+                        view.ui(ui, state, out);
+                    }
                 });
             return;
         }
+        let nav: Vec<(Panel, &'static str)> = self.views.nav().collect();
         egui::Panel::left("nav")
             .exact_size(196.0)
             .frame(
@@ -124,13 +144,11 @@ impl ConsoleApp {
                     .fill(theme::nav_fill())
                     .inner_margin(egui::Margin::symmetric(12, 8)),
             )
-            .show(ui, |ui| views::nav::nav_ui(ui, state, self.prefs.panel, out));
-        egui::CentralPanel::default_margins().show(ui, |ui| match self.prefs.panel {
-            Panel::Welcome => views::welcome::welcome_ui(ui, state, out),
-            Panel::Provider => views::provider::provider_ui(ui, state, &mut self.views.provider, out),
-            Panel::Merchants => views::merchants::merchants_ui(ui, state, &mut self.views.merchants, out),
-            Panel::Authorize => views::authorize::authorize_ui(ui, state, &mut self.views.authorize, out),
-            Panel::Activity => views::activity::activity_ui(ui, state, out),
+            .show(ui, |ui| views::nav::nav_ui(ui, state, &nav, panel, out));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if let Some(view) = self.views.view_mut(panel) {
+                view.ui(ui, state, out);
+            }
         });
     }
 
@@ -138,8 +156,12 @@ impl ConsoleApp {
     /// spinner waits for an answer that will never come.
     fn send_all(&mut self, commands: Vec<Command>) {
         for command in commands {
-            self.state.sent(&command);
-            if let Err(reply) = self.engine.send(command) {
+            let request = Request {
+                id: self.requests.next(),
+                command,
+            };
+            self.state.sent(&request);
+            if let Err(reply) = self.engine.send(request) {
                 self.state.apply(reply);
             }
         }
@@ -158,9 +180,9 @@ impl eframe::App for ConsoleApp {
         let mut out = Outbox::default();
         if !self.started {
             self.started = true;
-            out.send(Command::LoadProfiles);
+            out.send(Command::Profiles(ProfilesCommand::Load));
             // Entering the presentation view is what asks for a code; a restored panel counts as entering it.
-            self.go_to(self.prefs.panel);
+            self.go_to(self.panel);
         }
         self.keys(&ctx, &mut out);
         self.panels_ui(ui, &mut out);
@@ -172,8 +194,8 @@ impl eframe::App for ConsoleApp {
         commands.append(&mut out.commands);
         self.send_all(commands);
 
-        // Countdowns and the ticket's age move with the clock even when no event arrives.
-        if self.state.presenting || self.state.status.value().is_some() {
+        // Countdowns, the ticket's age and the reconnect countdown move with the clock even when no event arrives.
+        if self.state.authorize.presenting || self.state.status.status.value().is_some() || !self.state.is_connected() {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
     }

@@ -8,35 +8,23 @@ use crate::ui::i18n::Lang;
 /// eframe storage key of [`Prefs`].
 pub const STORAGE_KEY: &str = "wxdesk.ui.prefs";
 
-/// A panel of the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Panel {
-    /// What the sandbox is and how to connect a real hub; shown on first run.
-    #[default]
-    Welcome,
-    Provider,
-    Merchants,
-    /// The presentation view with the authorization QR code.
-    Authorize,
-    Activity,
-}
+pub use crate::ui::views::Panel;
 
-impl Panel {
-    /// The panels of the navigation, in order.
-    pub const NAV: [Panel; 5] = [
-        Panel::Welcome,
-        Panel::Provider,
-        Panel::Merchants,
-        Panel::Authorize,
-        Panel::Activity,
-    ];
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Prefs {
     pub lang: Lang,
-    pub panel: Panel,
+    /// The id of the last panel open; the shell falls back to the welcome view for an id it does not know.
+    pub panel: String,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            lang: Lang::default(),
+            panel: Panel::WELCOME.0.to_owned(),
+        }
+    }
 }
 
 impl Prefs {
@@ -47,8 +35,8 @@ impl Prefs {
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default();
         // The presentation view asks the hub for a code; a restart should not do that before the operator does.
-        if prefs.panel == Panel::Authorize {
-            prefs.panel = Panel::Merchants;
+        if prefs.panel == Panel::AUTHORIZE.0 {
+            prefs.panel = Panel::MERCHANTS.0.to_owned();
         }
         prefs
     }
@@ -89,7 +77,7 @@ mod tests {
         let mut storage = MemoryStorage::default();
         let prefs = Prefs {
             lang: Lang::En,
-            panel: Panel::Activity,
+            panel: Panel::ACTIVITY.0.to_owned(),
         };
         prefs.save(&mut storage);
         assert_eq!(Prefs::load(Some(&storage)), prefs);
@@ -101,7 +89,7 @@ mod tests {
             Prefs::load(None),
             Prefs {
                 lang: Lang::ZhCn,
-                panel: Panel::Welcome
+                panel: Panel::WELCOME.0.to_owned()
             }
         );
         let mut storage = MemoryStorage::default();
@@ -114,9 +102,9 @@ mod tests {
         let mut storage = MemoryStorage::default();
         Prefs {
             lang: Lang::ZhCn,
-            panel: Panel::Authorize,
+            panel: Panel::AUTHORIZE.0.to_owned(),
         }
         .save(&mut storage);
-        assert_eq!(Prefs::load(Some(&storage)).panel, Panel::Merchants);
+        assert_eq!(Prefs::load(Some(&storage)).panel, Panel::MERCHANTS.0);
     }
 }

@@ -45,7 +45,9 @@ pub fn error_text(error: &EngineError) -> String {
         ErrorKind::Timeout => t!("errors.timeout"),
         ErrorKind::Unauthorized => t!("errors.unauthorized"),
         ErrorKind::Hub { .. } => t!("errors.hub"),
-        ErrorKind::WeChat { errcode } => return wechat_error_text(errcode, &error.message),
+        ErrorKind::WeChat { errcode } => {
+            return wechat_error_text(errcode, error.detail.as_deref().unwrap_or(&error.message));
+        }
         ErrorKind::Keychain => t!("errors.keychain"),
         ErrorKind::Validation { .. } => t!("errors.validation"),
         ErrorKind::NotConfigured => t!("errors.not_configured"),
@@ -57,8 +59,31 @@ pub fn error_text(error: &EngineError) -> String {
         ErrorKind::Decode => t!("errors.decode"),
         ErrorKind::Stopped => t!("errors.stopped"),
     };
-    // The engine's message names the detail (which address, which file); it never carries a secret.
-    format!("{what} ({})", error.message)
+    // The engine's English message and the technical chain are behind `error_detail_ui`; bad fields are named.
+    if error.fields.is_empty() {
+        return what.to_owned();
+    }
+    let fields: Vec<String> = error
+        .fields
+        .iter()
+        .map(|(field, problem)| format!("{field}: {problem}"))
+        .collect();
+    format!("{what} ({})", fields.join("; "))
+}
+
+/// The engine's own words and the technical chain of an error, folded away: the staff member reads the
+/// translated sentence, an engineer opens this.
+pub fn error_detail_ui(ui: &mut egui::Ui, error: &EngineError) {
+    egui::CollapsingHeader::new(RichText::new(t!("errors.details")).small().weak())
+        .id_salt(("error-detail", error.message.as_str()))
+        .show(ui, |ui| {
+            let mut text = error.message.clone();
+            if let Some(detail) = &error.detail {
+                text.push_str("\n");
+                text.push_str(detail);
+            }
+            ui.label(RichText::new(text).small().monospace().weak());
+        });
 }
 
 /// An errcode with the wire layer's explanation and advice, or the raw message for an unknown code.
@@ -93,6 +118,7 @@ pub fn remote_line_ui<T>(ui: &mut egui::Ui, remote: &Remote<T>, retry: Option<Co
                     commands.push(command);
                 }
             });
+            error_detail_ui(ui, error);
         }
         Remote::NotLoaded | Remote::Ready(_) => {}
     }

@@ -5,11 +5,12 @@
 use url::form_urlencoded::Serializer;
 
 /// Which accounts the phone lists for authorization (`auth_type`, §2.3). 7 and 10 are unconfirmed and left out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum AuthType {
     /// 1: official accounts only.
     OfficialAccount,
-    /// 2: mini programs only.
+    /// 2: mini programs only (what the console offers first: most merchants come for their mini program).
+    #[default]
     MiniProgram,
     /// 3: official accounts and mini programs (the SDKs' default).
     Both,
@@ -49,6 +50,25 @@ impl AuthType {
 
     pub fn from_code(code: u8) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// Serialized as the platform's number (§2.3), so the hub API and the authorization URL agree.
+impl serde::Serialize for AuthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
+/// Only the numbers of §2.3 that are confirmed; 7 and 10 are refused (the safer reading).
+impl<'de> serde::Deserialize<'de> for AuthType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = u8::deserialize(deserializer)?;
+        Self::from_code(code).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "auth_type must be one of 1, 2, 3, 4, 5, 6, 8 (wechat-api.md §2.3), not {code}"
+            ))
+        })
     }
 }
 

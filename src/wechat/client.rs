@@ -285,6 +285,28 @@ impl Client {
     }
 }
 
+/// A typed request as the parts a relay sends: the query (the endpoint's fixed parameters, plus the request's fields
+/// for a GET) and, for a POST, the JSON body. The same rules as [`Client::execute`].
+pub fn relay_parts<E: Endpoint>(
+    request: &E::Request,
+) -> Result<(Vec<(String, String)>, Option<serde_json::Value>), WxError> {
+    let mut query: Vec<(String, String)> = E::QUERY.iter().map(owned_pair).collect();
+    let body = match E::INFO.method {
+        Method::Get => {
+            query.extend(query_pairs(request)?);
+            None
+        }
+        Method::Post => Some(serde_json::to_value(request).map_err(|e| WxError::Decode(format!("request: {e}")))?),
+    };
+    Ok((query, body))
+}
+
+/// A relayed answer decoded as [`Client::execute`] decodes its own: `errcode` first, then the endpoint's decoder.
+pub fn decode_relayed<E: Endpoint>(raw: RawResponse) -> Result<E::Response, WxError> {
+    check_errcode(&raw)?;
+    E::decode(raw)
+}
+
 /// The single place where a non-zero `errcode` becomes `WxError::Api` (§0.3).
 fn check_errcode(raw: &RawResponse) -> Result<(), WxError> {
     if !raw.looks_like_json() {

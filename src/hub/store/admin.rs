@@ -1,7 +1,9 @@
-//! The SQL of operators (their key hashes) and of the activity log of what they did.
+//! The SQL of operators (their key hashes) and of the activity log of what they did (actions, not reads).
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+
+use crate::hubapi::{Activity, ActivityQuery, Outcome};
 
 use super::StoreError;
 
@@ -65,38 +67,95 @@ pub fn active_operator_hashes(conn: &Connection) -> Result<Vec<(String, Vec<u8>)
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// One operator request: who, what, on what, with which result, when.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ActivityRow {
-    pub seq: i64,
-    pub at: i64,
+/// One operator action as it is written; `seq` and `at` are the log's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
     pub operator: String,
     pub action: String,
-    pub target: String,
-    pub result: String,
+    pub target: Option<String>,
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+    pub errcode: Option<i64>,
+    pub detail: Option<String>,
 }
 
-pub fn append_activity(conn: &Connection, row: &ActivityRow) -> Result<i64> {
+impl Default for ActivityRecord {
+    fn default() -> Self {
+        Self {
+            operator: String::new(),
+            action: String::new(),
+            target: None,
+            outcome: Outcome::Ok,
+            reason: None,
+            errcode: None,
+            detail: None,
+        }
+    }
+}
+
+pub fn append_activity(conn: &Connection, at: i64, record: &ActivityRecord) -> Result<i64> {
+    let outcome = match record.outcome {
+        Outcome::Ok => "ok",
+        Outcome::Failed => "failed",
+    };
     conn.execute(
-        "INSERT INTO activity (at, operator, action, target, result) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![row.at, row.operator, row.action, row.target, row.result],
+        "INSERT INTO activity (at, operator, action, target, result, outcome, reason, errcode, detail)
+         VALUES (?1, ?2, ?3, COALESCE(?4, ''), ?5, ?5, ?6, ?7, ?8)",
+        params![
+            at,
+            record.operator,
+            record.action,
+            record.target,
+            outcome,
+            record.reason,
+            record.errcode,
+            record.detail
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn activity_after(conn: &Connection, after: i64, limit: i64) -> Result<Vec<ActivityRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, operator, action, target, result FROM activity WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![after, limit], |row| {
-        Ok(ActivityRow {
+/// A page of the log, filtered by operator and by action (a name ending in `.` matches every action it starts).
+/// With `before`, the newest entries older than it, newest first; otherwise the oldest after `after`.
+pub fn activity_page(conn: &Connection, query: &ActivityQuery, limit: i64) -> Result<Vec<Activity>> {
+    let action = query.action.as_deref().filter(|a| !a.is_empty());
+    let (action_exact, action_prefix) = match action {
+        Some(prefix) if prefix.ends_with('.') => (None, Some(format!("{}%", like_escape(prefix)))),
+        other => (other.map(str::to_owned), None),
+    };
+    let operator = query.operator.as_deref().filter(|o| !o.is_empty());
+    let filter = "(?1 IS NULL OR operator = ?1) AND (?2 IS NULL OR action = ?2) \
+                  AND (?3 IS NULL OR action LIKE ?3 ESCAPE '\\')";
+    let sql = match query.before {
+        Some(_) => format!(
+            "SELECT seq, at, operator, action, target, outcome, reason, errcode, detail FROM activity
+             WHERE seq < ?4 AND {filter} ORDER BY seq DESC LIMIT ?5"
+        ),
+        None => format!(
+            "SELECT seq, at, operator, action, target, outcome, reason, errcode, detail FROM activity
+             WHERE seq > ?4 AND {filter} ORDER BY seq LIMIT ?5"
+        ),
+    };
+    let bound = query.before.unwrap_or(query.after.unwrap_or(0));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![operator, action_exact, action_prefix, bound, limit], |row| {
+        let target: String = row.get(4)?;
+        let outcome: String = row.get(5)?;
+        Ok(Activity {
             seq: row.get(0)?,
             at: row.get(1)?,
             operator: row.get(2)?,
             action: row.get(3)?,
-            target: row.get(4)?,
-            result: row.get(5)?,
+            target: (!target.is_empty()).then_some(target),
+            outcome: if outcome == "ok" { Outcome::Ok } else { Outcome::Failed },
+            reason: row.get(6)?,
+            errcode: row.get(7)?,
+            detail: row.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

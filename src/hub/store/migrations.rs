@@ -80,6 +80,25 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     );
     "#,
+    // 3: the activity log records actions in words (hubapi::Activity): an outcome, why it failed, WeChat's errcode
+    // and a detail. Rows of the old HTTP log are kept where they were writes, renamed to their action; reads and
+    // long polls (most of the old rows) were never actions and go.
+    r#"
+    ALTER TABLE activity ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
+    ALTER TABLE activity ADD COLUMN reason TEXT;
+    ALTER TABLE activity ADD COLUMN errcode INTEGER;
+    ALTER TABLE activity ADD COLUMN detail TEXT;
+    DELETE FROM activity WHERE action LIKE 'GET %';
+    UPDATE activity SET outcome = CASE WHEN result LIKE '2__' THEN 'ok' ELSE 'failed' END,
+                        reason = CASE WHEN result LIKE '2__' THEN NULL ELSE 'HTTP ' || result END;
+    UPDATE activity SET action = CASE action
+        WHEN 'POST /api/v1/preauth' THEN 'preauth.create'
+        WHEN 'POST /api/v1/authorizers/sync' THEN 'authorizers.sync'
+        WHEN 'POST /api/v1/call' THEN 'call'
+        ELSE action END;
+    CREATE INDEX activity_operator ON activity (operator, seq);
+    CREATE INDEX activity_action ON activity (action, seq);
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

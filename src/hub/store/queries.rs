@@ -3,9 +3,9 @@
 //! Writers get the writer's savepoint, readers the reader connection; nothing here decides when to commit.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 
 use super::StoreError;
+use crate::hubapi::{AccountKind, HubEvent, HubEventKind};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -58,31 +58,24 @@ pub fn take_live_pending_codes(conn: &Connection, now: i64) -> Result<Vec<String
     Ok(codes.collect::<rusqlite::Result<_>>()?)
 }
 
-/// One row of the event log; `data` is a JSON object of the kind's own fields.
-#[derive(Debug, Clone)]
-pub struct EventRow {
-    pub seq: i64,
-    pub at: i64,
-    pub kind: String,
-    pub data: serde_json::Value,
-}
-
-pub fn append_event(conn: &Connection, at: i64, kind: &str, data: &serde_json::Value) -> Result<i64> {
+/// Appends an event; its `kind` column is the event's kind name, `data` its JSON.
+pub fn append_event(conn: &Connection, at: i64, event: &HubEventKind) -> Result<i64> {
+    let data = serde_json::to_string(event).map_err(|e| StoreError::Db(e.to_string()))?;
     conn.execute(
         "INSERT INTO events (at, kind, data) VALUES (?1, ?2, ?3)",
-        params![at, kind, data.to_string()],
+        params![at, event.name(), data],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn events_after(conn: &Connection, after: i64, limit: i64) -> Result<Vec<EventRow>> {
+pub fn events_after(conn: &Connection, after: i64, limit: i64) -> Result<Vec<HubEvent>> {
     let mut stmt =
         conn.prepare_cached("SELECT seq, at, kind, data FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
     let rows = stmt.query_map(params![after, limit], event_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn last_event_of_kind(conn: &Connection, kind: &str) -> Result<Option<EventRow>> {
+pub fn last_event_of_kind(conn: &Connection, kind: &str) -> Result<Option<HubEvent>> {
     let mut stmt =
         conn.prepare_cached("SELECT seq, at, kind, data FROM events WHERE kind = ?1 ORDER BY seq DESC LIMIT 1")?;
     Ok(stmt.query_row(params![kind], event_row).optional()?)
@@ -92,13 +85,19 @@ pub fn last_event_seq(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |row| row.get(0))?)
 }
 
-fn event_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+/// A stored event. Rows written before events were typed (`data` without its `kind`, or a kind since retired such
+/// as `sync_progress`) read as `Unknown` rather than failing the page they are on.
+fn event_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HubEvent> {
+    let kind: String = row.get(2)?;
     let data: String = row.get(3)?;
-    Ok(EventRow {
+    let mut value: serde_json::Value = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+    if let serde_json::Value::Object(map) = &mut value {
+        map.entry("kind").or_insert(kind.into());
+    }
+    Ok(HubEvent {
         seq: row.get(0)?,
         at: row.get(1)?,
-        kind: row.get(2)?,
-        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
+        kind: serde_json::from_value(value).unwrap_or(HubEventKind::Unknown),
     })
 }
 
@@ -126,22 +125,8 @@ pub fn newest_ticket(conn: &Connection) -> Result<Option<(String, i64)>> {
         .optional()?)
 }
 
-/// An authorized account as the console sees it (field names of wechat-api.md §1.6 where one exists).
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-pub struct AuthorizerRow {
-    pub authorizer_appid: String,
-    pub nick_name: Option<String>,
-    /// `miniprogram` or `official_account`, once the account's info has been fetched.
-    pub kind: Option<String>,
-    pub principal_name: Option<String>,
-    pub verify_type: Option<i64>,
-    pub service_type: Option<i64>,
-    pub user_name: Option<String>,
-    pub head_img: Option<String>,
-    pub authorized_at: i64,
-    pub revoked_at: Option<i64>,
-    pub func_ids: Vec<i64>,
-}
+/// An authorized account as the console sees it: the hub API's own type.
+pub use crate::hubapi::Authorizer as AuthorizerRow;
 
 const AUTHORIZER_COLUMNS: &str = "appid, nick_name, kind, principal_name, verify_type, service_type, user_name, \
      head_img, authorized_at, revoked_at, func_ids";
@@ -151,7 +136,11 @@ fn authorizer_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuthorizerRow> {
     Ok(AuthorizerRow {
         authorizer_appid: row.get(0)?,
         nick_name: row.get(1)?,
-        kind: row.get(2)?,
+        kind: row.get::<_, Option<String>>(2)?.and_then(|kind| {
+            [AccountKind::MiniProgram, AccountKind::OfficialAccount]
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+        }),
         principal_name: row.get(3)?,
         verify_type: row.get(4)?,
         service_type: row.get(5)?,
@@ -187,7 +176,7 @@ pub fn update_authorizer_info(conn: &Connection, info: &AuthorizerRow, at: i64) 
         params![
             info.authorizer_appid,
             info.nick_name,
-            info.kind,
+            info.kind.map(AccountKind::as_str),
             info.principal_name,
             info.verify_type,
             info.service_type,

@@ -4,7 +4,7 @@
 
 use egui::{Color32, RichText};
 
-use crate::engine::protocol::{AccountKind, AuthType, Command, PreAuth, PreAuthRequest};
+use crate::engine::protocol::{AccountKind, AuthType, AuthorizeCommand, Command, PreAuthRequest, Preauth};
 use crate::t;
 use crate::ui::platform_text;
 use crate::ui::qr::QrTexture;
@@ -12,7 +12,8 @@ use crate::ui::remote::Remote;
 use crate::ui::state::{AppState, RENEW_BEFORE_SECS};
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
-use crate::ui::views::{Outbox, UiAction};
+use crate::ui::views::nav::connection_text;
+use crate::ui::views::{Outbox, Panel, UiAction, View};
 use crate::ui::widgets::{banner_ui, error_text, remote_line_ui, tone_text};
 
 /// The permission sets a simulated mini program grants unless the operator changes them (§3.2): codes (17),
@@ -32,7 +33,34 @@ pub struct AuthorizeView {
     pub scan_sets: Option<Vec<u32>>,
 }
 
-pub fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
+impl Panel {
+    /// The presentation view with the authorization QR code.
+    pub const AUTHORIZE: Panel = Panel("authorize");
+}
+
+impl View for AuthorizeView {
+    fn panel(&self) -> Panel {
+        Panel::AUTHORIZE
+    }
+
+    fn title(&self) -> &'static str {
+        t!("nav.authorize")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+        if self.fullscreen {
+            presentation_ui(ui, state, self, out);
+        } else {
+            authorize_ui(ui, state, self, out);
+        }
+    }
+
+    fn whole_window(&self) -> bool {
+        self.fullscreen
+    }
+}
+
+fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
     ui.horizontal(|ui| {
         ui.heading(t!("authorize.title"));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -43,11 +71,14 @@ pub fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeVie
     });
     ui.label(RichText::new(t!("authorize.intro")).weak());
     ui.add_space(6.0);
+    offline_ui(ui, state);
     auth_type_ui(ui, state, out);
     remote_line_ui(
         ui,
-        &state.preauth,
-        Some(Command::CreatePreAuth(state.preauth_request.clone())),
+        &state.authorize.preauth,
+        Some(Command::Authorize(AuthorizeCommand::CreatePreauth(
+            state.authorize.request.clone(),
+        ))),
         &mut out.commands,
     );
     ui.add_space(8.0);
@@ -67,8 +98,20 @@ pub fn authorize_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeVie
     });
 }
 
+/// While the hub does not answer, a merchant's scan would not be seen here: say so before anyone scans.
+fn offline_ui(ui: &mut egui::Ui, state: &AppState) {
+    if state.is_connected() || state.profiles.profile.value().is_none() {
+        return;
+    }
+    let (cause, _) = connection_text(state);
+    banner_ui(ui, Tone::Warning, |ui| {
+        ui.label(tone_text(t!("authorize.offline", cause = cause), Tone::Warning).strong());
+    });
+    ui.add_space(6.0);
+}
+
 /// Full screen: only what the merchant needs to see, large.
-pub fn presentation_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
+fn presentation_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out: &mut Outbox) {
     ui.vertical_centered(|ui| {
         ui.add_space(24.0);
         ui.label(RichText::new(t!("authorize.merchant_prompt")).size(30.0).strong());
@@ -78,6 +121,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &AppState, view: &mut Authorize
             .max(200.0);
         qr_ui(ui, state, view, side);
         ui.add_space(12.0);
+        offline_ui(ui, state);
         countdown_ui(ui, state);
         outcome_ui(ui, state);
         ui.add_space(8.0);
@@ -90,7 +134,7 @@ pub fn presentation_ui(ui: &mut egui::Ui, state: &AppState, view: &mut Authorize
 fn auth_type_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     ui.horizontal(|ui| {
         ui.label(t!("authorize.auth_type"));
-        let current = state.preauth_request.auth_type;
+        let current = state.authorize.request.auth_type;
         for (auth_type, label) in [
             (AuthType::MiniProgram, t!("kind.mini_program")),
             (AuthType::OfficialAccount, t!("kind.official_account")),
@@ -98,17 +142,17 @@ fn auth_type_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         ] {
             if ui.radio(current == auth_type, label).clicked() && current != auth_type {
                 // A code is made for one auth_type (§2.3), so a new choice needs a new code.
-                out.send(Command::CreatePreAuth(PreAuthRequest {
+                out.send(Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest {
                     auth_type,
-                    ..state.preauth_request.clone()
-                }));
+                    ..state.authorize.request.clone()
+                })));
             }
         }
     });
 }
 
-fn usable(state: &AppState) -> Option<&PreAuth> {
-    state.preauth.value().filter(|p| p.expires_at > state.now)
+fn usable(state: &AppState) -> Option<&Preauth> {
+    state.authorize.preauth.value().filter(|p| p.expires_at > state.now)
 }
 
 fn qr_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, side: f32) {
@@ -121,7 +165,7 @@ fn qr_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, side: f3
         None => {
             let (rect, _) = ui.allocate_exact_size(egui::Vec2::splat(side), egui::Sense::hover());
             ui.painter().rect_filled(rect, 6.0, Color32::from_gray(0xE6));
-            let text = if state.preauth.is_loading() {
+            let text = if state.authorize.preauth.is_loading() {
                 t!("authorize.making_code")
             } else {
                 t!("authorize.no_code")
@@ -138,14 +182,16 @@ fn qr_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, side: f3
 }
 
 fn countdown_ui(ui: &mut egui::Ui, state: &AppState) {
-    let Some(left) = state.preauth_secs_left() else { return };
+    let Some(left) = state.authorize.secs_left(state.now) else {
+        return;
+    };
     if state.hide_volatile {
         ui.label(t!("authorize.valid_for", left = "—"));
         return;
     }
     if left <= 0 {
         ui.label(tone_text(t!("authorize.expired"), Tone::Bad));
-    } else if left <= RENEW_BEFORE_SECS || state.preauth.is_loading() {
+    } else if left <= RENEW_BEFORE_SECS || state.authorize.preauth.is_loading() {
         ui.label(tone_text(
             t!("authorize.renewing", left = time_text::duration(left)),
             Tone::Pending,
@@ -156,7 +202,7 @@ fn countdown_ui(ui: &mut egui::Ui, state: &AppState) {
 }
 
 fn outcome_ui(ui: &mut egui::Ui, state: &AppState) {
-    match &state.authorized {
+    match &state.authorize.authorized {
         Some(notice) => {
             let sets: Vec<String> = notice
                 .func_ids
@@ -199,7 +245,7 @@ fn actions_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out
             view.save_path = Some(view.save_path.take().unwrap_or_else(default_png_path));
         }
         if state.is_sandbox() && ui.button(t!("authorize.simulate")).clicked() {
-            view.scan_sets = Some(match state.scan_kind() {
+            view.scan_sets = Some(match state.authorize.scan_kind() {
                 AccountKind::MiniProgram => DEFAULT_SCAN_SETS.to_vec(),
                 AccountKind::OfficialAccount => DEFAULT_OA_SCAN_SETS.to_vec(),
             });
@@ -211,7 +257,7 @@ fn actions_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out
     }
 }
 
-fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &PreAuth, out: &mut Outbox) {
+fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &Preauth, out: &mut Outbox) {
     let Some(path) = view.save_path.as_mut() else { return };
     let mut cancel = false;
     ui.add_space(6.0);
@@ -225,17 +271,17 @@ fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
         if ui.add_enabled(ready, egui::Button::new(t!("common.save"))).clicked()
             || (ready && field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
         {
-            out.send(Command::SaveQrPng {
+            out.send(Command::Authorize(AuthorizeCommand::SaveQrPng {
                 link: preauth.h5_url.clone(),
                 path: path.trim().into(),
-            });
+            }));
         }
         cancel = ui.button(t!("common.cancel")).clicked();
     });
     if cancel {
         view.save_path = None;
     }
-    match &state.qr_saved {
+    match &state.authorize.qr_saved {
         Remote::Ready(saved) => {
             ui.label(tone_text(t!("authorize.saved", path = saved.display()), Tone::Good));
         }
@@ -246,29 +292,29 @@ fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
     }
 }
 
-fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &PreAuth, out: &mut Outbox) {
+fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &Preauth, out: &mut Outbox) {
     let Some(sets) = view.scan_sets.as_mut() else { return };
     ui.add_space(6.0);
     banner_ui(ui, Tone::Pending, |ui| {
         ui.label(t!("authorize.simulate_intro"));
         ui.horizontal(|ui| {
-            let busy = state.scan.is_loading();
+            let busy = state.authorize.scan.is_loading();
             if ui
                 .add_enabled(!busy, egui::Button::new(t!("authorize.simulate_confirm")))
                 .clicked()
             {
                 sets.sort_unstable();
-                out.send(Command::SimulateScan {
+                out.send(Command::Authorize(AuthorizeCommand::SimulateScan {
                     pre_auth_code: preauth.pre_auth_code.clone(),
-                    kind: state.scan_kind(),
+                    kind: state.authorize.scan_kind(),
                     func_ids: sets.clone(),
-                });
+                }));
             }
             if busy {
                 ui.spinner();
             }
         });
-        if let Some(error) = state.scan.error() {
+        if let Some(error) = state.authorize.scan.error() {
             ui.label(tone_text(error_text(error), Tone::Bad));
         }
         // Seventy-odd sets for a mini program: a scrolling list keeps the confirm button in view.
@@ -276,7 +322,7 @@ fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
             .id_salt("scan-sets")
             .max_height(170.0)
             .show(ui, |ui| {
-                for id in platform_text::permission_ids_of(state.scan_kind()) {
+                for id in platform_text::permission_ids_of(state.authorize.scan_kind()) {
                     let mut granted = sets.contains(&id);
                     let label = format!("{id} · {}", platform_text::permission_name(id));
                     if ui.checkbox(&mut granted, label).changed() {

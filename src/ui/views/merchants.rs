@@ -3,15 +3,13 @@
 
 use egui::{ProgressBar, RichText};
 
-use crate::engine::protocol::{AccountKind, Command};
+use crate::engine::protocol::{AccountKind, Command, MerchantsCommand};
 use crate::t;
 use crate::ui::merchant_index::{AuthFilter, MerchantIndex, MerchantQuery};
 use crate::ui::platform_text;
-use crate::ui::prefs::Panel;
-use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
-use crate::ui::views::{Outbox, UiAction, merchant_detail, merchant_table};
+use crate::ui::views::{Outbox, Panel, UiAction, View, merchant_detail, merchant_table};
 use crate::ui::widgets::{remote_line_ui, tone_text};
 
 /// The panel's own state: the query, the row order it produced, and the selected merchant.
@@ -23,17 +21,35 @@ pub struct MerchantsView {
     pub selected: Option<String>,
 }
 
-pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, out: &mut Outbox) {
+impl Panel {
+    pub const MERCHANTS: Panel = Panel("merchants");
+}
+
+impl View for MerchantsView {
+    fn panel(&self) -> Panel {
+        Panel::MERCHANTS
+    }
+
+    fn title(&self) -> &'static str {
+        t!("nav.merchants")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+        merchants_ui(ui, state, self, out);
+    }
+}
+
+fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, out: &mut Outbox) {
     let empty = Vec::new();
-    let list = state.authorizers.value().unwrap_or(&empty);
-    view.index.refresh(state.authorizers_version, list, &view.query);
+    let list = state.merchants.list.value().unwrap_or(&empty);
+    view.index.refresh(state.merchants.version, list, &view.query);
     detail_pane_ui(ui, state, view);
 
     header_ui(ui, state, list.len(), view.index.rows.len(), out);
     remote_line_ui(
         ui,
-        &state.authorizers,
-        Some(Command::LoadAuthorizers),
+        &state.merchants.list,
+        Some(Command::Merchants(MerchantsCommand::Load)),
         &mut out.commands,
     );
     sync_ui(ui, state, out);
@@ -60,7 +76,7 @@ pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsVie
 /// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.
 /// Panels must be laid out before the content they border, so this runs first.
 fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView) {
-    let list = state.authorizers.value().map(Vec::as_slice).unwrap_or_default();
+    let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
     let Some(row) = view
         .selected
         .as_deref()
@@ -89,47 +105,55 @@ fn header_ui(ui: &mut egui::Ui, state: &AppState, total: usize, shown: usize, ou
             let authorize = egui::Button::new(RichText::new(t!("merchants.authorize")).color(egui::Color32::WHITE))
                 .fill(crate::ui::theme::ACCENT);
             if ui.add(authorize).clicked() {
-                out.act(UiAction::Go(Panel::Authorize));
+                out.act(UiAction::Go(Panel::AUTHORIZE));
             }
-            let syncing = state.sync.result.is_loading();
+            let syncing = state.merchants.sync_started.is_loading() || state.merchants.running_sync().is_some();
             if ui
                 .add_enabled(!syncing, egui::Button::new(t!("merchants.sync")))
                 .clicked()
             {
-                out.send(Command::SyncAuthorizers);
+                out.send(Command::Merchants(MerchantsCommand::Sync));
             }
             if ui
-                .add_enabled(!state.authorizers.is_loading(), egui::Button::new(t!("common.refresh")))
+                .add_enabled(
+                    !state.merchants.list.is_loading(),
+                    egui::Button::new(t!("common.refresh")),
+                )
                 .clicked()
             {
-                out.send(Command::LoadAuthorizers);
+                out.send(Command::Merchants(MerchantsCommand::Load));
             }
         });
     });
 }
 
+/// The hub's sync job while it runs (it goes on when the console closes), then how it ended.
 fn sync_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
-    if let Some((done, total)) = state.sync.progress {
-        let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
-        let percent = (fraction * 100.0).round();
-        let text = t!("merchants.sync_progress", done = done, total = total, percent = percent);
-        ui.add(ProgressBar::new(fraction).text(text).animate(true));
-        ui.label(RichText::new(t!("merchants.sync_background")).small().weak());
+    let sync = &state.merchants;
+    if let Some(job) = sync.sync_job.as_ref() {
+        let counts = job.counts;
+        let (done, total) = (counts.finished(), counts.total);
+        if !job.state.is_final() {
+            let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+            let percent = (fraction * 100.0).round();
+            let text = t!("merchants.sync_progress", done = done, total = total, percent = percent);
+            ui.add(ProgressBar::new(fraction).text(text).animate(true));
+            ui.label(RichText::new(t!("merchants.sync_background")).small().weak());
+            return;
+        }
+        let tone = if counts.failed > 0 { Tone::Warning } else { Tone::Good };
+        let text = t!(
+            "merchants.sync_done",
+            synced = counts.done,
+            total = total,
+            failed = counts.failed
+        );
+        ui.label(tone_text(text, tone));
         return;
     }
-    match &state.sync.result {
-        Remote::Ready(summary) => {
-            let tone = if summary.failed > 0 { Tone::Warning } else { Tone::Good };
-            let text = t!(
-                "merchants.sync_done",
-                synced = summary.synced,
-                total = summary.total,
-                failed = summary.failed
-            );
-            ui.label(tone_text(text, tone));
-        }
-        failed @ Remote::Failed { .. } => remote_line_ui(ui, failed, Some(Command::SyncAuthorizers), &mut out.commands),
-        _ => {}
+    if sync.sync_started.error().is_some() {
+        let retry = Command::Merchants(MerchantsCommand::Sync);
+        remote_line_ui(ui, &sync.sync_started, Some(retry), &mut out.commands);
     }
 }
 
@@ -222,7 +246,7 @@ fn set_filter_text(func_id: Option<u32>) -> String {
 }
 
 fn empty_ui(ui: &mut egui::Ui, state: &AppState) {
-    if state.authorizers.is_loading() {
+    if state.merchants.list.is_loading() {
         return;
     }
     ui.add_space(32.0);

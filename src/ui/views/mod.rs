@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod authorize;
+pub mod jobs;
 pub mod merchant_detail;
 pub mod merchant_table;
 pub mod merchants;
@@ -11,9 +12,15 @@ pub mod provider;
 pub mod provider_forms;
 pub mod welcome;
 
+use std::any::Any;
+
 use crate::engine::protocol::Command;
 use crate::ui::i18n::Lang;
-use crate::ui::prefs::Panel;
+use crate::ui::state::AppState;
+
+/// A panel's stable id. Each view file names its own (`Panel::MERCHANTS` is in `merchants.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Panel(pub &'static str);
 
 /// Something only the shell can do.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,10 +47,68 @@ impl Outbox {
     }
 }
 
-/// Every panel's own widget state (search text, form fields, the QR texture), apart from `AppState`.
-#[derive(Default)]
+/// A panel of the console: one file under `src/ui/views/`, its strings, and one line in [`Views::default`].
+/// It reads `&AppState`, keeps its own widget state in `self`, and says what should happen through the `Outbox`.
+pub trait View: Any {
+    /// Its stable id (also what the preferences remember).
+    fn panel(&self) -> Panel;
+    /// Its name in the navigation, in the current language.
+    fn title(&self) -> &'static str;
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox);
+    /// Whether it takes the whole window right now, without the navigation (the presentation view's full screen).
+    fn whole_window(&self) -> bool {
+        false
+    }
+}
+
+/// Every panel, in navigation order.
 pub struct Views {
-    pub merchants: merchants::MerchantsView,
-    pub authorize: authorize::AuthorizeView,
-    pub provider: provider_forms::ProviderForms,
+    list: Vec<Box<dyn View>>,
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Views {
+            list: vec![
+                Box::new(welcome::WelcomeView),
+                Box::new(provider::ProviderView::default()),
+                Box::new(merchants::MerchantsView::default()),
+                Box::new(authorize::AuthorizeView::default()),
+                Box::new(jobs::JobsView::default()),
+                Box::new(activity::ActivityView::default()),
+            ],
+        }
+    }
+}
+
+impl Views {
+    /// The panels with their titles, in navigation order.
+    pub fn nav(&self) -> impl Iterator<Item = (Panel, &'static str)> + '_ {
+        self.list.iter().map(|view| (view.panel(), view.title()))
+    }
+
+    /// The panel whose id is `id`, for restoring the preferences.
+    pub fn known(&self, id: &str) -> Option<Panel> {
+        self.list.iter().map(|view| view.panel()).find(|panel| panel.0 == id)
+    }
+
+    pub fn view_mut(&mut self, panel: Panel) -> Option<&mut dyn View> {
+        self.list
+            .iter_mut()
+            .find(|view| view.panel() == panel)
+            .map(|view| view.as_mut())
+    }
+
+    /// A view by its type, for the shell's few panel-specific actions and for tests.
+    pub fn get<V: View>(&self) -> Option<&V> {
+        self.list
+            .iter()
+            .find_map(|view| (view.as_ref() as &dyn Any).downcast_ref::<V>())
+    }
+
+    pub fn get_mut<V: View>(&mut self) -> Option<&mut V> {
+        self.list
+            .iter_mut()
+            .find_map(|view| (view.as_mut() as &mut dyn Any).downcast_mut::<V>())
+    }
 }

@@ -2,25 +2,15 @@
 
 use egui::{RichText, Sense};
 
-use crate::engine::protocol::{ConnectionState, ProfileId};
+use crate::engine::protocol::{ConnectionState, ErrorKind, ProfileId};
 use crate::t;
 use crate::ui::i18n::{self, Lang};
-use crate::ui::prefs::Panel;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
+use crate::ui::views::Panel;
 use crate::ui::views::{Outbox, UiAction};
 use crate::ui::widgets::tone_text;
-
-pub fn panel_title(panel: Panel) -> &'static str {
-    match panel {
-        Panel::Welcome => t!("nav.welcome"),
-        Panel::Provider => t!("nav.provider"),
-        Panel::Merchants => t!("nav.merchants"),
-        Panel::Authorize => t!("nav.authorize"),
-        Panel::Activity => t!("nav.activity"),
-    }
-}
 
 pub fn profile_name(id: ProfileId) -> &'static str {
     match id {
@@ -30,14 +20,14 @@ pub fn profile_name(id: ProfileId) -> &'static str {
     }
 }
 
-pub fn nav_ui(ui: &mut egui::Ui, state: &AppState, current: Panel, out: &mut Outbox) {
+pub fn nav_ui(ui: &mut egui::Ui, state: &AppState, panels: &[(Panel, &'static str)], current: Panel, out: &mut Outbox) {
     ui.add_space(10.0);
     ui.label(RichText::new("wxdesk").heading().strong());
     ui.label(RichText::new(t!("app.tagline")).small().weak());
     ui.add_space(12.0);
-    for panel in Panel::NAV {
+    for &(panel, title) in panels {
         let selected = panel == current;
-        let label = RichText::new(panel_title(panel)).size(15.0);
+        let label = RichText::new(title).size(15.0);
         let response = ui.add_sized([ui.available_width(), 30.0], egui::Button::selectable(selected, label));
         if response.clicked() && !selected {
             out.act(UiAction::Go(panel));
@@ -52,22 +42,35 @@ pub fn nav_ui(ui: &mut egui::Ui, state: &AppState, current: Panel, out: &mut Out
 }
 
 fn connection_ui(ui: &mut egui::Ui, state: &AppState) {
-    let (text, tone) = match (&state.profile, &state.connection) {
+    let (text, tone) = connection_text(state);
+    ui.add(egui::Label::new(tone_text(format!("● {text}"), tone).small()).wrap());
+    let profile = state
+        .profiles
+        .activating
+        .or_else(|| state.profiles.profile.value().map(|p| p.id));
+    if let Some(id) = profile {
+        ui.label(RichText::new(profile_name(id)).small().strong());
+    }
+}
+
+/// The connection's state and its cause, where the staff member looks: a refused key is not a network outage.
+pub fn connection_text(state: &AppState) -> (String, Tone) {
+    match (&state.profiles.profile, &state.connection) {
         (Remote::Loading { .. }, _) => (t!("connection.starting").to_owned(), Tone::Pending),
         (Remote::Failed { error, .. }, _) => (crate::ui::widgets::error_text(error), Tone::Bad),
         (_, Some(ConnectionState::Connected)) => (t!("connection.connected").to_owned(), Tone::Good),
-        (_, Some(ConnectionState::Retrying { retry_in_secs, .. })) => {
-            (t!("connection.retrying", secs = retry_in_secs), Tone::Warning)
+        (_, Some(ConnectionState::Retrying { retry_at, error, .. })) => {
+            let secs = (retry_at - state.now).max(0);
+            let text = match error.kind {
+                ErrorKind::Unauthorized => t!("connection.key_refused", secs = secs),
+                _ => t!("connection.retrying", secs = secs),
+            };
+            (text, Tone::Warning)
         }
         (Remote::Ready(_), _) | (_, Some(ConnectionState::Connecting)) => {
             (t!("connection.connecting").to_owned(), Tone::Pending)
         }
         _ => (t!("connection.idle").to_owned(), Tone::Neutral),
-    };
-    ui.add(egui::Label::new(tone_text(format!("● {text}"), tone).small()).wrap());
-    let profile = state.activating.or_else(|| state.profile.value().map(|p| p.id));
-    if let Some(id) = profile {
-        ui.label(RichText::new(profile_name(id)).small().strong());
     }
 }
 

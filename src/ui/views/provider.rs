@@ -3,18 +3,42 @@
 
 use egui::RichText;
 
-use crate::engine::protocol::{Command, HubStatus, ProfileId};
+use crate::engine::protocol::{Command, HubStatus, ProfileId, ProfilesCommand, StatusCommand};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::{AppState, TICKET_STALE_AFTER_SECS};
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
-use crate::ui::views::Outbox;
-use crate::ui::views::nav::profile_name;
+use crate::ui::views::nav::{connection_text, profile_name};
 use crate::ui::views::provider_forms::{self, ProviderForms};
+use crate::ui::views::{Outbox, Panel, View};
 use crate::ui::widgets::{banner_ui, field_row_ui, remote_line_ui, tone_text, wechat_error_text};
 
-pub fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
+impl Panel {
+    pub const PROVIDER: Panel = Panel("provider");
+}
+
+/// Which hub, its health, and the forms of the local and remote profiles.
+#[derive(Default)]
+pub struct ProviderView {
+    pub forms: ProviderForms,
+}
+
+impl View for ProviderView {
+    fn panel(&self) -> Panel {
+        Panel::PROVIDER
+    }
+
+    fn title(&self) -> &'static str {
+        t!("nav.provider")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+        provider_ui(ui, state, &mut self.forms, out);
+    }
+}
+
+fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         ui.set_max_width(820.0);
         ui.heading(t!("provider.title"));
@@ -23,7 +47,12 @@ pub fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForm
         ui.add_space(14.0);
         health_ui(ui, state, out);
         ui.add_space(14.0);
-        if let Some(problem) = state.profiles.value().and_then(|o| o.keychain_problem.as_ref()) {
+        if let Some(problem) = state
+            .profiles
+            .overview
+            .value()
+            .and_then(|o| o.keychain_problem.as_ref())
+        {
             banner_ui(ui, Tone::Warning, |ui| {
                 ui.label(tone_text(t!("provider.no_keychain"), Tone::Warning).strong());
                 ui.label(RichText::new(&problem.message).color(Tone::Warning.color()));
@@ -35,8 +64,8 @@ pub fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForm
 }
 
 fn profiles_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
-    let active = state.profile.value().map(|p| p.id);
-    let overview = state.profiles.value();
+    let active = state.profiles.profile.value().map(|p| p.id);
+    let overview = state.profiles.overview.value();
     ui.label(RichText::new(t!("provider.profile")).strong());
     ui.horizontal(|ui| {
         for id in [ProfileId::Sandbox, ProfileId::Local, ProfileId::Remote] {
@@ -45,7 +74,7 @@ fn profiles_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
                 ProfileId::Local => overview.is_some_and(|o| o.local.is_some()),
                 ProfileId::Remote => overview.is_some_and(|o| o.remote.is_some()),
             };
-            let busy = state.activating.is_some();
+            let busy = state.profiles.activating.is_some();
             let button = egui::Button::selectable(active == Some(id), profile_name(id));
             let response = ui.add_enabled(configured && !busy, button);
             let response = if configured {
@@ -54,16 +83,16 @@ fn profiles_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
                 response.on_disabled_hover_text(t!("provider.configure_first"))
             };
             if response.clicked() && active != Some(id) {
-                out.send(Command::ActivateProfile(id));
+                out.send(Command::Profiles(ProfilesCommand::Activate(id)));
             }
         }
-        if state.activating.is_some() {
+        if state.profiles.activating.is_some() {
             ui.spinner();
         }
     });
     ui.label(RichText::new(profile_blurb(active.unwrap_or_default())).weak());
-    remote_line_ui(ui, &state.profile, None, &mut out.commands);
-    if let Some(info) = state.profile.value() {
+    remote_line_ui(ui, &state.profiles.profile, None, &mut out.commands);
+    if let Some(info) = state.profiles.profile.value() {
         egui::Grid::new("profile-info")
             .num_columns(2)
             .spacing([12.0, 4.0])
@@ -94,45 +123,55 @@ fn profile_blurb(id: ProfileId) -> &'static str {
 fn health_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(t!("provider.health")).strong());
-        let can_refresh = state.profile.value().is_some() && !state.status.is_loading();
+        let can_refresh = state.profiles.profile.value().is_some() && !state.status.status.is_loading();
         if ui
             .add_enabled(can_refresh, egui::Button::new(t!("common.refresh")))
             .clicked()
         {
-            out.send(Command::RefreshStatus);
+            out.send(Command::Status(StatusCommand::Refresh));
         }
     });
-    remote_line_ui(ui, &state.status, Some(Command::RefreshStatus), &mut out.commands);
-    let Some(status) = state.status.value() else {
-        if matches!(state.status, Remote::NotLoaded) {
+    let refresh = Command::Status(StatusCommand::Refresh);
+    remote_line_ui(ui, &state.status.status, Some(refresh), &mut out.commands);
+    let Some(status) = state.status.status.value() else {
+        if matches!(state.status.status, Remote::NotLoaded) {
             ui.label(RichText::new(t!("provider.no_status")).weak());
         }
         return;
     };
+    // Values from a hub that does not answer now are what it said last; they must not look current.
+    let stale = !state.is_connected() && state.profiles.profile.value().is_some();
+    if stale {
+        let (cause, _) = connection_text(state);
+        banner_ui(ui, Tone::Warning, |ui| {
+            ui.label(tone_text(t!("provider.stale", cause = cause), Tone::Warning));
+        });
+    }
+    let tone = |tone: Tone| if stale { Tone::Neutral } else { tone };
     egui::Grid::new("hub-health")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let (ticket, tone) = ticket_text(state);
-            field_row_ui(ui, t!("provider.ticket"), tone_text(ticket, tone));
-            let (token, tone) = token_text(state, status);
-            field_row_ui(ui, t!("provider.token"), tone_text(token, tone));
-            let (error, tone) = match &status.last_error {
+            let (ticket, ticket_tone) = ticket_text(state);
+            field_row_ui(ui, t!("provider.ticket"), tone_text(ticket, tone(ticket_tone)));
+            let (token, token_tone) = token_text(state, status);
+            field_row_ui(ui, t!("provider.token"), tone_text(token, tone(token_tone)));
+            let (error, error_tone) = match &status.last_error {
                 None => (t!("provider.no_error").to_owned(), Tone::Good),
                 Some(last) => {
                     let text = match last.errcode {
                         Some(code) => wechat_error_text(code, &last.message),
                         None => last.message.clone(),
                     };
-                    let at = match last.at {
-                        Some(at) if !state.hide_volatile => format!(" ({})", time_text::datetime(at)),
-                        _ => String::new(),
+                    let at = match state.hide_volatile {
+                        false => format!(" ({})", time_text::datetime(last.at)),
+                        true => String::new(),
                     };
                     (format!("{text}{at}"), Tone::Bad)
                 }
             };
             ui.label(RichText::new(t!("provider.last_error")).color(egui::Color32::from_gray(0x70)));
-            ui.add(egui::Label::new(tone_text(error, tone)).wrap());
+            ui.add(egui::Label::new(tone_text(error, tone(error_tone))).wrap());
             ui.end_row();
         });
 }

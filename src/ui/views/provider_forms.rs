@@ -3,7 +3,9 @@
 
 use egui::RichText;
 
-use crate::engine::protocol::{Command, FieldProblem, FormField, Invalid, LocalProfileForm, RemoteProfileForm, Secret};
+use crate::engine::protocol::{
+    Command, FieldProblem, FormField, Invalid, LocalProfileForm, ProfilesCommand, RemoteProfileForm, Secret,
+};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
@@ -22,6 +24,8 @@ pub struct ProviderForms {
     show_all_problems: bool,
     /// Which form the last save came from, so the result shows under it.
     last_saved: Option<FormKind>,
+    /// The count of successful saves whose secrets were already cleared (`ProfilesState::saves`).
+    cleared_saves: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +74,10 @@ impl RemoteFields {
 
 pub fn forms_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
     prefill(state, forms);
-    if matches!(state.profile_saved, Remote::Ready(_)) {
-        // Stored in the keychain: the secrets need not stay in this process's memory.
+    if state.profiles.saves != forms.cleared_saves {
+        // Stored in the keychain: the secrets need not stay in this process's memory. Once per save, so what the
+        // operator types next stays.
+        forms.cleared_saves = state.profiles.saves;
         forms.local.component_appsecret.clear();
         forms.local.token.clear();
         forms.local.encoding_aes_key.clear();
@@ -92,7 +98,9 @@ pub fn forms_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, 
 }
 
 fn prefill(state: &AppState, forms: &mut ProviderForms) {
-    let Some(overview) = state.profiles.value() else { return };
+    let Some(overview) = state.profiles.overview.value() else {
+        return;
+    };
     if forms.prefilled {
         return;
     }
@@ -178,7 +186,7 @@ fn local_form_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms,
         t!("provider.save_local"),
         problems.is_empty(),
     ) {
-        out.send(Command::SaveLocalProfile(forms.local.form()));
+        out.send(Command::Profiles(ProfilesCommand::SaveLocal(forms.local.form())));
     }
 }
 
@@ -217,7 +225,7 @@ fn remote_form_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms
         t!("provider.save_remote"),
         problems.is_empty(),
     ) {
-        out.send(Command::SaveRemoteProfile(forms.remote.form()));
+        out.send(Command::Profiles(ProfilesCommand::SaveRemote(forms.remote.form())));
     }
 }
 
@@ -256,7 +264,7 @@ fn save_row_ui(
 ) -> bool {
     let mut save = false;
     ui.horizontal(|ui| {
-        let busy = state.profile_saved.is_loading();
+        let busy = state.profiles.saved.is_loading();
         if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
             forms.last_saved = Some(kind);
             forms.show_all_problems = !valid;
@@ -267,7 +275,7 @@ fn save_row_ui(
         }
     });
     if forms.last_saved == Some(kind) {
-        match &state.profile_saved {
+        match &state.profiles.saved {
             Remote::Ready(_) => {
                 ui.label(tone_text(t!("provider.saved"), Tone::Good));
             }

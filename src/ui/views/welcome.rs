@@ -3,13 +3,33 @@
 use egui::RichText;
 
 use crate::t;
-use crate::ui::prefs::Panel;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
-use crate::ui::views::{Outbox, UiAction};
+use crate::ui::views::{Outbox, Panel, UiAction, View};
 use crate::ui::widgets::banner_ui;
 
-pub fn welcome_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+impl Panel {
+    pub const WELCOME: Panel = Panel("welcome");
+}
+
+/// What the sandbox is, and how to connect a real hub; shown on first run.
+pub struct WelcomeView;
+
+impl View for WelcomeView {
+    fn panel(&self) -> Panel {
+        Panel::WELCOME
+    }
+
+    fn title(&self) -> &'static str {
+        t!("nav.welcome")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+        welcome_ui(ui, state, out);
+    }
+}
+
+fn welcome_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         ui.set_max_width(760.0);
         ui.add_space(8.0);
@@ -28,10 +48,10 @@ pub fn welcome_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         section_ui(ui, t!("welcome.sandbox_heading"), t!("welcome.sandbox_body"));
         ui.horizontal(|ui| {
             if ui.button(t!("welcome.open_merchants")).clicked() {
-                out.act(UiAction::Go(Panel::Merchants));
+                out.act(UiAction::Go(Panel::MERCHANTS));
             }
             if ui.button(t!("welcome.try_authorize")).clicked() {
-                out.act(UiAction::Go(Panel::Authorize));
+                out.act(UiAction::Go(Panel::AUTHORIZE));
             }
         });
         ui.add_space(16.0);
@@ -41,7 +61,7 @@ pub fn welcome_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         ui.label(RichText::new(t!("welcome.real_remote")));
         ui.add_space(6.0);
         if ui.button(t!("welcome.connect")).clicked() {
-            out.act(UiAction::Go(Panel::Provider));
+            out.act(UiAction::Go(Panel::PROVIDER));
         }
     });
 }

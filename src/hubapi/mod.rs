@@ -1,0 +1,28 @@
+//! The hub API for consoles, as types: every request, response, event and error that crosses between the hub and a
+//! console is defined here once, serialized by the hub and deserialized by the engine (DESIGN.md, "Hub API for
+//! consoles"). The OpenAPI document at `GET /api/v1/openapi.json` is generated from these types.
+//!
+//! This layer knows serde and the wire layer's types, nothing of axum, reqwest, SQLite or egui. The JSON shapes that
+//! DESIGN.md prints are fixed: fields may be added, none renamed.
+
+mod activity;
+mod authorizers;
+mod error;
+mod events;
+mod jobs;
+mod relay;
+mod status;
+
+pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
+pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
+pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, HubEventKind, RegistrationResult};
+pub use events::{HubErrorEvent, TokenRefreshed};
+pub use jobs::{
+    ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState, RetryRequest,
+};
+pub use relay::CallRequest;
+pub use status::{LastError, Status, TicketStatus, TokenStatus};
+
+/// The prefix of every console route.
+pub const PREFIX: &str = "/api/v1";

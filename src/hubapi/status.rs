@@ -1,0 +1,41 @@
+//! `GET /api/v1/status`: the hub's health as a console shows it.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Status {
+    pub component_appid: String,
+    /// `None` until the first `component_verify_ticket` arrived (§1.1).
+    pub ticket: Option<TicketStatus>,
+    /// `None` until the hub obtained a component access token.
+    pub component_token: Option<TokenStatus>,
+    /// The last error the hub met talking to WeChat.
+    pub last_error: Option<LastError>,
+    /// Unix seconds on the hub's clock when it answered, so a console can age the values it shows.
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketStatus {
+    /// Unix seconds.
+    pub received_at: i64,
+    pub age_secs: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TokenStatus {
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LastError {
+    /// Unix seconds.
+    pub at: i64,
+    /// What the hub was doing (`component_token`, `api_query_auth`, …).
+    pub context: String,
+    /// WeChat's errcode when the platform refused; explain it with `wechat::errcodes`.
+    pub errcode: Option<i64>,
+    pub message: String,
+}

@@ -1,0 +1,329 @@
+//! The Jobs panel (任务): the hub's durable jobs — an authorizer sync today, deployments next — with their state and
+//! progress, and one job's items with each merchant's step and error. Pause, resume, cancel (confirmed) and retry
+//! the failed. The work runs on the hub: closing the console does not stop it.
+
+use egui::{ProgressBar, RichText};
+use egui_extras::{Column, TableBuilder};
+
+use crate::engine::protocol::{Command, Job, JobKind, JobQuery, JobState, JobVerb, JobsCommand};
+use crate::hubapi::{ItemState, JobItem};
+use crate::t;
+use crate::ui::remote::Remote;
+use crate::ui::state::AppState;
+use crate::ui::theme::Tone;
+use crate::ui::time_text;
+use crate::ui::views::{Outbox, Panel, View};
+use crate::ui::widgets::{remote_line_ui, tone_text, wechat_error_text};
+
+impl Panel {
+    pub const JOBS: Panel = Panel("jobs");
+}
+
+/// The panel's own state: the job whose cancellation waits for confirmation.
+#[derive(Debug, Default)]
+pub struct JobsView {
+    confirm_cancel: Option<i64>,
+}
+
+impl View for JobsView {
+    fn panel(&self) -> Panel {
+        Panel::JOBS
+    }
+
+    fn title(&self) -> &'static str {
+        t!("nav.jobs")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+        jobs_ui(ui, state, self, out);
+    }
+}
+
+fn jobs_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, out: &mut Outbox) {
+    let list = Command::Jobs(JobsCommand::List(JobQuery::default()));
+    ui.horizontal(|ui| {
+        ui.heading(t!("jobs.title"));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let can_refresh = state.profiles.profile.value().is_some() && !state.jobs.list.is_loading();
+            if ui
+                .add_enabled(can_refresh, egui::Button::new(t!("common.refresh")))
+                .clicked()
+            {
+                out.send(list.clone());
+            }
+        });
+    });
+    ui.label(RichText::new(t!("jobs.intro")).weak());
+    remote_line_ui(ui, &state.jobs.list, Some(list), &mut out.commands);
+    remote_line_ui(ui, &state.jobs.acted, None, &mut out.commands);
+    confirm_ui(ui, view, out);
+
+    if let Some(job) = state.jobs.shown.value() {
+        egui::Panel::bottom("job-detail")
+            .resizable(true)
+            .default_size(260.0)
+            .min_size(160.0)
+            .show(ui, |ui| detail_ui(ui, state, view, job, out));
+    }
+    let jobs = state.jobs.list.value().map(Vec::as_slice).unwrap_or_default();
+    if jobs.is_empty() {
+        if !state.jobs.list.is_loading() {
+            ui.add_space(16.0);
+            ui.label(RichText::new(t!("jobs.empty")).weak());
+        }
+        return;
+    }
+    let open = state.jobs.shown.value().map(|job| job.id);
+    TableBuilder::new(ui)
+        .id_salt("jobs-table")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(50.0))
+        .column(Column::initial(130.0).clip(true))
+        .column(Column::initial(110.0).clip(true))
+        .column(Column::initial(240.0))
+        .column(Column::initial(90.0).clip(true))
+        .column(Column::remainder().clip(true))
+        .header(26.0, |mut header| {
+            for title in [
+                t!("jobs.col_id"),
+                t!("jobs.col_kind"),
+                t!("jobs.col_state"),
+                t!("jobs.col_progress"),
+                t!("jobs.col_by"),
+                t!("jobs.col_at"),
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(26.0, jobs.len(), |mut row| {
+                let job = &jobs[row.index()];
+                row.set_selected(open == Some(job.id));
+                row.col(|ui| {
+                    ui.label(format!("#{}", job.id));
+                });
+                row.col(|ui| {
+                    ui.label(kind_text(job.kind));
+                });
+                row.col(|ui| {
+                    let (text, tone) = state_text(job.state);
+                    ui.label(tone_text(text, tone));
+                });
+                row.col(|ui| progress_ui(ui, job));
+                row.col(|ui| {
+                    ui.label(&job.created_by);
+                });
+                row.col(|ui| {
+                    ui.label(if state.hide_volatile {
+                        "—".to_owned()
+                    } else {
+                        time_text::datetime(job.created_at)
+                    });
+                });
+                if row.response().clicked() {
+                    out.send(Command::Jobs(JobsCommand::Show(job.id)));
+                }
+            });
+        });
+}
+
+fn progress_ui(ui: &mut egui::Ui, job: &Job) {
+    let counts = job.counts;
+    let fraction = if counts.total == 0 {
+        0.0
+    } else {
+        counts.finished() as f32 / counts.total as f32
+    };
+    let text = t!(
+        "jobs.progress",
+        done = counts.finished(),
+        total = counts.total,
+        percent = (fraction * 100.0).round()
+    );
+    ui.add(
+        ProgressBar::new(fraction)
+            .text(text)
+            .desired_width(ui.available_width().min(230.0)),
+    );
+}
+
+fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job, out: &mut Outbox) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("#{} {}", job.id, kind_text(job.kind))).strong());
+        let (text, tone) = state_text(job.state);
+        ui.label(tone_text(text, tone));
+        if let Some(reason) = &job.reason {
+            ui.label(tone_text(reason, Tone::Warning));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let busy = state.jobs.acted.is_loading();
+            let can = |wanted: &[JobState]| !busy && wanted.contains(&job.state);
+            if ui
+                .add_enabled(
+                    can(&[
+                        JobState::Running,
+                        JobState::Paused,
+                        JobState::WaitingApproval,
+                        JobState::Halted,
+                    ]),
+                    egui::Button::new(t!("jobs.cancel")),
+                )
+                .clicked()
+            {
+                view.confirm_cancel = Some(job.id);
+            }
+            if ui
+                .add_enabled(!busy && job.counts.failed > 0, egui::Button::new(t!("jobs.retry")))
+                .clicked()
+            {
+                out.send(Command::Jobs(JobsCommand::Retry(job.id, Vec::new())));
+            }
+            if ui
+                .add_enabled(can(&[JobState::WaitingApproval]), egui::Button::new(t!("jobs.approve")))
+                .clicked()
+            {
+                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Approve)));
+            }
+            if ui
+                .add_enabled(
+                    can(&[JobState::Paused, JobState::Halted]),
+                    egui::Button::new(t!("jobs.resume")),
+                )
+                .clicked()
+            {
+                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Resume)));
+            }
+            if ui
+                .add_enabled(
+                    can(&[JobState::Running, JobState::WaitingApproval]),
+                    egui::Button::new(t!("jobs.pause")),
+                )
+                .clicked()
+            {
+                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Pause)));
+            }
+        });
+    });
+    progress_ui(ui, job);
+    if matches!(state.jobs.shown, Remote::Loading { .. }) && job.items.is_empty() {
+        ui.spinner();
+        return;
+    }
+    items_ui(ui, &job.items);
+}
+
+fn items_ui(ui: &mut egui::Ui, items: &[JobItem]) {
+    TableBuilder::new(ui)
+        .id_salt("job-items")
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(170.0))
+        .column(Column::initial(60.0))
+        .column(Column::initial(110.0).clip(true))
+        .column(Column::initial(100.0).clip(true))
+        .column(Column::remainder().clip(true))
+        .header(24.0, |mut header| {
+            for title in [
+                t!("jobs.col_appid"),
+                t!("jobs.col_wave"),
+                t!("jobs.col_step"),
+                t!("jobs.col_state"),
+                t!("jobs.col_error"),
+            ] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, items.len(), |mut row| {
+                let item = &items[row.index()];
+                row.col(|ui| {
+                    ui.label(RichText::new(&item.appid).monospace());
+                });
+                row.col(|ui| {
+                    ui.label((item.wave + 1).to_string());
+                });
+                row.col(|ui| {
+                    ui.label(&item.step);
+                });
+                row.col(|ui| {
+                    let (text, tone) = item_state_text(item.state);
+                    ui.label(tone_text(text, tone));
+                });
+                row.col(|ui| {
+                    let error = match (item.errcode, &item.message) {
+                        (Some(errcode), message) => wechat_error_text(errcode, message.as_deref().unwrap_or_default()),
+                        (None, Some(message)) => message.clone(),
+                        (None, None) => String::new(),
+                    };
+                    ui.add(egui::Label::new(tone_text(error, Tone::Bad)).truncate());
+                });
+            });
+        });
+}
+
+/// Cancelling cannot be undone: say what it does before it is sent.
+fn confirm_ui(ui: &mut egui::Ui, view: &mut JobsView, out: &mut Outbox) {
+    let Some(id) = view.confirm_cancel else { return };
+    let mut close = false;
+    egui::Modal::new(egui::Id::unique("confirm-cancel-job")).show(ui.ctx(), |ui| {
+        ui.set_max_width(420.0);
+        ui.heading(t!("jobs.cancel_title", id = id));
+        ui.label(t!("jobs.cancel_body"));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let confirm = egui::Button::new(RichText::new(t!("jobs.cancel_confirm")).color(egui::Color32::WHITE))
+                .fill(Tone::Bad.color());
+            if ui.add(confirm).clicked() {
+                out.send(Command::Jobs(JobsCommand::Act(id, JobVerb::Cancel)));
+                close = true;
+            }
+            if ui.button(t!("common.cancel")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                close = true;
+            }
+        });
+    });
+    if close {
+        view.confirm_cancel = None;
+    }
+}
+
+pub fn kind_text(kind: JobKind) -> &'static str {
+    match kind {
+        JobKind::AuthorizerSync => t!("jobs.kind_sync"),
+        JobKind::Deployment => t!("jobs.kind_deployment"),
+        JobKind::Other => t!("jobs.kind_other"),
+    }
+}
+
+pub fn state_text(state: JobState) -> (&'static str, Tone) {
+    match state {
+        JobState::Running => (t!("jobs.running"), Tone::Pending),
+        JobState::Paused => (t!("jobs.paused"), Tone::Warning),
+        JobState::WaitingApproval => (t!("jobs.waiting_approval"), Tone::Warning),
+        JobState::Halted => (t!("jobs.halted"), Tone::Bad),
+        JobState::Completed => (t!("jobs.completed"), Tone::Good),
+        JobState::Cancelled => (t!("jobs.cancelled"), Tone::Neutral),
+    }
+}
+
+fn item_state_text(state: ItemState) -> (&'static str, Tone) {
+    match state {
+        ItemState::Pending => (t!("jobs.item_pending"), Tone::Neutral),
+        ItemState::InProgress => (t!("jobs.item_in_progress"), Tone::Pending),
+        ItemState::WaitingAudit => (t!("jobs.item_waiting_audit"), Tone::Pending),
+        ItemState::Approved => (t!("jobs.item_approved"), Tone::Good),
+        ItemState::Released => (t!("jobs.item_released"), Tone::Good),
+        ItemState::Rejected => (t!("jobs.item_rejected"), Tone::Bad),
+        ItemState::Failed => (t!("jobs.item_failed"), Tone::Bad),
+        ItemState::Skipped => (t!("jobs.item_skipped"), Tone::Warning),
+        ItemState::Cancelled => (t!("jobs.item_cancelled"), Tone::Neutral),
+        ItemState::Done => (t!("jobs.item_done"), Tone::Good),
+    }
+}
