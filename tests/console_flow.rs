@@ -1,20 +1,16 @@
-//! The console's main flow clicked by role and label, in zh-CN and in en: open Merchants, "Authorize a merchant…",
-//! simulate the merchant's scan, see the success line, find the new merchant in the list, filter by a permission set.
+//! The console's main flow on the real sandbox, clicked by role and label in zh-CN and in en: the sandbox activates,
+//! open Merchants, "Authorize a merchant…", simulate the merchant's scan, see the success line, find the new merchant
+//! in the list, and see the action recorded as ✓ in Activity. Every click goes through the real engine, the hub
+//! and the simulator on loopback.
 
 mod console_support;
 
-use console_support::{Console, NEW_MERCHANT};
+use console_support::{Console, text};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use wxdesk::engine::protocol::Command;
-use wxdesk::ui::i18n::{Lang, catalog};
-use wxdesk::ui::platform_text::permission_name;
-
-fn text(lang: Lang, key: &str) -> &'static str {
-    catalog(lang)
-        .get(key)
-        .unwrap_or_else(|| panic!("no {key} in {}", lang.tag()))
-}
+use wxdesk::hubapi::{Outcome, action};
+use wxdesk::ui::i18n::Lang;
+use wxdesk::ui::views::merchants::MerchantsView;
 
 fn click_button(console: &mut Console, label: &str) {
     console.harness.get_by_role_and_label(Role::Button, label).click();
@@ -23,96 +19,121 @@ fn click_button(console: &mut Console, label: &str) {
 
 fn authorize_and_find_the_merchant(lang: Lang) {
     let mut console = Console::start(lang);
-    assert!(
-        console.sent(|c| *c == Command::LoadProfiles) == 1,
-        "the console asks for its profiles once"
+    let seeded = console
+        .harness
+        .state()
+        .state()
+        .merchants
+        .list
+        .value()
+        .map_or(0, Vec::len);
+    assert_eq!(
+        seeded,
+        console_support::SANDBOX.authorized,
+        "the sandbox's merchants are listed"
     );
 
     click_button(&mut console, text(lang, "nav.merchants"));
-    console.harness.get_by_label("云朵咖啡");
-    assert!(console.harness.query_by_label(NEW_MERCHANT).is_none());
+    let first = console.harness.state().state().merchants.list.value().unwrap()[0]
+        .nick_name
+        .clone();
+    console.harness.get_by_label(&first);
 
     click_button(&mut console, text(lang, "merchants.authorize"));
-    assert_eq!(
-        console.sent(|c| matches!(c, Command::CreatePreAuth(_))),
-        1,
-        "opening the view makes one code"
-    );
+    let code = console
+        .harness
+        .state()
+        .state()
+        .authorize
+        .preauth
+        .value()
+        .map(|p| p.pre_auth_code.clone())
+        .expect("opening the view made a code");
     console.harness.get_by_label(text(lang, "authorize.waiting"));
 
     click_button(&mut console, text(lang, "authorize.simulate"));
     click_button(&mut console, text(lang, "authorize.simulate_confirm"));
-    let scans: Vec<_> = console
-        .engine
-        .received
-        .iter()
-        .filter(|c| matches!(c, Command::SimulateScan { .. }))
-        .collect();
-    assert_eq!(scans.len(), 1);
-    let Command::SimulateScan { pre_auth_code, .. } = scans[0] else {
-        unreachable!()
-    };
-    assert_eq!(pre_auth_code, "preauthcode@@@1", "the scan uses the code on screen");
-
-    let wanted = format!("✓ {NEW_MERCHANT}");
+    console.wait_until("the authorized event", |app| app.state().authorize.authorized.is_some());
+    let notice = console.harness.state().state().authorize.authorized.clone().unwrap();
+    let wanted = format!("✓ {}", notice.nick_name);
     let node = console.harness.get_by_label_contains(&wanted).accesskit_node();
     let line = node.label().or_else(|| node.value()).unwrap_or_default();
+    assert!(!notice.func_ids.is_empty(), "the merchant granted sets");
+    let first_set = wxdesk::ui::platform_text::permission_name(notice.func_ids[0]);
     assert!(
-        line.contains(&permission_name(17)),
+        line.contains(first_set.as_str()),
         "the line names the granted sets: {line}"
     );
-    assert_eq!(
-        console.sent(|c| matches!(c, Command::CreatePreAuth(_))),
-        2,
-        "the used code is replaced"
-    );
+    let renewed = console
+        .harness
+        .state()
+        .state()
+        .authorize
+        .preauth
+        .value()
+        .map(|p| p.pre_auth_code.clone());
+    assert_ne!(renewed, Some(code), "the used code was replaced by a fresh one");
 
     click_button(&mut console, text(lang, "nav.merchants"));
+    console.wait_until("the new merchant in the list", |app| {
+        app.state()
+            .merchants
+            .list
+            .value()
+            .is_some_and(|list| list.iter().any(|row| row.appid == notice.appid))
+    });
     console.harness.get_by_role(Role::TextInput).focus();
     console.harness.step();
-    console.harness.get_by_role(Role::TextInput).type_text("新客");
+    console.harness.get_by_role(Role::TextInput).type_text(&notice.appid);
     console.settle();
-    console.harness.get_by_label(NEW_MERCHANT);
-    assert!(
-        console.harness.query_by_label("云朵咖啡").is_none(),
-        "the search hides the others"
-    );
+    console.harness.get_by_label(&notice.nick_name);
+    let shown = console
+        .harness
+        .state()
+        .views()
+        .get::<MerchantsView>()
+        .unwrap()
+        .index
+        .rows
+        .len();
+    assert_eq!(shown, 1, "the search by appid finds exactly the new merchant");
 
-    // Clear the search, then filter by a set the new merchant did not grant (it granted the default 17, 18, 19, 25).
-    click_button(&mut console, text(lang, "merchants.clear_filters"));
-    console.harness.get_by_label("云朵咖啡");
-    console
+    click_button(&mut console, text(lang, "nav.activity"));
+    let log = console
         .harness
-        .get_by_role_and_label(Role::ComboBox, text(lang, "merchants.filter_set"))
-        .click();
-    console.settle();
-    // The option may lie below the popup's visible part; a screen reader's click reaches it all the same.
-    console
-        .harness
-        .get_by_label(&format!("25 · {}", permission_name(25)))
-        .click_accesskit();
-    console.settle();
-    assert_eq!(
-        console.harness.state().views().merchants.query.func_id,
-        Some(25),
-        "the filter took the set"
-    );
-    // Odd-numbered seed merchants granted 18 and 25, even-numbered ones 17, 18 and 19.
-    console.harness.get_by_label("老街面馆");
+        .state()
+        .state()
+        .activity
+        .log
+        .value()
+        .cloned()
+        .unwrap_or_default();
+    let created: Vec<_> = log.iter().filter(|e| e.action == action::PREAUTH_CREATE).collect();
+    assert!(!created.is_empty(), "the code creation is on the record: {log:#?}");
     assert!(
-        console.harness.query_by_label("云朵咖啡").is_none(),
-        "云朵咖啡 did not grant set 25"
+        created
+            .iter()
+            .all(|e| e.outcome == Outcome::Ok && e.operator == "sandbox")
     );
-    console.harness.get_by_label(NEW_MERCHANT);
+    assert!(
+        log.iter().all(|e| !e.action.starts_with("GET")),
+        "reads are not activity: {log:#?}"
+    );
+    let ok_row = format!("✓ {}", text(lang, "activity.ok"));
+    assert!(
+        console.harness.query_all_by_label(&ok_row).count() >= created.len(),
+        "each is shown as ✓ in words"
+    );
+    console.harness.get_by_label(text(lang, "activity.act_preauth"));
 }
 
 #[test]
-fn authorize_a_merchant_and_find_it_in_zh_cn() {
+fn authorize_a_merchant_on_the_sandbox_in_zh_cn() {
     authorize_and_find_the_merchant(Lang::ZhCn);
 }
 
 #[test]
-fn authorize_a_merchant_and_find_it_in_en() {
+fn authorize_a_merchant_on_the_sandbox_in_en() {
     authorize_and_find_the_merchant(Lang::En);
 }
 
@@ -140,41 +161,53 @@ fn the_language_switcher_changes_every_label() {
 }
 
 #[test]
-fn sorting_by_name_puts_latin_names_first_and_can_flip() {
+fn a_sync_runs_as_a_hub_job_and_every_request_gets_its_answer() {
     let mut console = Console::start(Lang::En);
     click_button(&mut console, text(Lang::En, "nav.merchants"));
-    let name = text(Lang::En, "merchants.col_name");
-    click_button(&mut console, name);
-    let order = &console.harness.state().views().merchants.index.rows;
-    let list = console
-        .harness
-        .state()
-        .state()
-        .authorizers
-        .value()
-        .cloned()
-        .unwrap_or_default();
-    let first = &list[order[0]].nick_name;
-    assert_eq!(first, "Green Tea House", "ascending by code point puts Latin first");
-    click_button(&mut console, &format!("{name} ▲"));
-    let order = &console.harness.state().views().merchants.index.rows;
-    assert_ne!(
-        &list[order[0]].nick_name, "Green Tea House",
-        "a second click sorts descending"
+    click_button(&mut console, text(Lang::En, "merchants.sync"));
+    let state = console.harness.state().state();
+    assert!(
+        !state.is_busy(),
+        "no spinner spins forever: {:?}",
+        state.in_flight_summary()
     );
+    // The job's own progress arrives on the event stream; wait for its end.
+    console.wait_until("the sync job to complete", |app| {
+        app.state()
+            .merchants
+            .sync_job
+            .as_ref()
+            .is_some_and(|job| job.state.is_final())
+    });
+    let job = console.harness.state().state().merchants.sync_job.clone().unwrap();
+    assert_eq!(job.counts.total, console_support::SANDBOX.authorized as i64);
+    assert_eq!(job.counts.done, job.counts.total, "every merchant synced: {job:?}");
+    click_button(&mut console, text(Lang::En, "nav.jobs"));
+    console.harness.get_by_label(text(Lang::En, "jobs.kind_sync"));
+    for key in ["nav.activity", "nav.provider"] {
+        click_button(&mut console, text(Lang::En, key));
+    }
+    assert!(!console.harness.state().state().is_busy());
 }
 
 #[test]
-fn every_command_the_flow_sends_gets_its_answer() {
-    let mut console = Console::start(Lang::ZhCn);
-    for key in ["nav.merchants", "merchants.sync", "nav.activity", "nav.provider"] {
-        click_button(&mut console, text(Lang::ZhCn, key));
+fn switching_the_auth_type_while_a_code_loads_keeps_the_newest_choice() {
+    let mut console = Console::start(Lang::En);
+    click_button(&mut console, text(Lang::En, "merchants.authorize"));
+    // Two choices a frame apart, before the first code arrives: the first code's late answer must not win.
+    for label in ["kind.official_account", "authorize.both"] {
+        console
+            .harness
+            .get_by_role_and_label(Role::RadioButton, text(Lang::En, label))
+            .click();
+        console.harness.step();
     }
+    console.settle();
     let state = console.harness.state().state();
-    assert!(!state.authorizers.is_loading() && !state.status.is_loading() && !state.activity.is_loading());
+    assert_eq!(state.authorize.request.auth_type, wxdesk::wechat::AuthType::Both);
+    let url = &state.authorize.preauth.value().expect("a code").h5_url;
     assert!(
-        !state.sync.result.is_loading() && state.sync.progress.is_none(),
-        "no spinner spins forever"
+        url.contains("auth_type=3"),
+        "the code on screen is the newest choice's: {url}"
     );
-    assert!(console.sent(|c| *c == Command::SyncAuthorizers) == 1);
 }

@@ -1,33 +1,33 @@
-//! Snapshots of every console panel in zh-CN and en at 1280×800, with QR codes and clocks masked
-//! (`AppState::hide_volatile`). Update them with `UPDATE_SNAPSHOTS=1 cargo test --test console_snapshots`.
+//! Snapshots of every console panel in zh-CN and en at 1280×800, on the real sandbox, with QR codes, clocks, the
+//! hub's address and the sandbox's random appid masked (`AppState::hide_volatile`). Update them with
+//! `UPDATE_SNAPSHOTS=1 cargo test --test console_snapshots`.
 
 mod console_support;
 
-use console_support::Console;
+use console_support::{Console, text};
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
-use wxdesk::ui::i18n::{Lang, catalog};
+use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::prefs::Panel;
-
-fn text(lang: Lang, key: &str) -> &'static str {
-    catalog(lang).get(key).unwrap_or_else(|| panic!("no {key}"))
-}
 
 fn snapshot_every_panel(lang: Lang) {
     let tag = lang.tag();
     let mut console = Console::start(lang);
     console.harness.snapshot(format!("welcome_{tag}"));
 
-    console.go(Panel::Provider);
+    console.go(Panel::PROVIDER);
     console.harness.snapshot(format!("provider_{tag}"));
 
-    console.go(Panel::Merchants);
+    console.go(Panel::MERCHANTS);
     console.harness.snapshot(format!("merchants_{tag}"));
-    console.harness.get_by_label("云朵咖啡").click();
+    let first = console.harness.state().state().merchants.list.value().unwrap()[0]
+        .nick_name
+        .clone();
+    console.harness.get_by_label(&first).click();
     console.settle();
     console.harness.snapshot(format!("merchant_detail_{tag}"));
 
-    console.go(Panel::Authorize);
+    console.go(Panel::AUTHORIZE);
     console.harness.snapshot(format!("authorize_{tag}"));
     console
         .harness
@@ -38,7 +38,7 @@ fn snapshot_every_panel(lang: Lang) {
         .harness
         .get_by_role_and_label(Role::Button, text(lang, "authorize.simulate_confirm"))
         .click();
-    console.settle();
+    console.wait_until("the authorized event", |app| app.state().authorize.authorized.is_some());
     console.harness.snapshot(format!("authorized_{tag}"));
 
     console
@@ -53,8 +53,26 @@ fn snapshot_every_panel(lang: Lang) {
         .click();
     console.settle();
 
-    console.go(Panel::Activity);
+    console.go(Panel::ACTIVITY);
     console.harness.snapshot(format!("activity_{tag}"));
+
+    console.go(Panel::MERCHANTS);
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.sync"))
+        .click();
+    console.wait_until("the sync job to complete", |app| {
+        app.state()
+            .merchants
+            .sync_job
+            .as_ref()
+            .is_some_and(|job| job.state.is_final())
+    });
+    console.go(Panel::JOBS);
+    let job = console.harness.state().state().jobs.list.value().unwrap()[0].id;
+    console.harness.get_by_label(&format!("#{job}")).click();
+    console.settle();
+    console.harness.snapshot(format!("jobs_{tag}"));
 }
 
 #[test]

@@ -201,6 +201,34 @@ impl AppState {
         }
     }
 
+    /// Every request in flight, by name: what a spinner waits for.
+    pub fn in_flight_summary(&self) -> Vec<&'static str> {
+        [
+            ("profiles", self.profiles.overview.is_loading()),
+            ("profile", self.profiles.profile.is_loading()),
+            ("profile save", self.profiles.saved.is_loading()),
+            ("status", self.status.status.is_loading()),
+            ("merchants", self.merchants.list.is_loading()),
+            ("sync", self.merchants.sync_started.is_loading()),
+            ("preauth", self.authorize.preauth.is_loading()),
+            ("scan", self.authorize.scan.is_loading()),
+            ("qr png", self.authorize.qr_saved.is_loading()),
+            ("activity", self.activity.log.is_loading()),
+            ("jobs", self.jobs.list.is_loading()),
+            ("job", self.jobs.shown.is_loading()),
+            ("job action", self.jobs.acted.is_loading()),
+            ("queued", !self.follow_ups.commands.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(name, busy)| busy.then_some(name))
+        .collect()
+    }
+
+    /// Whether any request is in flight or queued: some spinner is on screen.
+    pub fn is_busy(&self) -> bool {
+        !self.in_flight_summary().is_empty()
+    }
+
     pub fn is_sandbox(&self) -> bool {
         self.profiles.profile.value().is_some_and(|p| p.is_sandbox)
     }

@@ -1,19 +1,47 @@
-//! `AppState::apply` for every `Event`, and the commands that events, sends and the clock imply.
-
-use std::path::PathBuf;
+//! `AppState::apply` for the events of every domain, the commands events and the clock imply, and the rule that a
+//! reply to a superseded request never overwrites a newer one.
 
 use super::*;
-use crate::engine::protocol::{AuthType, EngineError, ErrorKind, HubLastError, SyncSummary, TicketStatus, TokenStatus};
+use crate::engine::protocol::{
+    AccountKind, Activity, ActivityEvent, AuthType, AuthorizeCommand, AuthorizeEvent, AuthorizerRow, AuthorizersSource,
+    EngineError, ErrorKind, HubStatus, Job, JobKind, JobState, JobsEvent, MerchantsEvent, PreAuthRequest, Preauth,
+    ProfileId, ProfileInfo, ProfilesOverview, Reply, StatusEvent,
+};
+use crate::hubapi::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus};
+use crate::ui::remote::Remote;
 
 fn err(kind: ErrorKind) -> EngineError {
     EngineError::new(kind, "it failed")
 }
 
-fn info(id: ProfileId) -> ProfileInfo {
+/// Sends `command` as the shell does (a fresh id, marked in flight) and returns its id.
+fn send(state: &mut AppState, ids: &mut RequestIds, command: Command) -> RequestId {
+    let id = ids.next();
+    state.sent(&Request { id, command });
+    id
+}
+
+/// Sends every queued follow-up, as the shell does at the end of a frame, and returns them.
+fn send_follow_ups(state: &mut AppState, ids: &mut RequestIds) -> Vec<(RequestId, Command)> {
+    state
+        .take_follow_ups()
+        .into_iter()
+        .map(|command| (send(state, ids, command.clone()), command))
+        .collect()
+}
+
+fn id_of(sent: &[(RequestId, Command)], wanted: &Command) -> RequestId {
+    sent.iter()
+        .find(|(_, command)| command == wanted)
+        .map(|(id, _)| *id)
+        .unwrap_or_else(|| panic!("{wanted:?} was not sent: {sent:?}"))
+}
+
+fn info() -> ProfileInfo {
     ProfileInfo {
-        id,
+        id: ProfileId::Sandbox,
         hub_url: "http://127.0.0.1:4000".into(),
-        is_sandbox: id == ProfileId::Sandbox,
+        is_sandbox: true,
         component_appid: "wx0000000000000001".into(),
     }
 }
@@ -35,8 +63,8 @@ fn row(appid: &str) -> AuthorizerRow {
     }
 }
 
-fn preauth(code: &str, expires_at: i64) -> PreAuth {
-    PreAuth {
+fn preauth(code: &str, expires_at: i64) -> Preauth {
+    Preauth {
         pre_auth_code: code.into(),
         expires_at,
         pc_url: format!("https://mp.example/pc?code={code}"),
@@ -44,446 +72,467 @@ fn preauth(code: &str, expires_at: i64) -> PreAuth {
     }
 }
 
-fn hub_event(kind: &str, raw: serde_json::Value) -> HubEvent {
-    HubEvent {
-        seq: 7,
-        at: 1_000,
-        kind: kind.into(),
-        authorizer_appid: Some("wx00000000000000aa".into()),
-        nick_name: Some("云朵咖啡".into()),
-        func_ids: vec![17, 18],
-        raw,
+fn status(age_secs: i64) -> HubStatus {
+    HubStatus {
+        component_appid: "wx0000000000000001".into(),
+        ticket: Some(TicketStatus {
+            received_at: 1_000 - age_secs,
+            age_secs,
+        }),
+        component_token: None,
+        last_error: None,
+        now: 1_000,
     }
 }
 
-/// A state that is connected to the sandbox, as after start-up.
-fn connected() -> AppState {
+fn sync_job(id: i64, state: JobState, done: i64, total: i64) -> Job {
+    let mut counts = JobCounts::default();
+    counts.add(crate::hubapi::ItemState::Done, done);
+    counts.add(crate::hubapi::ItemState::Pending, total - done);
+    Job {
+        id,
+        kind: JobKind::AuthorizerSync,
+        state,
+        reason: None,
+        created_by: "hub".into(),
+        created_at: 900,
+        updated_at: 950,
+        counts,
+        items: Vec::new(),
+    }
+}
+
+fn hub(kind: HubEventKind) -> Event {
+    Event::Hub(HubEvent {
+        seq: 7,
+        at: 1_000,
+        kind,
+    })
+}
+
+fn authorization(code: Option<&str>) -> Authorization {
+    Authorization {
+        authorizer_appid: "wx00000000000000aa".into(),
+        nick_name: Some("云朵咖啡".into()),
+        kind: Some(AccountKind::MiniProgram),
+        func_ids: vec![17, 18],
+        pre_auth_code: code.map(str::to_owned),
+    }
+}
+
+/// A state connected to the sandbox, as after start-up, with every start-up reply applied.
+fn connected(ids: &mut RequestIds) -> AppState {
     let mut state = AppState {
         now: 1_000,
         ..AppState::default()
     };
-    state.apply(Event::ProfileActivated(Ok(info(ProfileId::Sandbox))));
-    state.take_follow_ups();
-    state
-}
-
-/// A state presenting code `c1`, valid for ten minutes.
-fn presenting() -> AppState {
-    let mut state = connected();
-    state.set_presenting(true);
-    let commands = state.take_follow_ups();
-    for command in &commands {
-        state.sent(command);
+    let load = send(&mut state, ids, Command::Profiles(ProfilesCommand::Load));
+    state.apply(Event::Profiles(ProfilesEvent::Loaded(Reply::new(
+        load,
+        Ok(ProfilesOverview::default()),
+    ))));
+    let sent = send_follow_ups(&mut state, ids);
+    let activate = id_of(&sent, &Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox)));
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(
+        activate,
+        Ok(info()),
+    ))));
+    state.apply(Event::Connection(ConnectionState::Connected));
+    let sent = send_follow_ups(&mut state, ids);
+    for (id, command) in sent {
+        let reply = match command {
+            Command::Status(_) => Event::Status(StatusEvent::Refreshed(Reply::new(id, Ok(status(30))))),
+            Command::Merchants(_) => Event::Merchants(MerchantsEvent::Loaded(Reply::new(
+                id,
+                Ok(vec![row("wx00000000000000a1")]),
+            ))),
+            Command::Activity(ActivityCommand::Load(query)) => Event::Activity(ActivityEvent::Loaded(Reply::new(
+                id,
+                Ok((
+                    query,
+                    ActivityPage {
+                        activity: Vec::new(),
+                        next: 0,
+                    },
+                )),
+            ))),
+            Command::Jobs(_) => Event::Jobs(JobsEvent::Listed(Reply::new(id, Ok(Vec::new())))),
+            other => panic!("unexpected start-up command {other:?}"),
+        };
+        state.apply(reply);
     }
-    state.apply(Event::PreAuthCreated(Ok(preauth("c1", 1_600))));
+    assert!(state.take_follow_ups().is_empty());
     state
 }
 
 #[test]
-fn profiles_activate_the_remembered_profile_once() {
+fn start_up_activates_the_remembered_profile_then_asks_the_hub_for_everything() {
+    let mut ids = RequestIds::default();
     let mut state = AppState::default();
-    state.sent(&Command::LoadProfiles);
-    assert!(state.profiles.is_loading());
+    let load = send(&mut state, &mut ids, Command::Profiles(ProfilesCommand::Load));
     let overview = ProfilesOverview {
         active: ProfileId::Remote,
         ..ProfilesOverview::default()
     };
-    state.apply(Event::Profiles(Ok(overview.clone())));
-    assert_eq!(state.profiles, Remote::Ready(overview.clone()));
-    assert_eq!(state.take_follow_ups(), [Command::ActivateProfile(ProfileId::Remote)]);
-    // Reloading the overview later (after a save) must not switch profiles again.
-    state.sent(&Command::ActivateProfile(ProfileId::Remote));
-    state.apply(Event::Profiles(Ok(overview)));
-    assert!(state.take_follow_ups().is_empty());
-}
+    state.apply(Event::Profiles(ProfilesEvent::Loaded(Reply::new(load, Ok(overview)))));
+    let sent = send_follow_ups(&mut state, &mut ids);
+    assert_eq!(
+        sent.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(),
+        vec![Command::Profiles(ProfilesCommand::Activate(ProfileId::Remote))]
+    );
+    assert_eq!(state.profiles.activating, Some(ProfileId::Remote));
 
-#[test]
-fn a_failed_profiles_load_keeps_the_error() {
-    let mut state = AppState::default();
-    state.apply(Event::Profiles(Err(err(ErrorKind::Storage))));
-    assert_eq!(state.profiles.error().map(|e| e.kind), Some(ErrorKind::Storage));
-    assert!(state.take_follow_ups().is_empty());
-}
-
-#[test]
-fn activation_loads_the_new_hubs_data_and_forgets_the_old() {
-    let mut state = presenting();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::TICKET_RECEIVED,
-        serde_json::Value::Null,
-    )));
-    state.take_follow_ups();
-    state.sent(&Command::ActivateProfile(ProfileId::Local));
-    assert_eq!(state.activating, Some(ProfileId::Local));
-    state.apply(Event::ProfileActivated(Ok(info(ProfileId::Local))));
-    assert_eq!(state.activating, None);
-    assert_eq!(state.profile.value().map(|p| p.id), Some(ProfileId::Local));
-    assert!(state.hub_events.is_empty() && state.authorized.is_none());
-    let follow_ups = state.take_follow_ups();
-    assert!(follow_ups.contains(&Command::RefreshStatus));
-    assert!(follow_ups.contains(&Command::LoadAuthorizers));
-    assert!(follow_ups.contains(&Command::LoadActivity));
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(
+        sent[0].0,
+        Ok(info()),
+    ))));
+    assert_eq!(state.profiles.activating, None);
+    let follow = state.take_follow_ups();
+    for wanted in [
+        Command::Status(StatusCommand::Refresh),
+        Command::Merchants(MerchantsCommand::Load),
+        Command::Jobs(JobsCommand::List(JobQuery::default())),
+    ] {
+        assert!(follow.contains(&wanted), "{wanted:?} not in {follow:?}");
+    }
     assert!(
-        follow_ups.iter().any(|c| matches!(c, Command::CreatePreAuth(_))),
-        "the open view gets a new code"
+        follow
+            .iter()
+            .any(|c| matches!(c, Command::Activity(ActivityCommand::Load(q)) if q.before.is_some())),
+        "the newest activity page: {follow:?}"
     );
 }
 
 #[test]
-fn a_failed_activation_keeps_the_previous_profile_visible() {
-    let mut state = connected();
-    state.sent(&Command::ActivateProfile(ProfileId::Remote));
-    state.apply(Event::ProfileActivated(Err(err(ErrorKind::Unauthorized))));
-    assert_eq!(state.profile.value().map(|p| p.id), Some(ProfileId::Sandbox));
-    assert_eq!(state.profile.error().map(|e| e.kind), Some(ErrorKind::Unauthorized));
-    assert!(state.take_follow_ups().is_empty());
-}
-
-#[test]
-fn a_saved_profile_reloads_the_overview() {
-    let mut state = connected();
-    state.sent(&Command::SaveRemoteProfile(Default::default()));
-    assert!(state.profile_saved.is_loading());
-    state.apply(Event::ProfileSaved(Ok(ProfileId::Remote)));
-    assert_eq!(state.profile_saved, Remote::Ready(ProfileId::Remote));
-    assert_eq!(state.take_follow_ups(), [Command::LoadProfiles]);
-    state.apply(Event::ProfileSaved(Err(err(ErrorKind::Keychain))));
-    assert_eq!(state.profile_saved.error().map(|e| e.kind), Some(ErrorKind::Keychain));
-    assert!(state.take_follow_ups().is_empty());
-}
-
-#[test]
-fn status_ages_the_ticket_with_the_clock() {
-    let mut state = connected();
-    let status = HubStatus {
-        component_appid: "wx0000000000000001".into(),
-        ticket: Some(TicketStatus {
-            received_at: 900,
-            age_secs: 100,
-        }),
-        component_token: Some(TokenStatus { expires_at: 8_000 }),
-        last_error: Some(HubLastError {
-            errcode: Some(61004),
-            message: "ip".into(),
-            at: None,
-        }),
+fn a_late_code_for_the_previous_auth_type_does_not_replace_the_new_one() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let ask = |auth_type| {
+        Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest {
+            auth_type,
+            ..PreAuthRequest::default()
+        }))
     };
-    state.apply(Event::Status(Ok(status)));
-    assert_eq!(state.ticket_age_secs(), Some(100));
-    state.tick(1_000 + TICKET_STALE_AFTER_SECS);
-    assert_eq!(state.ticket_age_secs(), Some(100 + TICKET_STALE_AFTER_SECS));
-    state.apply(Event::Status(Err(err(ErrorKind::Network))));
-    assert!(state.status.value().is_some(), "the last status stays on screen");
+    let first = send(&mut state, &mut ids, ask(AuthType::MiniProgram));
+    let second = send(&mut state, &mut ids, ask(AuthType::OfficialAccount));
+    // The official-account code arrives first, then the mini-program code the operator no longer wants.
+    state.apply(Event::Authorize(AuthorizeEvent::PreauthCreated(Reply::new(
+        second,
+        Ok(preauth("official", 2_000)),
+    ))));
+    state.apply(Event::Authorize(AuthorizeEvent::PreauthCreated(Reply::new(
+        first,
+        Ok(preauth("mini", 2_000)),
+    ))));
+    assert_eq!(
+        state.authorize.preauth.value().map(|p| p.pre_auth_code.as_str()),
+        Some("official")
+    );
+    assert_eq!(state.authorize.request.auth_type, AuthType::OfficialAccount);
 }
 
 #[test]
-fn cached_authorizers_show_while_the_hubs_list_loads() {
-    let mut state = connected();
-    state.sent(&Command::LoadAuthorizers);
-    let v0 = state.authorizers_version;
-    state.apply(Event::Authorizers {
-        source: AuthorizersSource::Cache,
-        result: Ok(vec![row("wx1")]),
-    });
-    assert!(state.authorizers.is_loading());
-    assert_eq!(state.authorizers.value().map(Vec::len), Some(1));
-    assert!(state.authorizers_version > v0);
-    state.apply(Event::Authorizers {
-        source: AuthorizersSource::Hub,
-        result: Ok(vec![row("wx1"), row("wx2")]),
-    });
-    assert_eq!(state.authorizers.value().map(Vec::len), Some(2));
-    assert_eq!(state.authorizers_source, Some(AuthorizersSource::Hub));
+fn the_cached_list_shows_at_once_and_the_hubs_list_replaces_it() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let version = state.merchants.version;
+    let load = send(&mut state, &mut ids, Command::Merchants(MerchantsCommand::Load));
+    state.apply(Event::Merchants(MerchantsEvent::Cached(vec![row(
+        "wx00000000000000c1",
+    )])));
+    assert!(state.merchants.list.is_loading(), "still waiting for the hub");
+    assert_eq!(state.merchants.list.value().map(Vec::len), Some(1));
+    assert_eq!(state.merchants.source, Some(AuthorizersSource::Cache));
+    let rows = vec![row("wx00000000000000c1"), row("wx00000000000000c2")];
+    state.apply(Event::Merchants(MerchantsEvent::Loaded(Reply::new(load, Ok(rows)))));
+    assert_eq!(state.merchants.list.value().map(Vec::len), Some(2));
+    assert_eq!(state.merchants.source, Some(AuthorizersSource::Hub));
+    assert_eq!(state.merchants.version, version + 2);
 }
 
 #[test]
-fn an_unreadable_cache_changes_nothing_but_a_hub_failure_shows() {
-    let mut state = connected();
-    state.apply(Event::Authorizers {
-        source: AuthorizersSource::Hub,
-        result: Ok(vec![row("wx1")]),
-    });
-    let version = state.authorizers_version;
-    state.apply(Event::Authorizers {
-        source: AuthorizersSource::Cache,
-        result: Err(err(ErrorKind::Storage)),
-    });
-    assert_eq!(state.authorizers_version, version);
-    state.apply(Event::Authorizers {
-        source: AuthorizersSource::Hub,
-        result: Err(err(ErrorKind::Timeout)),
-    });
-    assert_eq!(state.authorizers.error().map(|e| e.kind), Some(ErrorKind::Timeout));
-    assert_eq!(state.authorizers.value().map(Vec::len), Some(1));
-}
-
-#[test]
-fn sync_shows_progress_then_reloads_the_list() {
-    let mut state = connected();
-    state.sent(&Command::SyncAuthorizers);
-    assert_eq!(state.sync.progress, Some((0, 0)));
-    state.apply(Event::SyncProgress { done: 40, total: 100 });
-    assert_eq!(state.sync.progress, Some((40, 100)));
-    let summary = SyncSummary {
-        total: 100,
-        synced: 99,
-        failed: 1,
-    };
-    state.apply(Event::SyncFinished(Ok(summary)));
-    assert_eq!(state.sync.progress, None);
-    assert_eq!(state.sync.result, Remote::Ready(summary));
-    assert_eq!(state.take_follow_ups(), [Command::LoadAuthorizers]);
-    state.sent(&Command::SyncAuthorizers);
-    state.apply(Event::SyncFinished(Err(err(ErrorKind::WeChat { errcode: 61004 }))));
-    assert_eq!(state.sync.progress, None, "a failed sync stops its progress bar");
-    assert!(state.sync.result.error().is_some());
-}
-
-#[test]
-fn opening_the_view_asks_for_a_code_and_remembers_the_request() {
-    let mut state = connected();
-    state.preauth_request.auth_type = AuthType::Both;
+fn our_merchants_authorization_is_announced_and_a_fresh_code_is_made() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
     state.set_presenting(true);
-    let commands = state.take_follow_ups();
-    assert_eq!(commands.len(), 1);
-    let Command::CreatePreAuth(request) = &commands[0] else {
-        panic!("{commands:?}")
-    };
-    assert_eq!(request.auth_type, AuthType::Both);
-    state.sent(&commands[0]);
-    assert!(state.preauth.is_loading());
-    state.apply(Event::PreAuthCreated(Ok(preauth("c1", 1_600))));
-    assert_eq!(state.preauth_secs_left(), Some(600));
-    state.set_presenting(false);
-    state.set_presenting(true);
-    assert!(
-        state.take_follow_ups().is_empty(),
-        "a code with ten minutes left is reused"
-    );
-}
+    let sent = send_follow_ups(&mut state, &mut ids);
+    let (id, _) = sent[0];
+    state.apply(Event::Authorize(AuthorizeEvent::PreauthCreated(Reply::new(
+        id,
+        Ok(preauth("ours", 2_000)),
+    ))));
 
-#[test]
-fn a_code_is_renewed_a_minute_before_it_expires() {
-    let mut state = presenting();
-    state.tick(1_600 - RENEW_BEFORE_SECS - 1);
-    assert!(state.take_follow_ups().is_empty());
-    state.tick(1_600 - RENEW_BEFORE_SECS);
-    let commands = state.take_follow_ups();
-    assert!(
-        matches!(commands.as_slice(), [Command::CreatePreAuth(_)]),
-        "{commands:?}"
-    );
-    state.sent(&commands[0]);
-    state.tick(1_600 - 10);
-    assert!(
-        state.take_follow_ups().is_empty(),
-        "no second request while one is in flight"
-    );
-    state.apply(Event::PreAuthCreated(Ok(preauth("c2", 2_200))));
-    assert_eq!(state.preauth.value().map(|p| p.pre_auth_code.as_str()), Some("c2"));
-}
-
-#[test]
-fn no_renewal_when_the_view_is_closed_or_creation_failed() {
-    let mut state = presenting();
-    state.set_presenting(false);
-    state.tick(1_590);
-    assert!(state.take_follow_ups().is_empty());
-    let mut state = presenting();
-    state.sent(&Command::CreatePreAuth(PreAuthRequest::default()));
-    state.apply(Event::PreAuthCreated(Err(err(ErrorKind::WeChat { errcode: 61004 }))));
-    state.tick(1_590);
-    assert!(
-        state.take_follow_ups().is_empty(),
-        "a failure waits for the operator's retry"
-    );
-}
-
-#[test]
-fn the_presented_merchants_authorization_is_announced_and_a_fresh_code_made() {
-    let mut state = presenting();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::AUTHORIZED,
-        serde_json::json!({"pre_auth_code": "c1"}),
-    )));
-    let notice = state.authorized.clone().expect("announced");
-    assert_eq!(notice.nick_name, "云朵咖啡");
-    assert_eq!(notice.func_ids, [17, 18]);
-    assert!(!notice.updated);
-    let commands = state.take_follow_ups();
-    assert!(commands.contains(&Command::LoadAuthorizers));
-    assert!(
-        commands.iter().any(|c| matches!(c, Command::CreatePreAuth(_))),
-        "the used code is replaced"
-    );
-    assert_eq!(state.hub_events.len(), 1);
-}
-
-#[test]
-fn an_update_is_announced_as_an_update() {
-    let mut state = presenting();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::UPDATE_AUTHORIZED,
-        serde_json::Value::Null,
-    )));
-    assert!(state.authorized.as_ref().is_some_and(|n| n.updated));
-}
-
-#[test]
-fn another_consoles_authorization_is_not_announced_here() {
-    let mut state = presenting();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::AUTHORIZED,
-        serde_json::json!({"pre_auth_code": "other"}),
-    )));
-    assert!(state.authorized.is_none());
+    state.apply(hub(HubEventKind::Authorized(authorization(Some("someone-else's")))));
+    assert_eq!(state.authorize.authorized, None, "another console's merchant");
     assert_eq!(
         state.take_follow_ups(),
-        [Command::LoadAuthorizers],
-        "the list still refreshes"
+        vec![Command::Merchants(MerchantsCommand::Load)],
+        "but the list changed"
     );
-    let mut state = connected();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::AUTHORIZED,
-        serde_json::Value::Null,
-    )));
-    assert!(state.authorized.is_none(), "nothing is presented");
+
+    state.apply(hub(HubEventKind::Authorized(authorization(Some("ours")))));
+    let notice = state.authorize.authorized.clone().expect("announced");
+    assert_eq!(notice.nick_name, "云朵咖啡");
+    assert_eq!(notice.func_ids, vec![17, 18]);
+    let follow = state.take_follow_ups();
+    assert!(follow.contains(&state.authorize.renewal()), "{follow:?}");
+    assert!(follow.contains(&Command::Merchants(MerchantsCommand::Load)));
 }
 
 #[test]
-fn hub_events_refresh_what_they_change() {
-    let mut state = connected();
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::UNAUTHORIZED,
-        serde_json::Value::Null,
-    )));
-    assert_eq!(state.take_follow_ups(), [Command::LoadAuthorizers]);
-    for kind in [
-        hub_event_kind::TICKET_RECEIVED,
-        hub_event_kind::TOKEN_REFRESHED,
-        hub_event_kind::ERROR,
-    ] {
-        state.apply(Event::Hub(hub_event(kind, serde_json::Value::Null)));
-        assert_eq!(state.take_follow_ups(), [Command::RefreshStatus], "{kind}");
-    }
-    state.apply(Event::Hub(hub_event("something_new", serde_json::Value::Null)));
-    assert!(state.take_follow_ups().is_empty());
-    assert_eq!(state.hub_events.len(), 5);
-    for _ in 0..500 {
-        state.apply(Event::Hub(hub_event("something_new", serde_json::Value::Null)));
-    }
-    assert_eq!(state.hub_events.len(), HUB_EVENTS_KEPT, "the log is bounded");
+fn a_code_about_to_expire_is_renewed_while_presenting_only() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest::default())),
+    );
+    state.apply(Event::Authorize(AuthorizeEvent::PreauthCreated(Reply::new(
+        id,
+        Ok(preauth("c", 1_500)),
+    ))));
+    state.tick(1_500 - RENEW_BEFORE_SECS);
+    assert!(state.take_follow_ups().is_empty(), "not presenting");
+    state.set_presenting(true);
+    assert!(state.take_follow_ups().is_empty(), "the code on screen is still usable");
+    state.tick(1_500 - RENEW_BEFORE_SECS + 1);
+    assert_eq!(state.take_follow_ups(), vec![state.authorize.renewal()]);
 }
 
 #[test]
-fn follow_ups_are_not_duplicated() {
-    let mut state = connected();
-    for _ in 0..3 {
-        state.apply(Event::Hub(hub_event(
-            hub_event_kind::UNAUTHORIZED,
-            serde_json::Value::Null,
-        )));
-    }
-    assert_eq!(state.take_follow_ups(), [Command::LoadAuthorizers]);
-    state.sent(&Command::LoadAuthorizers);
-    state.apply(Event::Hub(hub_event(
-        hub_event_kind::UNAUTHORIZED,
-        serde_json::Value::Null,
-    )));
-    assert!(state.take_follow_ups().is_empty(), "already loading");
+fn a_failed_status_refresh_keeps_the_ticket_ageing_from_when_it_was_true() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    assert_eq!(state.ticket_age_secs(), Some(30));
+    state.tick(1_100);
+    assert_eq!(state.ticket_age_secs(), Some(130));
+    let id = send(&mut state, &mut ids, Command::Status(StatusCommand::Refresh));
+    state.apply(Event::Status(StatusEvent::Refreshed(Reply::new(
+        id,
+        Err(err(ErrorKind::Network)),
+    ))));
+    assert_eq!(
+        state.ticket_age_secs(),
+        Some(130),
+        "the age must not jump back to 30 because a refresh failed"
+    );
 }
 
 #[test]
-fn a_simulated_scan_ends_in_its_result() {
-    let mut state = presenting();
-    state.sent(&Command::SimulateScan {
-        pre_auth_code: "c1".into(),
-        kind: AccountKind::MiniProgram,
-        func_ids: vec![],
-    });
-    assert!(state.scan.is_loading());
-    state.apply(Event::ScanSimulated(Ok(())));
-    assert_eq!(state.scan, Remote::Ready(()));
-    state.apply(Event::ScanSimulated(Err(err(ErrorKind::NotSandbox))));
-    assert_eq!(state.scan.error().map(|e| e.kind), Some(ErrorKind::NotSandbox));
-}
-
-#[test]
-fn activity_and_saved_qr_are_remote_values() {
-    let mut state = connected();
-    state.sent(&Command::LoadActivity);
-    assert!(state.activity.is_loading());
-    let entry = ActivityEntry {
-        seq: 1,
-        at: 900,
-        operator: "alice".into(),
-        action: "preauth".into(),
-        target: None,
-        result: "ok".into(),
-    };
-    state.apply(Event::Activity(Ok(vec![entry.clone()])));
-    assert_eq!(state.activity, Remote::Ready(vec![entry]));
-    state.sent(&Command::SaveQrPng {
-        link: "x".into(),
-        path: PathBuf::from("/tmp/q.png"),
-    });
-    assert!(state.qr_saved.is_loading());
-    state.apply(Event::QrSaved(Ok(PathBuf::from("/tmp/q.png"))));
-    assert_eq!(state.qr_saved, Remote::Ready(PathBuf::from("/tmp/q.png")));
-    state.apply(Event::QrSaved(Err(err(ErrorKind::Io))));
-    assert_eq!(state.qr_saved.error().map(|e| e.kind), Some(ErrorKind::Io));
-}
-
-#[test]
-fn a_recovered_connection_catches_up() {
-    let mut state = connected();
-    state.apply(Event::Connection(ConnectionState::Connecting));
-    state.apply(Event::Connection(ConnectionState::Connected));
-    assert!(state.take_follow_ups().is_empty());
-    let retrying = ConnectionState::Retrying {
-        attempt: 2,
-        retry_in_secs: 4,
+fn back_after_an_outage_the_console_asks_again() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    state.apply(Event::Connection(ConnectionState::Retrying {
+        attempt: 1,
+        retry_at: 1_002,
         error: err(ErrorKind::Network),
-    };
-    state.apply(Event::Connection(retrying.clone()));
-    assert_eq!(state.connection, Some(retrying));
+    }));
+    assert!(!state.is_connected());
+    assert!(state.take_follow_ups().is_empty());
     state.apply(Event::Connection(ConnectionState::Connected));
-    let commands = state.take_follow_ups();
-    assert!(commands.contains(&Command::RefreshStatus) && commands.contains(&Command::LoadAuthorizers));
-}
-
-#[test]
-fn the_scan_kind_follows_the_auth_type() {
-    let mut state = connected();
-    state.preauth_request.auth_type = AuthType::OfficialAccount;
-    assert_eq!(state.scan_kind(), AccountKind::OfficialAccount);
-    state.preauth_request.auth_type = AuthType::Both;
-    assert_eq!(state.scan_kind(), AccountKind::MiniProgram);
-}
-
-#[test]
-fn every_reply_event_is_handled_by_apply() {
-    // One reply of each kind, to be sure none is ignored: each must change what `apply` leaves behind.
-    let replies = [
-        Event::Profiles(Err(err(ErrorKind::Storage))),
-        Event::ProfileActivated(Err(err(ErrorKind::Startup))),
-        Event::ProfileSaved(Err(err(ErrorKind::Keychain))),
-        Event::Status(Err(err(ErrorKind::Network))),
-        Event::Authorizers {
-            source: AuthorizersSource::Hub,
-            result: Err(err(ErrorKind::Network)),
-        },
-        Event::SyncFinished(Err(err(ErrorKind::Network))),
-        Event::PreAuthCreated(Err(err(ErrorKind::Network))),
-        Event::ScanSimulated(Err(err(ErrorKind::Network))),
-        Event::Activity(Err(err(ErrorKind::Network))),
-        Event::QrSaved(Err(err(ErrorKind::Io))),
-    ];
-    for reply in replies {
-        assert!(reply.is_reply());
-        let mut state = AppState::default();
-        let before = format!("{state:?}");
-        state.apply(reply.clone());
-        assert_ne!(format!("{state:?}"), before, "{reply:?} left no trace");
+    let follow = state.take_follow_ups();
+    for wanted in [
+        Command::Status(StatusCommand::Refresh),
+        Command::Merchants(MerchantsCommand::Load),
+        Command::Jobs(JobsCommand::List(JobQuery::default())),
+    ] {
+        assert!(follow.contains(&wanted), "{wanted:?} not in {follow:?}");
     }
+}
+
+#[test]
+fn sync_progress_comes_from_the_job_and_its_end_reloads_the_merchants() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    state.apply(hub(HubEventKind::JobProgress(sync_job(4, JobState::Running, 10, 40))));
+    assert_eq!(
+        state.merchants.running_sync().map(|job| job.counts.finished()),
+        Some(10)
+    );
+    assert!(state.take_follow_ups().is_empty());
+    assert_eq!(
+        state.jobs.list.value().map(Vec::len),
+        Some(1),
+        "the jobs list follows too"
+    );
+    assert!(state.hub_events.is_empty(), "progress does not flood the events pane");
+
+    state.apply(hub(HubEventKind::JobProgress(sync_job(4, JobState::Completed, 40, 40))));
+    assert!(state.merchants.running_sync().is_none());
+    assert_eq!(
+        state.take_follow_ups(),
+        vec![Command::Merchants(MerchantsCommand::Load)]
+    );
+    // The same end seen twice (a replay after a reconnect) does not load again.
+    state.apply(hub(HubEventKind::JobProgress(sync_job(4, JobState::Completed, 40, 40))));
+    assert!(state.take_follow_ups().is_empty());
+}
+
+#[test]
+fn the_open_job_refreshes_its_items_on_progress() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let show = send(&mut state, &mut ids, Command::Jobs(JobsCommand::Show(4)));
+    state.apply(Event::Jobs(JobsEvent::Shown(Reply::new(
+        show,
+        Ok(sync_job(4, JobState::Running, 1, 3)),
+    ))));
+    state.apply(hub(HubEventKind::JobProgress(sync_job(4, JobState::Running, 2, 3))));
+    assert_eq!(state.jobs.shown.value().map(|job| job.counts.finished()), Some(2));
+    assert_eq!(state.take_follow_ups(), vec![Command::Jobs(JobsCommand::Show(4))]);
+    state.apply(hub(HubEventKind::JobProgress(sync_job(5, JobState::Running, 0, 3))));
+    assert!(state.take_follow_ups().is_empty(), "another job: nothing to refresh");
+}
+
+fn entry(seq: i64) -> Activity {
+    Activity {
+        seq,
+        at: 1_000 + seq,
+        operator: "alice".into(),
+        action: "preauth.create".into(),
+        target: Some("auth_type=2".into()),
+        outcome: Outcome::Ok,
+        reason: None,
+        errcode: None,
+        detail: None,
+    }
+}
+
+#[test]
+fn activity_pages_back_through_history_under_one_filter() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let first = state.activity.first_page();
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Activity(ActivityCommand::Load(first.clone())),
+    );
+    let page: Vec<Activity> = (0..activity::PAGE).rev().map(|i| entry(i + 200)).collect();
+    state.apply(Event::Activity(ActivityEvent::Loaded(Reply::new(
+        id,
+        Ok((
+            first,
+            ActivityPage {
+                activity: page,
+                next: 0,
+            },
+        )),
+    ))));
+    let older = state.activity.older_page().expect("a full page: older ones may exist");
+    assert_eq!(older.before, Some(200));
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Activity(ActivityCommand::Load(older.clone())),
+    );
+    state.apply(Event::Activity(ActivityEvent::Loaded(Reply::new(
+        id,
+        Ok((
+            older,
+            ActivityPage {
+                activity: vec![entry(5), entry(4)],
+                next: 0,
+            },
+        )),
+    ))));
+    let seqs: Vec<i64> = state.activity.log.value().unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(seqs.len() as i64, activity::PAGE + 2);
+    assert_eq!(
+        seqs.last(),
+        Some(&4),
+        "older entries are appended, newest first throughout"
+    );
+    assert!(state.activity.older_page().is_none(), "a short page is the last");
+
+    // A new filter starts over with its own newest page.
+    let filtered = ActivityQuery {
+        operator: Some("bob".into()),
+        ..state.activity.first_page()
+    };
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Activity(ActivityCommand::Load(filtered.clone())),
+    );
+    assert_eq!(state.activity.filter.operator.as_deref(), Some("bob"));
+    state.apply(Event::Activity(ActivityEvent::Loaded(Reply::new(
+        id,
+        Ok((
+            filtered,
+            ActivityPage {
+                activity: vec![entry(9)],
+                next: 0,
+            },
+        )),
+    ))));
+    assert_eq!(state.activity.log.value().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_successful_save_is_counted_once_and_reloads_the_profiles() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let form = crate::engine::protocol::RemoteProfileForm::default();
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::SaveRemote(form.clone())),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Saved(Reply::new(
+        id,
+        Ok(ProfileId::Remote),
+    ))));
+    assert_eq!(state.profiles.saves, 1);
+    assert_eq!(state.take_follow_ups(), vec![Command::Profiles(ProfilesCommand::Load)]);
+    // The same reply again (it cannot be awaited twice) changes nothing.
+    state.apply(Event::Profiles(ProfilesEvent::Saved(Reply::new(
+        id,
+        Ok(ProfileId::Remote),
+    ))));
+    assert_eq!(state.profiles.saves, 1);
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::SaveRemote(form)),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Saved(Reply::new(
+        id,
+        Err(err(ErrorKind::Keychain)),
+    ))));
+    assert_eq!(state.profiles.saves, 1, "a failed save clears nothing");
+    assert!(matches!(state.profiles.saved, Remote::Failed { .. }));
+}
+
+#[test]
+fn a_new_hub_forgets_what_the_old_one_said() {
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    state.apply(hub(HubEventKind::TicketReceived));
+    state.take_follow_ups();
+    assert_eq!(state.hub_events.len(), 1);
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox)),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(id, Ok(info())))));
+    assert!(state.hub_events.is_empty());
+    assert!(matches!(
+        state.status.status,
+        Remote::NotLoaded | Remote::Loading { .. }
+    ));
+    // A failed activation keeps the old hub's data on screen.
+    state.apply(hub(HubEventKind::TicketReceived));
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::Activate(ProfileId::Remote)),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(
+        id,
+        Err(err(ErrorKind::NotConfigured)),
+    ))));
+    assert_eq!(state.hub_events.len(), 1);
 }

@@ -103,11 +103,13 @@ fn profiles_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
                     info.hub_url.clone()
                 };
                 field_row_ui(ui, t!("provider.hub_url"), RichText::new(url).monospace());
-                field_row_ui(
-                    ui,
-                    t!("provider.component_appid"),
-                    RichText::new(&info.component_appid).monospace(),
-                );
+                // The sandbox's appid is random per start.
+                let appid = if state.hide_volatile && info.is_sandbox {
+                    "—"
+                } else {
+                    info.component_appid.as_str()
+                };
+                field_row_ui(ui, t!("provider.component_appid"), RichText::new(appid).monospace());
             });
     }
 }
