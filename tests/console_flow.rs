@@ -178,3 +178,63 @@ fn every_command_the_flow_sends_gets_its_answer() {
     );
     assert!(console.sent(|c| *c == Command::SyncAuthorizers) == 1);
 }
+
+/// Issue 8: the forms cleared their secrets on every frame after a successful save, so a key typed afterwards
+/// vanished at once and neither form could be saved a second time.
+#[test]
+fn a_secret_typed_after_a_successful_save_stays() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.provider"));
+    console
+        .harness
+        .get_by_role_and_label(Role::DisclosureTriangle, text(lang, "provider.remote_form"))
+        .click();
+    console.settle();
+    {
+        let forms = &mut console.harness.state_mut().views_mut().provider;
+        forms.remote.hub_url = "https://hub.example.com".into();
+        forms.remote.operator_key = "first-operator-key".into();
+    }
+    click_button(&mut console, text(lang, "provider.save_remote"));
+    console.harness.get_by_label(text(lang, "provider.saved"));
+    assert_eq!(
+        console.harness.state().views().provider.remote.operator_key,
+        "",
+        "a saved secret leaves the form"
+    );
+
+    let key_label = text(lang, "form.operator_key");
+    console
+        .harness
+        .get_by_role_and_label(Role::PasswordInput, key_label)
+        .focus();
+    console.harness.step();
+    console
+        .harness
+        .get_by_role_and_label(Role::PasswordInput, key_label)
+        .type_text("second-operator-key");
+    console.settle();
+    assert_eq!(
+        console.harness.state().views().provider.remote.operator_key,
+        "second-operator-key",
+        "a key typed after the save stays in the form"
+    );
+
+    click_button(&mut console, text(lang, "provider.save_remote"));
+    let saved_keys: Vec<_> = console
+        .engine
+        .received
+        .iter()
+        .filter_map(|c| match c {
+            Command::SaveRemoteProfile(form) => Some(form.operator_key.expose().to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        saved_keys,
+        ["first-operator-key", "second-operator-key"],
+        "the form saves a second time"
+    );
+    assert_eq!(console.harness.state().views().provider.remote.operator_key, "");
+}

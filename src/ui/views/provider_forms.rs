@@ -22,6 +22,9 @@ pub struct ProviderForms {
     show_all_problems: bool,
     /// Which form the last save came from, so the result shows under it.
     last_saved: Option<FormKind>,
+    /// The form whose save was sent and not yet answered. Its secrets are cleared once, when the answer is a success;
+    /// `state.profile_saved` stays `Ready` afterwards, so clearing on `Ready` alone would wipe every later keystroke.
+    awaiting_save: Option<FormKind>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,13 +73,7 @@ impl RemoteFields {
 
 pub fn forms_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
     prefill(state, forms);
-    if matches!(state.profile_saved, Remote::Ready(_)) {
-        // Stored in the keychain: the secrets need not stay in this process's memory.
-        forms.local.component_appsecret.clear();
-        forms.local.token.clear();
-        forms.local.encoding_aes_key.clear();
-        forms.remote.operator_key.clear();
-    }
+    clear_saved_secrets(state, forms);
     egui::CollapsingHeader::new(RichText::new(t!("provider.local_form")).strong())
         .id_salt("local-form")
         .show(ui, |ui| {
@@ -89,6 +86,30 @@ pub fn forms_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, 
             ui.label(RichText::new(t!("provider.remote_form_intro")).weak());
             remote_form_ui(ui, state, forms, out);
         });
+}
+
+/// Once the save this view sent is answered: on success the secrets are in the keychain and need not stay in this
+/// process's memory; on failure they stay, so the operator can correct the form and save again.
+///
+/// The shell marks the request as loading at the end of the frame that sent it, before the next frame's view runs,
+/// so the first answer seen here is the answer to that request (a fast engine may skip `Loading` on screen).
+fn clear_saved_secrets(state: &AppState, forms: &mut ProviderForms) {
+    let Some(kind) = forms.awaiting_save else { return };
+    match state.profile_saved {
+        Remote::Loading { .. } => {}
+        Remote::Ready(_) => {
+            forms.awaiting_save = None;
+            match kind {
+                FormKind::Local => {
+                    forms.local.component_appsecret.clear();
+                    forms.local.token.clear();
+                    forms.local.encoding_aes_key.clear();
+                }
+                FormKind::Remote => forms.remote.operator_key.clear(),
+            }
+        }
+        Remote::NotLoaded | Remote::Failed { .. } => forms.awaiting_save = None,
+    }
 }
 
 fn prefill(state: &AppState, forms: &mut ProviderForms) {
@@ -178,6 +199,7 @@ fn local_form_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms,
         t!("provider.save_local"),
         problems.is_empty(),
     ) {
+        forms.awaiting_save = Some(FormKind::Local);
         out.send(Command::SaveLocalProfile(forms.local.form()));
     }
 }
@@ -217,6 +239,7 @@ fn remote_form_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms
         t!("provider.save_remote"),
         problems.is_empty(),
     ) {
+        forms.awaiting_save = Some(FormKind::Remote);
         out.send(Command::SaveRemoteProfile(forms.remote.form()));
     }
 }
