@@ -215,9 +215,9 @@ impl SimProcess {
 
     pub fn secrets(&self) -> HubSecrets {
         HubSecrets {
-            component_appsecret: self.field("component_appsecret"),
-            token: self.field("token"),
-            encoding_aes_key: self.field("encoding_aes_key"),
+            component_appsecret: self.field("component_appsecret").into(),
+            token: self.field("token").into(),
+            encoding_aes_key: self.field("encoding_aes_key").into(),
             previous_encoding_aes_key: None,
             store_key: STORE_KEY.into(),
         }
