@@ -6,9 +6,10 @@ mod console_support;
 use console_support::{Console, NEW_MERCHANT};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use wxdesk::engine::protocol::Command;
+use wxdesk::engine::protocol::{AccountKind, Command};
 use wxdesk::ui::i18n::{Lang, catalog};
 use wxdesk::ui::platform_text::permission_name;
+use wxdesk::wechat::permissions::{self, simulator_sets};
 
 fn text(lang: Lang, key: &str) -> &'static str {
     catalog(lang)
@@ -237,4 +238,27 @@ fn a_secret_typed_after_a_successful_save_stays() {
         "the form saves a second time"
     );
     assert_eq!(console.harness.state().views().provider.remote.operator_key, "");
+}
+
+/// Issue 8: the simulated scan listed every set of the account kind, and the simulator silently dropped those it does
+/// not offer. The list now shows exactly the simulator's sets, in its order.
+#[test]
+fn the_simulated_scan_lists_exactly_the_sets_the_simulator_offers() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.merchants"));
+    click_button(&mut console, text(lang, "merchants.authorize"));
+    click_button(&mut console, text(lang, "authorize.simulate"));
+    assert_eq!(console.harness.state().state().scan_kind(), AccountKind::MiniProgram);
+    let shown: Vec<String> = console
+        .harness
+        .query_all_by_role(Role::CheckBox)
+        .filter_map(|node| node.accesskit_node().label())
+        .filter(|label| label.starts_with(|c: char| c.is_ascii_digit()) && label.contains(" · "))
+        .collect();
+    let offered: Vec<String> = simulator_sets(permissions::AccountKind::MiniProgram)
+        .iter()
+        .map(|&id| format!("{id} · {}", permission_name(id)))
+        .collect();
+    assert_eq!(shown, offered);
 }
