@@ -37,7 +37,7 @@ async fn main() {
         token: TOKEN.into(),
         encoding_aes_key: AES_KEY.into(),
         previous_encoding_aes_key: None,
-        store_key: "11".repeat(32),
+        store_key: "11".repeat(32).into(),
     };
     let hub = wxdesk::hub::start(config, secrets).await.expect("hub starts");
     let crypt = MsgCrypt::new(TOKEN, AES_KEY, APPID).expect("crypt");

@@ -71,7 +71,7 @@ async fn authorize_all(hub: &Arc<TestHub>, sim: &SimProcess) -> usize {
                         .expect("json");
                     let body = json!({
                         "pre_auth_code": preauth["pre_auth_code"], "redirect_uri": "http://127.0.0.1:9/none",
-                        "kind": kind, "func_ids": [1, 17, 18],
+                        "kind": kind, "func_ids": sets_of(kind),
                     });
                     let response = sim
                         .http

@@ -8,9 +8,14 @@ mod console_support;
 use console_support::{Console, text};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use wxdesk::engine::protocol::AccountKind;
 use wxdesk::hubapi::{Outcome, action};
 use wxdesk::ui::i18n::Lang;
+use wxdesk::ui::platform_text::permission_name;
 use wxdesk::ui::views::merchants::MerchantsView;
+use wxdesk::ui::views::provider::ProviderView;
+use wxdesk::ui::views::provider_forms::ProviderForms;
+use wxdesk::wechat::permissions::{self, simulator_sets};
 
 fn click_button(console: &mut Console, label: &str) {
     console.harness.get_by_role_and_label(Role::Button, label).click();
@@ -59,7 +64,7 @@ fn authorize_and_find_the_merchant(lang: Lang) {
     let node = console.harness.get_by_label_contains(&wanted).accesskit_node();
     let line = node.label().or_else(|| node.value()).unwrap_or_default();
     assert!(!notice.func_ids.is_empty(), "the merchant granted sets");
-    let first_set = wxdesk::ui::platform_text::permission_name(notice.func_ids[0]);
+    let first_set = permission_name(notice.func_ids[0]);
     assert!(
         line.contains(first_set.as_str()),
         "the line names the granted sets: {line}"
@@ -210,4 +215,88 @@ fn switching_the_auth_type_while_a_code_loads_keeps_the_newest_choice() {
         url.contains("auth_type=3"),
         "the code on screen is the newest choice's: {url}"
     );
+}
+
+fn forms(console: &mut Console) -> &mut ProviderForms {
+    &mut console
+        .harness
+        .state_mut()
+        .views_mut()
+        .get_mut::<ProviderView>()
+        .unwrap()
+        .forms
+}
+
+/// Issue 8: the forms cleared their secrets on every frame after a successful save, so a key typed afterwards
+/// vanished at once and neither form could be saved a second time.
+#[test]
+fn a_secret_typed_after_a_successful_save_stays() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.provider"));
+    console
+        .harness
+        .get_by_role_and_label(Role::DisclosureTriangle, text(lang, "provider.remote_form"))
+        .click();
+    console.settle();
+    forms(&mut console).remote.hub_url = "https://hub.example.com".into();
+    forms(&mut console).remote.operator_key = "first-operator-key".into();
+    click_button(&mut console, text(lang, "provider.save_remote"));
+    console.harness.get_by_label(text(lang, "provider.saved"));
+    assert_eq!(
+        forms(&mut console).remote.operator_key,
+        "",
+        "a saved secret leaves the form"
+    );
+
+    let key_label = text(lang, "form.operator_key");
+    console
+        .harness
+        .get_by_role_and_label(Role::PasswordInput, key_label)
+        .focus();
+    console.harness.step();
+    console
+        .harness
+        .get_by_role_and_label(Role::PasswordInput, key_label)
+        .type_text("second-operator-key");
+    console.settle();
+    assert_eq!(
+        forms(&mut console).remote.operator_key,
+        "second-operator-key",
+        "a key typed after the save stays in the form"
+    );
+    let saves = console.harness.state().state().profiles.saves;
+    click_button(&mut console, text(lang, "provider.save_remote"));
+    assert_eq!(
+        console.harness.state().state().profiles.saves,
+        saves + 1,
+        "the form saves a second time"
+    );
+    assert_eq!(forms(&mut console).remote.operator_key, "");
+}
+
+/// Issue 8: the simulated scan listed every set of the account kind, and the simulator silently dropped those it does
+/// not offer. The list now shows exactly the simulator's sets, in its order.
+#[test]
+fn the_simulated_scan_lists_exactly_the_sets_the_simulator_offers() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.merchants"));
+    click_button(&mut console, text(lang, "merchants.authorize"));
+    click_button(&mut console, text(lang, "authorize.simulate"));
+    assert_eq!(
+        console.harness.state().state().authorize.scan_kind(),
+        AccountKind::MiniProgram
+    );
+    let shown: Vec<String> = console
+        .harness
+        .query_all_by_role(Role::CheckBox)
+        .filter_map(|node| node.accesskit_node().label())
+        .filter(|label| label.starts_with(|c: char| c.is_ascii_digit()) && label.contains(" · "))
+        .collect();
+    let offered: Vec<String> = simulator_sets(permissions::AccountKind::MiniProgram)
+        .iter()
+        .map(|&id| format!("{id} · {}", permission_name(id)))
+        .collect();
+    assert_eq!(shown, offered);
 }

@@ -68,11 +68,11 @@ fn a_remote_hub_answers_with_the_saved_key_and_refuses_a_wrong_one() {
             component_appid: ready.component_appid.clone(),
         };
         let secrets = HubSecrets {
-            component_appsecret: ready.component_appsecret.clone(),
-            token: ready.token.clone(),
-            encoding_aes_key: ready.encoding_aes_key.clone(),
+            component_appsecret: ready.component_appsecret.clone().into(),
+            token: ready.token.clone().into(),
+            encoding_aes_key: ready.encoding_aes_key.clone().into(),
             previous_encoding_aes_key: None,
-            store_key: "11".repeat(32),
+            store_key: "11".repeat(32).into(),
         };
         let hub = wxdesk::hub::start(config, secrets).await.expect("hub");
         let key = hub.add_operator("alice").expect("operator");

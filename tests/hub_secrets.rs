@@ -130,7 +130,7 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
             .unwrap();
         let body = json!({
             "pre_auth_code": preauth["pre_auth_code"], "redirect_uri": hub.url("/wechat/authorized"),
-            "kind": kind, "func_ids": [1, 17, 18],
+            "kind": kind, "func_ids": sets_of(kind),
         });
         let authorized = sim.control("/__sim/authorize", &body).await;
         hub.land(&authorized).await;
@@ -177,9 +177,9 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
     let mut secrets: Vec<String> = tokens;
     let provider = sim.secrets();
     secrets.extend([
-        provider.component_appsecret,
-        provider.token,
-        provider.encoding_aes_key,
+        provider.component_appsecret.expose().to_owned(),
+        provider.token.expose().to_owned(),
+        provider.encoding_aes_key.expose().to_owned(),
         STORE_KEY.to_owned(),
     ]);
 

@@ -5,6 +5,7 @@ mod sim_support;
 
 use serde_json::json;
 use sim_support::{Env, errcode};
+use wxdesk::wechat::permissions::{AccountKind, simulator_sets};
 
 /// The `name="authorizer_appid" value="…"` radio values on the page, in order.
 fn listed_appids(html: &str) -> Vec<String> {
@@ -333,4 +334,35 @@ async fn the_pc_page_lists_official_accounts_and_searches() {
         .await
         .unwrap();
     assert!(bad.text().await.unwrap().contains("component_appid 无效"));
+}
+
+/// Issue 8: `/__sim/authorize` dropped the sets the platform does not offer and granted the rest. It refuses them,
+/// names what it offers, and grants nothing, so the same code still works with offered sets.
+#[tokio::test]
+async fn a_permission_set_the_platform_does_not_offer_is_refused_with_the_offered_list() {
+    let env = Env::default().await;
+    let token = env.component_token().await;
+    let pre_auth_code = env.preauth(&token).await;
+    let body = |func_ids: serde_json::Value| {
+        json!({"pre_auth_code": pre_auth_code, "redirect_uri": "https://x/cb", "kind": "miniprogram",
+            "func_ids": func_ids})
+    };
+    let response = env
+        .http
+        .post(format!("{}/__sim/authorize", env.base))
+        .json(&body(json!([17, 1, 20])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    let offered = simulator_sets(AccountKind::MiniProgram);
+    assert_eq!(answer["offered"], json!(offered));
+    assert_eq!(answer["not_offered"], json!([1, 20]));
+    let error = answer["error"].as_str().expect("a JSON error");
+    let listed = offered.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    assert!(error.contains(&listed) && error.contains("1, 20"), "{error}");
+
+    let granted = env.control("authorize", body(json!([17]))).await;
+    assert_eq!(granted["func_ids"], json!([17]), "{granted}");
 }

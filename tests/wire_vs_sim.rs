@@ -358,7 +358,8 @@ async fn the_template_library_and_its_limit() {
     };
     assert_eq!(errcode(p.call::<tpl::AddToTemplate>(&token, &missing).await), 85064);
     // §0.2: the template library takes the component token as access_token=, the component APIs as
-    // component_access_token=.
+    // component_access_token=. Both calls are made here, so a journal without either fails the test.
+    p.preauth(&token).await;
     let calls = p.calls().await;
     let param = |path: &str| {
         calls
@@ -369,8 +370,9 @@ async fn the_template_library_and_its_limit() {
     };
     assert_eq!(param("/wxa/gettemplatelist"), Some(json!("access_token")));
     assert_eq!(
-        param("/cgi-bin/component/api_create_preauthcode").unwrap_or(json!("component_access_token")),
-        json!("component_access_token")
+        param("/cgi-bin/component/api_create_preauthcode"),
+        Some(json!("component_access_token")),
+        "the journal holds the pre-auth code call and the token parameter it used"
     );
 }
 

@@ -1,47 +1,12 @@
-//! The profile forms, the `Secret` type that carries their secret fields, and the pure validators the UI calls for
-//! inline errors. Re-exported from `protocol`.
+//! The profile forms, whose secret fields are the crate's one `Secret` (re-exported here), and the pure validators
+//! the UI calls for inline errors. Re-exported from `protocol`.
 
-use std::fmt;
 use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
-/// A secret held in memory. `Debug` and `Display` print `***`; it is deliberately not `Serialize`.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret's text, for the one place that must send or store it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
+/// The crate's one secret type (`Debug` and `Display` print `***`), re-exported so callers of `protocol` keep it.
+pub use crate::wechat::ids::Secret;
 
 /// The local profile's credentials form. Secret fields go to the keychain, the rest to the settings file.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -86,7 +86,7 @@ fn loopback_url(hub: &HubHandle) -> String {
 async fn read_secrets(store: &Arc<dyn SecretStore>) -> Result<HubSecrets, EngineError> {
     let store = Arc::clone(store);
     off_runtime(move || {
-        let read = |name: &str| -> Result<String, EngineError> {
+        let read = |name: &str| -> Result<Secret, EngineError> {
             let account = keychain::account(ProfileId::Local, name);
             let secret = store.read(&account)?.ok_or_else(|| {
                 EngineError::new(
@@ -94,7 +94,7 @@ async fn read_secrets(store: &Arc<dyn SecretStore>) -> Result<HubSecrets, Engine
                     format!("the keychain holds no {name} for the local profile"),
                 )
             })?;
-            Ok(secret.expose().to_owned())
+            Ok(secret)
         };
         Ok(HubSecrets {
             component_appsecret: read(names::COMPONENT_APPSECRET)?,

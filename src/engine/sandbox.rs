@@ -122,11 +122,11 @@ async fn start_hub(sim: &SimHandle, dir: &Path) -> Result<HubHandle, EngineError
         component_appid: ready.component_appid.clone(),
     };
     let secrets = HubSecrets {
-        component_appsecret: ready.component_appsecret.clone(),
-        token: ready.token.clone(),
-        encoding_aes_key: ready.encoding_aes_key.clone(),
+        component_appsecret: ready.component_appsecret.clone().into(),
+        token: ready.token.clone().into(),
+        encoding_aes_key: ready.encoding_aes_key.clone().into(),
         previous_encoding_aes_key: None,
-        store_key: new_store_key().expose().to_owned(),
+        store_key: new_store_key(),
     };
     crate::hub::start(config, secrets)
         .await

@@ -137,10 +137,10 @@ async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenE
     // The refresh token is on disk (sealed) before anything uses the tokens that came with it (§1.4).
     let access = auth
         .authorizer_access_token
-        .as_deref()
+        .as_ref()
         .map(|t| (t, now_secs() + auth.expires_in.unwrap_or(7200)));
     hub.tokens
-        .store_authorizer_tokens(&appid, auth.authorizer_refresh_token.as_deref(), access)
+        .store_authorizer_tokens(&appid, auth.authorizer_refresh_token.as_ref(), access)
         .await?;
     let at = now_secs();
     {

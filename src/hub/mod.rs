@@ -9,6 +9,8 @@ mod authorize;
 pub mod cli;
 mod config;
 mod console;
+#[cfg(test)]
+mod debug_hides_secrets;
 mod events;
 mod intake;
 mod jobs;
@@ -81,8 +83,9 @@ impl std::fmt::Debug for HubHandle {
 /// Starts a hub: checks the secrets, opens (and migrates) the database, binds `config.listen`, serves.
 pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, HubError> {
     let crypt = message_crypt(&config, &secrets)?;
-    let store_key = StoreKey::parse(&secrets.store_key).map_err(|e| HubError::Config(format!("store_key: {e}")))?;
-    if secrets.component_appsecret.trim().is_empty() {
+    let store_key =
+        StoreKey::parse(secrets.store_key.expose()).map_err(|e| HubError::Config(format!("store_key: {e}")))?;
+    if secrets.component_appsecret.expose().trim().is_empty() {
         return Err(HubError::Config("component_appsecret is empty".into()));
     }
     let database = config.database.clone();
@@ -96,7 +99,7 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
         mp_base: config.mp_base.clone(),
         open_base: config.open_base.clone(),
     };
-    let upstream = upstream::Upstream::new(hosts, &config.component_appid, &secrets.component_appsecret)
+    let upstream = upstream::Upstream::new(hosts, &config.component_appid, secrets.component_appsecret.clone())
         .map_err(|e| HubError::Config(e.to_string()))?;
     let upstream = Arc::new(upstream);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -144,14 +147,18 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
 }
 
 fn message_crypt(config: &HubConfig, secrets: &HubSecrets) -> Result<MsgCrypt, HubError> {
-    if secrets.token.trim().is_empty() {
+    if secrets.token.expose().trim().is_empty() {
         return Err(HubError::Config("token (the message token) is empty".into()));
     }
-    let crypt = MsgCrypt::new(secrets.token.trim(), &secrets.encoding_aes_key, &config.component_appid)
-        .map_err(|e| HubError::Config(format!("encoding_aes_key: {e}")))?;
+    let crypt = MsgCrypt::new(
+        secrets.token.expose().trim(),
+        secrets.encoding_aes_key.expose(),
+        &config.component_appid,
+    )
+    .map_err(|e| HubError::Config(format!("encoding_aes_key: {e}")))?;
     match &secrets.previous_encoding_aes_key {
         Some(previous) => crypt
-            .with_previous_key(previous)
+            .with_previous_key(previous.expose())
             .map_err(|e| HubError::Config(format!("previous_encoding_aes_key: {e}"))),
         None => Ok(crypt),
     }

@@ -8,6 +8,8 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use rand::RngCore as _;
 
+use crate::wechat::ids::Secret;
+
 const NONCE_LEN: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,10 +53,10 @@ impl StoreKey {
     }
 
     /// A new random key as 64 hex digits, for `wxdesk hub init` and the console's sandbox.
-    pub fn generate_hex() -> String {
+    pub fn generate_hex() -> Secret {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
-        hex::encode(key)
+        Secret::new(hex::encode(key))
     }
 
     pub fn seal(&self, row: &str, plaintext: &str) -> Vec<u8> {
@@ -72,7 +74,8 @@ impl StoreKey {
         sealed
     }
 
-    pub fn open(&self, row: &str, sealed: &[u8]) -> Result<String, SealError> {
+    /// The token sealed into `row`, as a `Secret`: it leaves this function only to be sent or sealed again.
+    pub fn open(&self, row: &str, sealed: &[u8]) -> Result<Secret, SealError> {
         if sealed.len() < NONCE_LEN {
             return Err(SealError::Open);
         }
@@ -85,7 +88,7 @@ impl StoreKey {
             .0
             .decrypt(Nonce::from_slice(nonce), payload)
             .map_err(|_| SealError::Open)?;
-        String::from_utf8(plain).map_err(|_| SealError::Open)
+        String::from_utf8(plain).map(Secret::from).map_err(|_| SealError::Open)
     }
 }
 
@@ -95,11 +98,19 @@ mod tests {
 
     #[test]
     fn sealed_values_open_only_in_their_own_row() {
-        let key = StoreKey::parse(&StoreKey::generate_hex()).unwrap();
-        let sealed = key.seal("refresh:wx1", "refreshtoken@@@abc");
-        assert_eq!(key.open("refresh:wx1", &sealed).unwrap(), "refreshtoken@@@abc");
+        let key = StoreKey::parse(StoreKey::generate_hex().expose()).unwrap();
+        let plaintext = "refreshtoken@@@abc";
+        let sealed = key.seal("refresh:wx1", plaintext);
+        assert_eq!(key.open("refresh:wx1", &sealed).unwrap().expose(), plaintext);
         assert_eq!(key.open("refresh:wx2", &sealed), Err(SealError::Open));
-        assert!(!sealed.windows(5).any(|w| w == b"abc@@"), "the plaintext must not show");
+        // No six bytes of the plaintext in a row survive sealing (a chance match in random bytes is ~2^-40).
+        for piece in plaintext.as_bytes().windows(6) {
+            assert!(
+                !sealed.windows(piece.len()).any(|w| w == piece),
+                "the sealed bytes show {:?} of the plaintext",
+                String::from_utf8_lossy(piece)
+            );
+        }
     }
 
     #[test]
@@ -110,8 +121,8 @@ mod tests {
 
     #[test]
     fn another_key_does_not_open() {
-        let one = StoreKey::parse(&StoreKey::generate_hex()).unwrap();
-        let other = StoreKey::parse(&StoreKey::generate_hex()).unwrap();
+        let one = StoreKey::parse(StoreKey::generate_hex().expose()).unwrap();
+        let other = StoreKey::parse(StoreKey::generate_hex().expose()).unwrap();
         assert_eq!(other.open("r", &one.seal("r", "v")), Err(SealError::Open));
     }
 

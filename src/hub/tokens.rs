@@ -16,6 +16,7 @@ use super::store::queries;
 use super::store::{Store, StoreError};
 use super::upstream::{Upstream, UpstreamError};
 use crate::hubapi::{HubEventKind, TokenRefreshed};
+use crate::wechat::ids::Secret;
 
 /// Refresh when less than ten minutes remain; the platform's own guidance is 1h50m of a 2h token (§1.2).
 const REFRESH_AHEAD_SECS: i64 = 600;
@@ -44,21 +45,21 @@ impl TokenError {
     }
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 struct Cached {
-    token: String,
+    token: Secret,
     expires_at: i64,
 }
 
-/// One token: its cached value and the lock that makes its refresh single-flight.
-#[derive(Default)]
-struct Slot {
+/// One token: its cached value and the lock that makes its refresh single-flight. `Debug` shows the token as `***`.
+#[derive(Debug, Default)]
+pub(super) struct Slot {
     cached: Mutex<Option<Cached>>,
     refresh: tokio::sync::Mutex<()>,
 }
 
 impl Slot {
-    fn fresh(&self, now: i64) -> Option<String> {
+    fn fresh(&self, now: i64) -> Option<Secret> {
         let cached = self.cached.lock().ok()?;
         cached
             .as_ref()
@@ -67,7 +68,7 @@ impl Slot {
     }
 
     /// A token not yet expired, though due for refresh: better than nothing when the refresh fails.
-    fn usable(&self, now: i64) -> Option<String> {
+    fn usable(&self, now: i64) -> Option<Secret> {
         let cached = self.cached.lock().ok()?;
         cached.as_ref().filter(|c| c.expires_at > now).map(|c| c.token.clone())
     }
@@ -76,7 +77,7 @@ impl Slot {
         self.cached.lock().ok()?.as_ref().map(|c| c.expires_at)
     }
 
-    fn set(&self, token: String, expires_at: i64) {
+    pub(super) fn set(&self, token: Secret, expires_at: i64) {
         if let Ok(mut cached) = self.cached.lock() {
             *cached = Some(Cached { token, expires_at });
         }
@@ -84,10 +85,10 @@ impl Slot {
 
     /// Marks the token WeChat refused as expired, unless another caller has already replaced it. It stays in the
     /// slot as expired (not removed) so that the refresh does not reload the same token from the database.
-    fn invalidate(&self, refused: &str) {
+    fn invalidate(&self, refused: &Secret) {
         if let Ok(mut cached) = self.cached.lock()
             && let Some(current) = cached.as_mut()
-            && current.token == refused
+            && current.token == *refused
         {
             current.expires_at = 0;
         }
@@ -120,7 +121,7 @@ impl TokenOwner {
     }
 
     /// The component token, refreshed first when due.
-    pub async fn component_token(&self) -> Result<String, TokenError> {
+    pub async fn component_token(&self) -> Result<Secret, TokenError> {
         if let Some(token) = self.component.fresh(now_secs()) {
             return Ok(token);
         }
@@ -142,7 +143,7 @@ impl TokenOwner {
         }
     }
 
-    async fn refresh_component(&self) -> Result<String, TokenError> {
+    async fn refresh_component(&self) -> Result<Secret, TokenError> {
         let ticket = self
             .store
             .read(queries::newest_ticket)
@@ -169,18 +170,18 @@ impl TokenOwner {
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
         let token = self.component_token().await?;
-        match call(token.clone()).await {
+        match call(token.expose().to_owned()).await {
             Err(error) if error.is_token_invalid() => {
                 self.component.invalidate(&token);
                 let token = self.component_token().await?;
-                Ok(call(token).await?)
+                Ok(call(token.expose().to_owned()).await?)
             }
             other => Ok(other?),
         }
     }
 
     /// The access token of an authorizer, refreshed first when due.
-    pub async fn authorizer_token(&self, appid: &str) -> Result<String, TokenError> {
+    pub async fn authorizer_token(&self, appid: &str) -> Result<Secret, TokenError> {
         let slot = self.slot(appid);
         if let Some(token) = slot.fresh(now_secs()) {
             return Ok(token);
@@ -204,7 +205,7 @@ impl TokenOwner {
         }
     }
 
-    async fn refresh_authorizer(&self, appid: &str, slot: &Slot) -> Result<String, TokenError> {
+    async fn refresh_authorizer(&self, appid: &str, slot: &Slot) -> Result<Secret, TokenError> {
         let row = refresh_row(appid);
         let owned = appid.to_owned();
         let sealed = self
@@ -214,7 +215,7 @@ impl TokenOwner {
         let refresh = self
             .key
             .open(&row, &sealed.ok_or_else(|| TokenError::NotAuthorized(appid.into()))?)?;
-        let (upstream, refresh_ref) = (&self.upstream, refresh.as_str());
+        let (upstream, refresh_ref) = (&self.upstream, refresh.expose());
         let answer = self
             .with_component(|ct| async move { upstream.authorizer_token(&ct, appid, refresh_ref).await })
             .await?;
@@ -247,11 +248,11 @@ impl TokenOwner {
         Fut: Future<Output = Result<T, UpstreamError>>,
     {
         let token = self.authorizer_token(appid).await?;
-        match call(token.clone()).await {
+        match call(token.expose().to_owned()).await {
             Err(error) if error.is_token_invalid() => {
                 self.slot(appid).invalidate(&token);
                 let token = self.authorizer_token(appid).await?;
-                Ok(call(token).await?)
+                Ok(call(token.expose().to_owned()).await?)
             }
             other => Ok(other?),
         }
@@ -262,13 +263,13 @@ impl TokenOwner {
     pub async fn store_authorizer_tokens(
         &self,
         appid: &str,
-        refresh: Option<&str>,
-        access: Option<(&str, i64)>,
+        refresh: Option<&Secret>,
+        access: Option<(&Secret, i64)>,
     ) -> Result<(), TokenError> {
         let appid_owned = appid.to_owned();
-        let sealed_refresh = refresh.map(|r| self.key.seal(&refresh_row(appid), r));
+        let sealed_refresh = refresh.map(|r| self.key.seal(&refresh_row(appid), r.expose()));
         let access_row = queries::access_token_name(appid);
-        let sealed_access = access.map(|(token, expires_at)| (self.key.seal(&access_row, token), expires_at));
+        let sealed_access = access.map(|(token, expires_at)| (self.key.seal(&access_row, token.expose()), expires_at));
         let at = now_secs();
         self.store
             .write(move |conn| {
@@ -282,17 +283,20 @@ impl TokenOwner {
             })
             .await?;
         if let Some((token, expires_at)) = access {
-            self.slot(appid).set(token.to_owned(), expires_at);
+            self.slot(appid).set(token.clone(), expires_at);
         }
         Ok(())
     }
 
     /// Seals and commits many refresh tokens at once (a page of `api_get_authorizer_list`, §1.7).
-    pub async fn store_refresh_tokens(&self, tokens: Vec<(String, String)>) -> Result<(), TokenError> {
+    pub async fn store_refresh_tokens(&self, tokens: Vec<(String, Secret)>) -> Result<(), TokenError> {
         let at = now_secs();
         let sealed: Vec<(String, Vec<u8>)> = tokens
             .into_iter()
-            .map(|(appid, refresh)| (appid.clone(), self.key.seal(&refresh_row(&appid), &refresh)))
+            .map(|(appid, refresh)| {
+                let sealed = self.key.seal(&refresh_row(&appid), refresh.expose());
+                (appid, sealed)
+            })
             .collect();
         self.store
             .write(move |conn| {
@@ -320,7 +324,7 @@ impl TokenOwner {
     }
 
     /// After a restart the cache is empty; a persisted token still fresh is used instead of a refresh.
-    async fn load_persisted(&self, slot: &Slot, row: &str) -> Result<Option<String>, TokenError> {
+    async fn load_persisted(&self, slot: &Slot, row: &str) -> Result<Option<Secret>, TokenError> {
         if slot.expires_at().is_some() {
             return Ok(None);
         }
@@ -336,8 +340,8 @@ impl TokenOwner {
         Ok(Some(token))
     }
 
-    async fn persist_access(&self, row: String, token: &str, expires_at: i64) -> Result<(), TokenError> {
-        let sealed = self.key.seal(&row, token);
+    async fn persist_access(&self, row: String, token: &Secret, expires_at: i64) -> Result<(), TokenError> {
+        let sealed = self.key.seal(&row, token.expose());
         self.store
             .write(move |conn| queries::put_access_token(conn, &row, &sealed, expires_at))
             .await?;

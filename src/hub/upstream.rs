@@ -13,22 +13,22 @@ use crate::wechat::{Client, EndpointInfo, Hosts, RawResponse, WxError};
 /// Every failure of a platform call: the wire layer's own error type.
 pub type UpstreamError = WxError;
 
-/// What `api_query_auth` returned (§1.4), with plain strings for the hub's own use.
+/// What `api_query_auth` returned (§1.4), with plain strings for the hub's own use and `Secret`s for its tokens.
 #[derive(Debug, Clone)]
 pub struct AuthorizationInfo {
     pub authorizer_appid: String,
-    pub authorizer_access_token: Option<String>,
+    pub authorizer_access_token: Option<Secret>,
     pub expires_in: Option<i64>,
-    pub authorizer_refresh_token: Option<String>,
+    pub authorizer_refresh_token: Option<Secret>,
     pub func_ids: Vec<i64>,
 }
 
 /// What `api_authorizer_token` returned (§1.5).
 #[derive(Debug, Clone)]
 pub struct AuthorizerToken {
-    pub authorizer_access_token: String,
+    pub authorizer_access_token: Secret,
     pub expires_in: i64,
-    pub authorizer_refresh_token: Option<String>,
+    pub authorizer_refresh_token: Option<Secret>,
 }
 
 /// The fields of `api_get_authorizer_info` the hub keeps (§1.6).
@@ -54,7 +54,7 @@ pub struct AuthorizerList {
 #[derive(Debug, Clone)]
 pub struct AuthorizerListItem {
     pub authorizer_appid: String,
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     pub auth_time: Option<i64>,
 }
 
@@ -68,12 +68,17 @@ fn non_empty(value: String) -> Option<String> {
     Some(value).filter(|v| !v.is_empty())
 }
 
+/// A token the platform may send as `""` when it has none to give.
+fn non_empty_secret(value: Secret) -> Option<Secret> {
+    Some(value).filter(|v| !v.is_empty())
+}
+
 impl Upstream {
-    pub fn new(hosts: Hosts, component_appid: &str, component_appsecret: &str) -> Result<Self, UpstreamError> {
+    pub fn new(hosts: Hosts, component_appid: &str, component_appsecret: Secret) -> Result<Self, UpstreamError> {
         Ok(Self {
             client: Client::new(hosts)?,
             component_appid: ComponentAppId::from_wire(component_appid),
-            component_appsecret: Secret::new(component_appsecret),
+            component_appsecret,
         })
     }
 
@@ -84,14 +89,14 @@ impl Upstream {
     }
 
     /// `api_component_token` (§1.2): no token in the query; the ticket and the secret in the body.
-    pub async fn component_token(&self, ticket: &str) -> Result<(String, i64), UpstreamError> {
+    pub async fn component_token(&self, ticket: &str) -> Result<(Secret, i64), UpstreamError> {
         let request = ComponentTokenRequest {
             component_appid: self.component_appid.clone(),
             component_appsecret: self.component_appsecret.clone(),
             component_verify_ticket: ticket.to_owned(),
         };
         let answer = self.client.execute::<ComponentToken>(None, &[], &request).await?;
-        Ok((answer.component_access_token.expose().to_owned(), answer.expires_in))
+        Ok((answer.component_access_token, answer.expires_in))
     }
 
     /// `api_create_preauthcode` (§1.3).
@@ -116,15 +121,9 @@ impl Upstream {
             .authorization_info;
         Ok(AuthorizationInfo {
             authorizer_appid: info.authorizer_appid.as_str().to_owned(),
-            authorizer_access_token: info
-                .authorizer_access_token
-                .map(|t| t.expose().to_owned())
-                .and_then(non_empty),
+            authorizer_access_token: info.authorizer_access_token.and_then(non_empty_secret),
             expires_in: info.expires_in,
-            authorizer_refresh_token: info
-                .authorizer_refresh_token
-                .map(|t| t.expose().to_owned())
-                .and_then(non_empty),
+            authorizer_refresh_token: info.authorizer_refresh_token.and_then(non_empty_secret),
             func_ids: info.func_info.iter().map(|f| f.funcscope_category.id).collect(),
         })
     }
@@ -146,12 +145,9 @@ impl Upstream {
             .execute::<crate::wechat::api::component::AuthorizerToken>(Some(component_token), &[], &request)
             .await?;
         Ok(AuthorizerToken {
-            authorizer_access_token: answer.authorizer_access_token.expose().to_owned(),
+            authorizer_access_token: answer.authorizer_access_token,
             expires_in: answer.expires_in,
-            authorizer_refresh_token: answer
-                .authorizer_refresh_token
-                .map(|t| t.expose().to_owned())
-                .and_then(non_empty),
+            authorizer_refresh_token: answer.authorizer_refresh_token.and_then(non_empty_secret),
         })
     }
 
@@ -206,7 +202,7 @@ impl Upstream {
                 .into_iter()
                 .map(|item| AuthorizerListItem {
                     authorizer_appid: item.authorizer_appid.as_str().to_owned(),
-                    refresh_token: non_empty(item.refresh_token.expose().to_owned()),
+                    refresh_token: non_empty_secret(item.refresh_token),
                     auth_time: Some(item.auth_time),
                 })
                 .collect(),

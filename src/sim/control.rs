@@ -21,6 +21,7 @@ use super::api::register;
 use super::journal::Fault;
 use super::merchants::Kind;
 use super::pages::redirect_url;
+use super::permissions;
 
 pub fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -136,6 +137,11 @@ async fn authorize(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<Aut
             "no such account, or no unauthorized account of that kind is left",
         );
     };
+    let kind = sim.merchants.kind(index);
+    let unknown = permissions::not_offered(kind, &body.func_ids);
+    if !unknown.is_empty() {
+        return not_offered(kind, &unknown);
+    }
     match sim.authorize(now, &body.pre_auth_code, index, &body.func_ids) {
         Ok(authorized) => Json(json!({
             "auth_code": authorized.auth_code,
@@ -146,6 +152,21 @@ async fn authorize(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<Aut
         .into_response(),
         Err(error) => fail(StatusCode::CONFLICT, error.en()),
     }
+}
+
+/// A permission set the platform does not offer is refused, not dropped, so a test or the console learns at once that
+/// it asked for something the merchant could never grant; the answer names what is offered.
+fn not_offered(kind: Kind, unknown: &[u16]) -> Response {
+    let offered = permissions::offered(kind);
+    let list = |ids: &[u16]| ids.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+    let message = format!(
+        "the simulated platform does not offer permission set {} to a {}; it offers {}",
+        list(unknown),
+        kind.label_en(),
+        list(&offered)
+    );
+    let body = json!({"error": message, "not_offered": unknown, "offered": offered});
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
 #[derive(Deserialize)]

@@ -20,6 +20,13 @@ impl Kind {
             Kind::OfficialAccount => "公众号",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Kind::Miniprogram => "mini program",
+            Kind::OfficialAccount => "official account",
+        }
+    }
 }
 
 /// Everything the platform says about one account, built on demand.

@@ -164,7 +164,7 @@ fn sets_html(kinds: &[Kind], requested: &[u16]) -> String {
     for kind in kinds {
         html.push_str(&format!("<h2>{}权限集</h2>", kind.label_zh()));
         for (id, name) in sets_for(*kind) {
-            let checked = requested.is_empty() || requested.contains(id);
+            let checked = requested.is_empty() || requested.contains(&id);
             html.push_str(&format!(
                 "<label class=\"set\"><input type=\"checkbox\" name=\"func_id\" value=\"{id}\"{}>{}</label>",
                 if checked { " checked" } else { "" },

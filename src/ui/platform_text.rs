@@ -22,17 +22,13 @@ pub fn permission_ids() -> Vec<u32> {
     sets.into_iter().map(|set| set.id).collect()
 }
 
-/// The permission sets an account of this kind can grant (§3.1 for official accounts, §3.2 for mini programs).
-pub fn permission_ids_of(kind: crate::engine::protocol::AccountKind) -> Vec<u32> {
-    let wanted = match kind {
+/// The permission sets a simulated scan offers an account of this kind: exactly those the simulator offers
+/// (`permissions::simulator_sets`), which refuses any other.
+pub fn simulated_scan_ids(kind: crate::engine::protocol::AccountKind) -> &'static [u32] {
+    permissions::simulator_sets(match kind {
         crate::engine::protocol::AccountKind::MiniProgram => permissions::AccountKind::MiniProgram,
         crate::engine::protocol::AccountKind::OfficialAccount => permissions::AccountKind::OfficialAccount,
-    };
-    permissions::PERMISSION_SETS
-        .iter()
-        .filter(|set| set.kind == wanted)
-        .map(|set| set.id)
-        .collect()
+    })
 }
 
 /// What an errcode means and what the operator should do, in the current language.

@@ -142,9 +142,30 @@ pub fn permission_set(id: u32) -> Option<&'static PermissionSet> {
     PERMISSION_SETS.iter().find(|set| set.id == id)
 }
 
+/// The sets the simulator's platform asks merchants for, by account kind (§3.1, §3.2): the simulator grants these and
+/// refuses any other, and the console's simulated scan offers exactly these. They live here, in the one layer both
+/// the simulator and the console read, because neither of those may import the other.
+pub fn simulator_sets(kind: AccountKind) -> &'static [u32] {
+    match kind {
+        OA => &[1, 2, 3, 4, 7, 11, 15, 24, 27, 33, 89],
+        MP => &[17, 18, 19, 25, 30, 31, 37, 40, 49, 52, 65, 81, 86, 88],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simulator_offers_known_sets_of_the_right_kind() {
+        for kind in [OA, MP] {
+            let ids = simulator_sets(kind);
+            assert!(ids.windows(2).all(|w| w[0] < w[1]), "sorted, each once: {ids:?}");
+            for &id in ids {
+                assert_eq!(permission_set(id).map(|set| set.kind), Some(kind), "set {id}");
+            }
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_named_in_both_languages() {

@@ -12,6 +12,16 @@ pub const AES_KEY: &str = "k7Qn2Wb9Xc4Vd1Ze8Rf5Tg3Yh6Uj0Ik9Ol2Pm5Nn8Bb";
 pub const APPSECRET: &str = "hub-test-component-appsecret";
 pub const STORE_KEY: &str = "5f1d3c7b9a2e4f6081726354a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e";
 
+/// A few permission sets the simulator offers an account of `kind` (`miniprogram` or `official_account`); it answers
+/// 400 to a set it does not offer that kind.
+pub fn sets_of(kind: &str) -> serde_json::Value {
+    if kind == "official_account" {
+        serde_json::json!([1])
+    } else {
+        serde_json::json!([17, 18])
+    }
+}
+
 pub fn secrets() -> HubSecrets {
     HubSecrets {
         component_appsecret: APPSECRET.into(),
@@ -215,9 +225,9 @@ impl SimProcess {
 
     pub fn secrets(&self) -> HubSecrets {
         HubSecrets {
-            component_appsecret: self.field("component_appsecret"),
-            token: self.field("token"),
-            encoding_aes_key: self.field("encoding_aes_key"),
+            component_appsecret: self.field("component_appsecret").into(),
+            token: self.field("token").into(),
+            encoding_aes_key: self.field("encoding_aes_key").into(),
             previous_encoding_aes_key: None,
             store_key: STORE_KEY.into(),
         }

@@ -154,6 +154,15 @@ impl Env {
         Self::start(SimConfig::default()).await
     }
 
+    /// A second push receiver that verifies and decrypts with this simulator's credentials, as a hub would.
+    pub async fn another_receiver(&self) -> (String, Inbox) {
+        let (url, inbox) = receiver().await;
+        let ready = self.sim.ready();
+        *inbox.crypt.lock().unwrap() =
+            Some(MsgCrypt::new(&ready.token, &ready.encoding_aes_key, &ready.component_appid).unwrap());
+        (url, inbox)
+    }
+
     pub fn appid(&self) -> String {
         self.sim.ready().component_appid.clone()
     }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::wechat::ids::Secret;
+
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
 pub const DEFAULT_MP_BASE: &str = "https://mp.weixin.qq.com";
 pub const DEFAULT_OPEN_BASE: &str = "https://open.weixin.qq.com";
@@ -25,32 +27,17 @@ pub struct HubConfig {
     pub component_appid: String,
 }
 
-/// The provider's secrets. `Debug` prints `***` for each.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// The provider's secrets, each a `Secret` so that `Debug` prints `***` for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HubSecrets {
-    pub component_appsecret: String,
+    pub component_appsecret: Secret,
     /// The message token that signs pushes (§4.4).
-    pub token: String,
-    pub encoding_aes_key: String,
+    pub token: Secret,
+    pub encoding_aes_key: Secret,
     /// The key in use before the last rotation, kept so pushes sealed with it still open (§4.4).
-    pub previous_encoding_aes_key: Option<String>,
+    pub previous_encoding_aes_key: Option<Secret>,
     /// Seals refresh and access tokens at rest: 32 bytes as hex or base64.
-    pub store_key: String,
-}
-
-impl std::fmt::Debug for HubSecrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HubSecrets")
-            .field("component_appsecret", &"***")
-            .field("token", &"***")
-            .field("encoding_aes_key", &"***")
-            .field(
-                "previous_encoding_aes_key",
-                &self.previous_encoding_aes_key.as_ref().map(|_| "***"),
-            )
-            .field("store_key", &"***")
-            .finish()
-    }
+    pub store_key: Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -215,11 +202,11 @@ impl ConfigFile {
                 .ok_or_else(|| ConfigError::Missing(format!("{} (set {} or `{}_file`)", spec.key, spec.env, spec.key)))
         };
         Ok(HubSecrets {
-            component_appsecret: required(&APPSECRET)?,
-            token: required(&TOKEN)?,
-            encoding_aes_key: required(&AES_KEY)?,
-            previous_encoding_aes_key: read(&PREVIOUS_AES_KEY)?.filter(|v| !v.is_empty()),
-            store_key: required(&STORE_KEY)?,
+            component_appsecret: required(&APPSECRET)?.into(),
+            token: required(&TOKEN)?.into(),
+            encoding_aes_key: required(&AES_KEY)?.into(),
+            previous_encoding_aes_key: read(&PREVIOUS_AES_KEY)?.filter(|v| !v.is_empty()).map(Secret::from),
+            store_key: required(&STORE_KEY)?.into(),
         })
     }
 }

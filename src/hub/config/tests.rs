@@ -71,7 +71,7 @@ fn secrets_come_from_env_first_then_files() {
         _ => None,
     };
     let secrets = file.secrets(env).unwrap();
-    assert_eq!(secrets.token, "file-token");
+    assert_eq!(secrets.token.expose(), "file-token");
     assert_eq!(secrets.previous_encoding_aes_key, None);
     let with_env = file
         .secrets(|n| {
@@ -82,7 +82,7 @@ fn secrets_come_from_env_first_then_files() {
             }
         })
         .unwrap();
-    assert_eq!(with_env.token, "env-token");
+    assert_eq!(with_env.token.expose(), "env-token");
     let err = file
         .secrets(|n| if n == "WXDESK_STORE_KEY" { None } else { env(n) })
         .unwrap_err();

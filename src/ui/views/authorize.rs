@@ -17,7 +17,8 @@ use crate::ui::views::{Outbox, Panel, UiAction, View};
 use crate::ui::widgets::{banner_ui, error_text, remote_line_ui, tone_text};
 
 /// The permission sets a simulated mini program grants unless the operator changes them (§3.2): codes (17),
-/// development (18), customer service (19) and account management (25), what a template deployment needs.
+/// development (18), customer service (19) and account management (25), what a template deployment needs. Each is
+/// one the simulator offers (a test below holds them to `platform_text::simulated_scan_ids`).
 const DEFAULT_SCAN_SETS: [u32; 4] = [17, 18, 19, 25];
 /// What a simulated official account grants by default (§3.1): messages (1), users (2), account services (3).
 const DEFAULT_OA_SCAN_SETS: [u32; 3] = [1, 2, 3];
@@ -317,12 +318,12 @@ fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
         if let Some(error) = state.authorize.scan.error() {
             ui.label(tone_text(error_text(error), Tone::Bad));
         }
-        // Seventy-odd sets for a mini program: a scrolling list keeps the confirm button in view.
+        // Only the sets the simulator offers (it refuses others); a scrolling list keeps the confirm button in view.
         egui::ScrollArea::vertical()
             .id_salt("scan-sets")
             .max_height(170.0)
             .show(ui, |ui| {
-                for id in platform_text::permission_ids_of(state.authorize.scan_kind()) {
+                for &id in platform_text::simulated_scan_ids(state.authorize.scan_kind()) {
                     let mut granted = sets.contains(&id);
                     let label = format!("{id} · {}", platform_text::permission_name(id));
                     if ui.checkbox(&mut granted, label).changed() {
@@ -346,5 +347,25 @@ fn default_png_path() -> String {
             .display()
             .to_string(),
         None => "wxdesk-authorization-qr.png".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_scan_sets_are_offered_by_the_simulator() {
+        let defaults: [(&[u32], AccountKind); 2] = [
+            (&DEFAULT_SCAN_SETS, AccountKind::MiniProgram),
+            (&DEFAULT_OA_SCAN_SETS, AccountKind::OfficialAccount),
+        ];
+        for (ids, kind) in defaults {
+            let offered = platform_text::simulated_scan_ids(kind);
+            assert!(
+                ids.iter().all(|id| offered.contains(id)),
+                "{ids:?} not all in {offered:?}"
+            );
+        }
     }
 }
