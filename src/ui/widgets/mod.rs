@@ -3,6 +3,7 @@
 //! larger parts: chips, the confirmation dialog, the progress bar and the table.
 
 pub mod chip;
+pub mod confirm;
 pub mod progress;
 
 pub use chip::chip_ui;
