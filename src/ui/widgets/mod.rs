@@ -5,6 +5,7 @@
 pub mod chip;
 pub mod confirm;
 pub mod progress;
+pub mod table;
 
 pub use chip::chip_ui;
 
