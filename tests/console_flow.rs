@@ -3,7 +3,8 @@
 
 mod console_support;
 
-use console_support::{Console, NEW_MERCHANT};
+use console_support::{Console, NEW_MERCHANT, seed_merchants};
+use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::Command;
@@ -177,4 +178,74 @@ fn every_command_the_flow_sends_gets_its_answer() {
         "no spinner spins forever"
     );
     assert!(console.sent(|c| *c == Command::SyncAuthorizers) == 1);
+}
+
+#[test]
+fn select_merchants_copy_their_appids_and_keep_them_across_a_sort() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.merchants"));
+    let selected = |console: &Console| console.harness.state().views().merchants.table.selection.len();
+
+    // Newest first: 云朵咖啡, 老街面馆, 春风花店, 明月书店, 小林水果 are seed merchants 0 to 4.
+    console.harness.get_by_label("云朵咖啡").click();
+    console.settle();
+    console
+        .harness
+        .get_by_label("春风花店")
+        .click_modifiers(Modifiers::SHIFT);
+    console.settle();
+    console
+        .harness
+        .get_by_label("小林水果")
+        .click_modifiers(Modifiers::COMMAND);
+    console.settle();
+    assert_eq!(selected(&console), 4, "a range of three and one more");
+    console
+        .harness
+        .get_by_label(&text(lang, "table.selected").replace("{count}", "4"));
+
+    let deploy = console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_deploy"));
+    assert!(
+        deploy.accesskit_node().is_disabled(),
+        "deployments come with the Templates panel"
+    );
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_copy_appids"))
+        .click();
+    console.harness.step();
+    let copied = console
+        .harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+    let seeds = seed_merchants();
+    let expected: Vec<&str> = [0, 1, 2, 4].iter().map(|&i| seeds[i].appid.as_str()).collect();
+    assert_eq!(
+        copied.as_deref(),
+        Some(expected.join("\n").as_str()),
+        "one appid a line, in the table's order"
+    );
+
+    // Re-sorting keeps the selection: it is held by appid, not by row.
+    click_button(&mut console, text(lang, "merchants.col_name"));
+    assert_eq!(selected(&console), 4);
+
+    // A search that hides three of them leaves one selected, and the detail pane shows it.
+    console.harness.get_by_role(Role::TextInput).focus();
+    console.harness.step();
+    console.harness.get_by_role(Role::TextInput).type_text("云朵");
+    console.settle();
+    assert_eq!(selected(&console), 1);
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.copy_appid"));
 }

@@ -1,9 +1,11 @@
-//! Snapshots of every console panel in zh-CN and en at 1280×800, with QR codes and clocks masked
+//! Snapshots of every console panel in zh-CN and en at 1280×800 (and of merchants selected for a bulk action), with QR
+//! codes and clocks masked
 //! (`AppState::hide_volatile`). Update them with `UPDATE_SNAPSHOTS=1 cargo test --test console_snapshots`.
 
 mod console_support;
 
 use console_support::Console;
+use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use wxdesk::ui::i18n::{Lang, catalog};
@@ -26,6 +28,18 @@ fn snapshot_every_panel(lang: Lang) {
     console.harness.get_by_label("云朵咖啡").click();
     console.settle();
     console.harness.snapshot(format!("merchant_detail_{tag}"));
+    // In the default order (newest first) the seed merchants run 云朵咖啡, 老街面馆, 春风花店, 明月书店, 小林水果.
+    console
+        .harness
+        .get_by_label("春风花店")
+        .click_modifiers(Modifiers::SHIFT);
+    console.settle();
+    console
+        .harness
+        .get_by_label("小林水果")
+        .click_modifiers(Modifiers::COMMAND);
+    console.settle();
+    console.harness.snapshot(format!("merchants_selected_{tag}"));
 
     console.go(Panel::Authorize);
     console.harness.snapshot(format!("authorize_{tag}"));

@@ -1,7 +1,7 @@
-//! The Merchants panel: every authorizer in a virtualised table with search, filters, sort and a detail pane; Sync
-//! with its progress; and the way into "Authorize a merchant…".
+//! The Merchants panel: every authorizer in a virtualised table with search, filters, sort, multi-select with bulk
+//! actions and a detail pane; Sync with its progress; and the way into "Authorize a merchant…".
 
-use egui::{ProgressBar, RichText};
+use egui::RichText;
 
 use crate::engine::protocol::{AccountKind, Command};
 use crate::t;
@@ -12,15 +12,17 @@ use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::views::{Outbox, UiAction, merchant_detail, merchant_table};
+use crate::ui::widgets::progress::{Progress, progress_ui};
+use crate::ui::widgets::table::TableState;
 use crate::ui::widgets::{remote_line_ui, tone_text};
 
-/// The panel's own state: the query, the row order it produced, and the selected merchant.
+/// The panel's own state: the query, the row order it produced, and the selected merchants, by appid. The detail
+/// pane shows the merchant when exactly one is selected.
 #[derive(Debug, Default)]
 pub struct MerchantsView {
     pub query: MerchantQuery,
     pub index: MerchantIndex,
-    /// The appid of the merchant in the detail pane.
-    pub selected: Option<String>,
+    pub table: TableState<String>,
 }
 
 pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, out: &mut Outbox) {
@@ -49,12 +51,7 @@ pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsVie
         ui.vertical_centered(|ui| ui.label(RichText::new(t!("merchants.no_match")).weak()));
         return;
     }
-    // The table's column lines run to the bottom of the clip rect; keep them off the detail pane.
-    let clip = ui.clip_rect().intersect(ui.available_rect_before_wrap());
-    ui.set_clip_rect(clip);
-    if let Some(clicked) = merchant_table::table_ui(ui, list, view, state.hide_volatile) {
-        view.selected = Some(clicked);
-    }
+    merchant_table::table_ui(ui, list, view, state.hide_volatile);
 }
 
 /// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.
@@ -62,9 +59,10 @@ pub fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsVie
 fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView) {
     let list = state.authorizers.value().map(Vec::as_slice).unwrap_or_default();
     let Some(row) = view
-        .selected
-        .as_deref()
-        .and_then(|appid| list.iter().find(|row| row.appid == appid))
+        .table
+        .selection
+        .single()
+        .and_then(|appid| list.iter().find(|row| &row.appid == appid))
     else {
         return;
     };
@@ -77,7 +75,7 @@ fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView)
             close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
         });
     if close {
-        view.selected = None;
+        view.table.selection.clear();
     }
 }
 
@@ -110,10 +108,16 @@ fn header_ui(ui: &mut egui::Ui, state: &AppState, total: usize, shown: usize, ou
 
 fn sync_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     if let Some((done, total)) = state.sync.progress {
-        let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
-        let percent = (fraction * 100.0).round();
-        let text = t!("merchants.sync_progress", done = done, total = total, percent = percent);
-        ui.add(ProgressBar::new(fraction).text(text).animate(true));
+        ui.horizontal(|ui| {
+            ui.label(t!("merchants.syncing"));
+            let progress = Progress {
+                done,
+                total,
+                failed: 0,
+                running: true,
+            };
+            progress_ui(ui, &progress);
+        });
         ui.label(RichText::new(t!("merchants.sync_background")).small().weak());
         return;
     }
@@ -179,7 +183,6 @@ fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
         let filtered = *query
             != MerchantQuery {
                 sort: query.sort,
-                descending: query.descending,
                 ..Default::default()
             };
         if ui
@@ -188,7 +191,6 @@ fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
         {
             *query = MerchantQuery {
                 sort: query.sort,
-                descending: query.descending,
                 ..Default::default()
             };
         }
