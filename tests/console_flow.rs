@@ -6,6 +6,7 @@
 mod console_support;
 
 use console_support::{Console, text};
+use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::AccountKind;
@@ -299,4 +300,88 @@ fn the_simulated_scan_lists_exactly_the_sets_the_simulator_offers() {
         .map(|&id| format!("{id} · {}", permission_name(id)))
         .collect();
     assert_eq!(shown, offered);
+}
+
+/// The merchants in the table's order, as the staff member sees them.
+fn visible_merchants(console: &Console) -> Vec<(String, String)> {
+    let app = console.harness.state();
+    let list = app.state().merchants.list.value().cloned().unwrap_or_default();
+    let view = app.views().get::<MerchantsView>().unwrap();
+    view.index
+        .rows
+        .iter()
+        .map(|&i| (list[i].nick_name.clone(), list[i].appid.clone()))
+        .collect()
+}
+
+#[test]
+fn select_merchants_copy_their_appids_and_keep_them_across_a_sort() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.merchants"));
+    let selected = |console: &Console| {
+        let view = console.harness.state().views().get::<MerchantsView>().unwrap();
+        view.table.selection.len()
+    };
+    let rows = visible_merchants(&console);
+
+    console.harness.get_by_label(&rows[0].0).click();
+    console.settle();
+    console
+        .harness
+        .get_by_label(&rows[2].0)
+        .click_modifiers(Modifiers::SHIFT);
+    console.settle();
+    console
+        .harness
+        .get_by_label(&rows[4].0)
+        .click_modifiers(Modifiers::COMMAND);
+    console.settle();
+    assert_eq!(selected(&console), 4, "a range of three and one more");
+    console
+        .harness
+        .get_by_label(&text(lang, "table.selected").replace("{count}", "4"));
+
+    let deploy = console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_deploy"));
+    assert!(
+        deploy.accesskit_node().is_disabled(),
+        "deployments come with the Templates panel"
+    );
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_copy_appids"))
+        .click();
+    console.harness.step();
+    let copied = console
+        .harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|command| match command {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+    let expected: Vec<&str> = [0, 1, 2, 4].iter().map(|&i| rows[i].1.as_str()).collect();
+    assert_eq!(
+        copied.as_deref(),
+        Some(expected.join("\n").as_str()),
+        "one appid a line, in the table's order"
+    );
+
+    // Re-sorting keeps the selection: it is held by appid, not by row.
+    click_button(&mut console, text(lang, "merchants.col_name"));
+    assert_eq!(selected(&console), 4);
+
+    // A search that hides three of them leaves one selected, and the detail pane shows it.
+    console.harness.get_by_role(Role::TextInput).focus();
+    console.harness.step();
+    console.harness.get_by_role(Role::TextInput).type_text(&rows[0].1);
+    console.settle();
+    assert_eq!(selected(&console), 1);
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "merchants.copy_appid"));
 }

@@ -5,6 +5,7 @@
 mod console_support;
 
 use console_support::{Console, text};
+use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use wxdesk::ui::i18n::Lang;
@@ -26,6 +27,26 @@ fn snapshot_every_panel(lang: Lang) {
     console.harness.get_by_label(&first).click();
     console.settle();
     console.harness.snapshot(format!("merchant_detail_{tag}"));
+    let names: Vec<String> = {
+        let app = console.harness.state();
+        let list = app.state().merchants.list.value().cloned().unwrap_or_default();
+        let view = app
+            .views()
+            .get::<wxdesk::ui::views::merchants::MerchantsView>()
+            .unwrap();
+        view.index.rows.iter().map(|&i| list[i].nick_name.clone()).collect()
+    };
+    console
+        .harness
+        .get_by_label(&names[2])
+        .click_modifiers(Modifiers::SHIFT);
+    console.settle();
+    console
+        .harness
+        .get_by_label(&names[4])
+        .click_modifiers(Modifiers::COMMAND);
+    console.settle();
+    console.harness.snapshot(format!("merchants_selected_{tag}"));
 
     console.go(Panel::AUTHORIZE);
     console.harness.snapshot(format!("authorize_{tag}"));

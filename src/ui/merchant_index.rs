@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use memchr::memmem::Finder;
 
 use crate::engine::protocol::{AccountKind, AuthorizerRow};
+use crate::ui::widgets::table::Sort;
 
 /// Authorized now, or revoked by the merchant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,8 +40,7 @@ pub struct MerchantQuery {
     pub auth: AuthFilter,
     /// Only merchants that granted this permission set.
     pub func_id: Option<u32>,
-    pub sort: SortColumn,
-    pub descending: bool,
+    pub sort: Sort<SortColumn>,
 }
 
 impl Default for MerchantQuery {
@@ -51,8 +51,7 @@ impl Default for MerchantQuery {
             kind: None,
             auth: AuthFilter::All,
             func_id: None,
-            sort: SortColumn::AuthorizedAt,
-            descending: true,
+            sort: Sort::descending(SortColumn::AuthorizedAt),
         }
     }
 }
@@ -67,8 +66,9 @@ pub struct MerchantIndex {
     haystacks: Vec<Option<Box<str>>>,
     /// All indices sorted by `sorted_by`, built once per list version and sort.
     sorted: Vec<usize>,
-    sorted_by: Option<(u64, SortColumn, bool)>,
+    sorted_by: Option<(u64, Sort<SortColumn>)>,
     computed_for: Option<(u64, MerchantQuery)>,
+    generation: u64,
 }
 
 impl MerchantIndex {
@@ -85,11 +85,10 @@ impl MerchantIndex {
         if list_changed || self.haystacks.len() != list.len() {
             self.haystacks = list.iter().map(haystack).collect();
         }
-        let sort_key = (version, query.sort, query.descending);
+        let sort_key = (version, query.sort);
         if self.sorted_by != Some(sort_key) || self.sorted.len() != list.len() {
             self.sorted = (0..list.len()).collect();
-            self.sorted
-                .sort_by(|&a, &b| compare(&list[a], &list[b], query.sort, query.descending));
+            self.sorted.sort_by(|&a, &b| compare(&list[a], &list[b], query.sort));
             self.sorted_by = Some(sort_key);
         }
         let needle = query.text.trim().to_lowercase();
@@ -102,7 +101,13 @@ impl MerchantIndex {
                     .is_none_or(|finder| contains(&list[i], self.haystacks[i].as_deref(), finder))
         }));
         self.computed_for = Some((version, query.clone()));
+        self.generation += 1;
         true
+    }
+
+    /// A number that changes whenever `rows` is recomputed, for the table's `generation`.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 
@@ -133,8 +138,8 @@ fn matches(row: &AuthorizerRow, query: &MerchantQuery) -> bool {
     kind_ok && auth_ok && set_ok
 }
 
-fn compare(a: &AuthorizerRow, b: &AuthorizerRow, column: SortColumn, descending: bool) -> Ordering {
-    let primary = match column {
+fn compare(a: &AuthorizerRow, b: &AuthorizerRow, sort: Sort<SortColumn>) -> Ordering {
+    let primary = match sort.column {
         SortColumn::Name => a.nick_name.cmp(&b.nick_name),
         SortColumn::Appid => a.appid.cmp(&b.appid),
         SortColumn::Kind => a.kind.as_str().cmp(b.kind.as_str()),
@@ -143,7 +148,7 @@ fn compare(a: &AuthorizerRow, b: &AuthorizerRow, column: SortColumn, descending:
         SortColumn::AuthorizedAt => a.authorized_at.cmp(&b.authorized_at),
         SortColumn::PermissionSets => a.func_ids.len().cmp(&b.func_ids.len()),
     };
-    let primary = if descending { primary.reverse() } else { primary };
+    let primary = sort.apply(primary);
     // The appid breaks ties, so equal keys keep one stable order across refreshes.
     primary.then_with(|| a.appid.cmp(&b.appid))
 }
@@ -252,8 +257,7 @@ mod tests {
         let list = list();
         let mut index = MerchantIndex::default();
         let query = MerchantQuery {
-            sort: SortColumn::Appid,
-            descending: false,
+            sort: Sort::ascending(SortColumn::Appid),
             ..MerchantQuery::default()
         };
         index.refresh(1, &list, &query);
@@ -262,7 +266,7 @@ mod tests {
             1,
             &list,
             &MerchantQuery {
-                descending: true,
+                sort: Sort::descending(SortColumn::Appid),
                 ..query
             },
         );
@@ -275,12 +279,19 @@ mod tests {
         let mut index = MerchantIndex::default();
         let query = MerchantQuery::default();
         assert!(index.refresh(1, &list, &query));
+        let generation = index.generation();
         assert!(
             !index.refresh(1, &list, &query),
             "same version and query: nothing to do"
         );
+        assert_eq!(index.generation(), generation, "the table keeps its selection as it is");
         list.push(row("wx04", "New", "New Co", AccountKind::MiniProgram, 900, &[]));
         assert!(index.refresh(2, &list, &query));
         assert_eq!(names(&index, &list)[0], "New");
+        assert_ne!(
+            index.generation(),
+            generation,
+            "the table trims its selection to the new rows"
+        );
     }
 }

@@ -36,6 +36,24 @@ impl Tone {
         }
     }
 
+    /// The text colour of this tone on its own `fill()`, darker than `color()` so small chip text keeps a contrast of
+    /// at least 4.5:1 on the fill and on the table's selected-row green (WCAG AA for small text).
+    pub fn ink(self) -> Color32 {
+        match self {
+            Tone::Good => Color32::from_rgb(0x04, 0x6C, 0x37),
+            Tone::Pending => Color32::from_rgb(0x11, 0x55, 0xBD),
+            Tone::Warning => Color32::from_rgb(0x85, 0x50, 0x00),
+            Tone::Bad => Color32::from_rgb(0xB0, 0x1F, 0x1F),
+            Tone::Released => Color32::from_rgb(0x5E, 0x34, 0xB0),
+            Tone::Neutral => Color32::from_gray(0x4D),
+        }
+    }
+
+    /// The outline of a chip of this tone: its ink, faint, so a neutral chip still reads apart from a striped row.
+    pub fn border(self) -> Color32 {
+        self.ink().gamma_multiply(0.22)
+    }
+
     /// A pale fill for chips and banners of this tone.
     pub fn fill(self) -> Color32 {
         match self {
@@ -49,24 +67,67 @@ impl Tone {
     }
 }
 
-/// The status words of the platform's mini-program lifecycle (DESIGN.md: "auditing, approved, rejected, released,
-/// failed"), mapped to tones here so the Templates and Audits panels colour them the same way.
+/// Every status word the console shows (DESIGN.md: the audit lifecycle, deployment jobs and their items, the hub's
+/// answers), mapped to one tone here so the Merchants, Templates, Deployments, Audits and Activity panels colour each
+/// the same way. Its words are in the catalogs under `status.*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LifecycleStatus {
+pub enum Status {
+    /// 审核中: submitted, the platform has not answered.
     Auditing,
+    /// 审核通过: approved and waiting to be released.
     Approved,
+    /// 审核不通过.
     Rejected,
+    /// 已发布: the version is online.
     Released,
+    /// 已撤回: the operator withdrew the audit.
+    Withdrawn,
+    /// 审核延后: the platform postponed the audit.
+    Delayed,
+    /// A step, an item or a request that failed.
     Failed,
+    /// A job at work.
+    Running,
+    /// A job an operator paused, or one waiting at a manual gate.
+    Paused,
+    /// A job that stopped itself: the audit quota ran out or too many items failed.
+    Halted,
+    /// A job that finished.
+    Completed,
+    /// A job an operator cancelled.
+    Cancelled,
+    /// A request that succeeded.
+    Ok,
 }
 
-impl LifecycleStatus {
+impl Status {
+    pub const ALL: [Status; 13] = [
+        Status::Auditing,
+        Status::Approved,
+        Status::Rejected,
+        Status::Released,
+        Status::Withdrawn,
+        Status::Delayed,
+        Status::Failed,
+        Status::Running,
+        Status::Paused,
+        Status::Halted,
+        Status::Completed,
+        Status::Cancelled,
+        Status::Ok,
+    ];
+
     pub fn tone(self) -> Tone {
         match self {
-            LifecycleStatus::Auditing => Tone::Pending,
-            LifecycleStatus::Approved => Tone::Good,
-            LifecycleStatus::Rejected | LifecycleStatus::Failed => Tone::Bad,
-            LifecycleStatus::Released => Tone::Released,
+            Status::Auditing | Status::Running => Tone::Pending,
+            Status::Approved | Status::Completed | Status::Ok => Tone::Good,
+            // Both wait for a person: a delayed audit may need the operator to act, a paused job to resume.
+            Status::Delayed | Status::Paused => Tone::Warning,
+            // A halted job stopped because something went wrong, not because someone asked.
+            Status::Rejected | Status::Failed | Status::Halted => Tone::Bad,
+            Status::Released => Tone::Released,
+            // Someone chose to stop it: nothing to fix, nothing to celebrate.
+            Status::Withdrawn | Status::Cancelled => Tone::Neutral,
         }
     }
 }
@@ -112,4 +173,56 @@ fn visuals() -> Visuals {
 /// The fill of the left navigation bar, a shade darker than the panels so the two read apart.
 pub fn nav_fill() -> Color32 {
     Color32::from_rgb(0xEC, 0xEE, 0xF1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG's contrast ratio of two opaque colours.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let luminance = |c: Color32| {
+            let linear = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * linear(c.r()) + 0.7152 * linear(c.g()) + 0.0722 * linear(c.b())
+        };
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    #[test]
+    fn chip_text_is_readable_on_its_fill_and_on_a_selected_row() {
+        let selected_row = visuals().selection.bg_fill;
+        for status in Status::ALL {
+            let tone = status.tone();
+            for background in [tone.fill(), selected_row, Color32::WHITE] {
+                let ratio = contrast(tone.ink(), background);
+                assert!(ratio >= 4.5, "{status:?} ({tone:?}) on {background:?}: {ratio:.2}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_tone_is_its_own_colour() {
+        let tones = [
+            Tone::Good,
+            Tone::Pending,
+            Tone::Warning,
+            Tone::Bad,
+            Tone::Released,
+            Tone::Neutral,
+        ];
+        for (i, a) in tones.iter().enumerate() {
+            for b in &tones[i + 1..] {
+                assert_ne!(a.fill(), b.fill(), "{a:?} and {b:?} share a fill");
+                assert_ne!(a.ink(), b.ink(), "{a:?} and {b:?} share an ink");
+            }
+        }
+    }
 }

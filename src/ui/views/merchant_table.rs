@@ -1,7 +1,8 @@
-//! The merchant table: only the rows in view are laid out (`TableBuilder::rows`), in the order the index computed.
+//! The merchant table: the shared table widget over the authorizer list, in the order the index computed, with its
+//! bulk actions for the merchants the operator selected.
 
-use egui::{RichText, Sense};
-use egui_extras::{Column, TableBuilder};
+use egui::RichText;
+use egui_extras::Column;
 
 use crate::engine::protocol::AuthorizerRow;
 use crate::t;
@@ -10,114 +11,113 @@ use crate::ui::platform_text;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
 use crate::ui::views::merchants::{MerchantsView, kind_text};
-use crate::ui::widgets::{chip_ui, tone_text};
+use crate::ui::widgets::chip::chip_row_ui;
+use crate::ui::widgets::table::{Selection, Table, TableColumn};
+use crate::ui::widgets::tone_text;
 
-const ROW_HEIGHT: f32 = 28.0;
-
-/// Draws the table; returns the appid of a row the operator clicked.
-pub fn table_ui(
-    ui: &mut egui::Ui,
-    list: &[AuthorizerRow],
-    view: &mut MerchantsView,
-    hide_volatile: bool,
-) -> Option<String> {
-    let mut clicked = None;
-    let selected = view.selected.clone();
-    let rows = &view.index.rows;
-    let query = &mut view.query;
-    TableBuilder::new(ui)
-        .id_salt("merchant-table")
-        .striped(true)
-        .resizable(true)
-        .sense(Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(190.0).at_least(120.0).clip(true))
-        .column(Column::initial(170.0).at_least(140.0).clip(true))
-        .column(Column::initial(80.0).at_least(60.0).clip(true))
-        .column(Column::initial(200.0).at_least(100.0).clip(true))
-        .column(Column::initial(70.0).at_least(60.0).clip(true))
-        .column(Column::initial(130.0).at_least(100.0).clip(true))
-        .column(Column::remainder().at_least(160.0).clip(true))
-        .header(30.0, |mut header| {
-            for (column, title) in columns() {
-                header.col(|ui| {
-                    let marker = match (query.sort == column, query.descending) {
-                        (true, true) => " ▼",
-                        (true, false) => " ▲",
-                        (false, _) => "",
-                    };
-                    let label = RichText::new(format!("{title}{marker}")).strong();
-                    if ui.add(egui::Button::new(label).frame(false)).clicked() {
-                        // A second click on the sorted column flips the direction.
-                        query.descending = if query.sort == column { !query.descending } else { false };
-                        query.sort = column;
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, rows.len(), |mut row| {
-                let merchant = &list[rows[row.index()]];
-                row.set_selected(selected.as_deref() == Some(merchant.appid.as_str()));
-                row_cells(&mut row, merchant, hide_volatile);
-                if row.response().clicked() {
-                    clicked = Some(merchant.appid.clone());
-                }
-            });
-        });
-    clicked
+/// What the bulk bar's buttons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bulk {
+    CopyAppids,
 }
 
-fn columns() -> [(SortColumn, &'static str); 7] {
-    [
-        (SortColumn::Name, t!("merchants.col_name")),
-        (SortColumn::Appid, t!("merchants.col_appid")),
-        (SortColumn::Kind, t!("merchants.col_kind")),
-        (SortColumn::Principal, t!("merchants.col_principal")),
-        (SortColumn::Verified, t!("merchants.col_verified")),
-        (SortColumn::AuthorizedAt, t!("merchants.col_authorized_at")),
-        (SortColumn::PermissionSets, t!("merchants.col_sets")),
-    ]
+/// Draws the table and its bulk bar, and carries out what the bar asked for.
+pub fn table_ui(ui: &mut egui::Ui, list: &[AuthorizerRow], view: &mut MerchantsView, hide_volatile: bool) {
+    let order = &view.index.rows;
+    let mut table = Table::new("merchant-table", list, order, view.index.generation(), appid_of);
+    for column in columns(hide_volatile) {
+        table = table.column(column);
+    }
+    let response = table.show(ui, &mut view.table, &mut view.query.sort, bulk_ui);
+    match response.action {
+        Some(Bulk::CopyAppids) => {
+            let appids = view.table.selection.in_order(order.iter().map(|&i| appid_of(&list[i])));
+            ui.ctx().copy_text(appids.join("\n"));
+        }
+        None => {}
+    }
 }
 
-fn row_cells(row: &mut egui_extras::TableRow<'_, '_>, merchant: &AuthorizerRow, hide_volatile: bool) {
-    row.col(|ui| {
-        let name = if merchant.revoked_at.is_some() {
-            tone_text(
-                format!("{} · {}", merchant.nick_name, t!("merchants.revoked")),
-                Tone::Bad,
-            )
-        } else {
-            RichText::new(&merchant.nick_name)
-        };
-        ui.add(egui::Label::new(name).truncate().selectable(false));
-    });
-    row.col(|ui| {
-        ui.add(egui::Label::new(RichText::new(&merchant.appid).monospace()).selectable(false));
-    });
-    row.col(|ui| {
-        ui.add(egui::Label::new(kind_text(merchant.kind)).selectable(false));
-    });
-    row.col(|ui| {
-        ui.add(egui::Label::new(&merchant.principal_name).truncate().selectable(false));
-    });
-    row.col(|ui| {
-        let (text, tone) = verification(merchant);
-        ui.add(egui::Label::new(tone_text(text, tone)).selectable(false));
-    });
-    row.col(|ui| {
+/// A merchant's key in the table: its appid, which no re-sort or refresh changes.
+fn appid_of(merchant: &AuthorizerRow) -> &String {
+    &merchant.appid
+}
+
+fn columns(hide_volatile: bool) -> Vec<TableColumn<'static, AuthorizerRow, SortColumn>> {
+    let clipped = |initial: f32, at_least: f32| Column::initial(initial).at_least(at_least).clip(true);
+    let authorized_at = move |ui: &mut egui::Ui, merchant: &AuthorizerRow| {
         let when = if hide_volatile {
             "—".to_owned()
         } else {
             time_text::date(merchant.authorized_at)
         };
         ui.add(egui::Label::new(when).selectable(false));
-    });
-    row.col(|ui| {
-        for &id in &merchant.func_ids {
-            chip_ui(ui, platform_text::permission_name(id), Tone::Neutral);
-        }
-    });
+    };
+    vec![
+        TableColumn::new(t!("merchants.col_name"), clipped(170.0, 120.0), name_ui).sortable(SortColumn::Name),
+        TableColumn::new(t!("merchants.col_appid"), clipped(160.0, 140.0), appid_ui).sortable(SortColumn::Appid),
+        TableColumn::new(t!("merchants.col_kind"), clipped(105.0, 60.0), kind_ui).sortable(SortColumn::Kind),
+        TableColumn::new(t!("merchants.col_principal"), clipped(165.0, 100.0), principal_ui)
+            .sortable(SortColumn::Principal),
+        TableColumn::new(t!("merchants.col_verified"), clipped(85.0, 60.0), verified_ui).sortable(SortColumn::Verified),
+        TableColumn::new(t!("merchants.col_authorized_at"), clipped(105.0, 90.0), authorized_at)
+            .sortable(SortColumn::AuthorizedAt),
+        TableColumn::new(
+            t!("merchants.col_sets"),
+            Column::remainder().at_least(160.0).clip(true),
+            sets_ui,
+        )
+        .sortable(SortColumn::PermissionSets),
+    ]
+}
+
+fn bulk_ui(ui: &mut egui::Ui, _selection: &Selection<String>) -> Option<Bulk> {
+    let copy = ui
+        .button(t!("merchants.bulk_copy_appids"))
+        .on_hover_text(t!("merchants.bulk_copy_appids_hint"));
+    // Deployments are a hub job that arrives with the Templates panel; the button shows where it will be.
+    ui.add_enabled(false, egui::Button::new(t!("merchants.bulk_deploy")))
+        .on_disabled_hover_text(t!("merchants.bulk_deploy_later"));
+    copy.clicked().then_some(Bulk::CopyAppids)
+}
+
+fn name_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    let name = if merchant.revoked_at.is_some() {
+        tone_text(
+            format!("{} · {}", merchant.nick_name, t!("merchants.revoked")),
+            Tone::Bad,
+        )
+    } else {
+        RichText::new(&merchant.nick_name)
+    };
+    ui.add(egui::Label::new(name).truncate().selectable(false));
+}
+
+fn appid_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    ui.add(egui::Label::new(RichText::new(&merchant.appid).monospace()).selectable(false));
+}
+
+fn kind_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    ui.add(egui::Label::new(kind_text(merchant.kind)).selectable(false));
+}
+
+fn principal_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    ui.add(egui::Label::new(&merchant.principal_name).truncate().selectable(false));
+}
+
+fn verified_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    let (text, tone) = verification(merchant);
+    ui.add(egui::Label::new(tone_text(text, tone)).selectable(false));
+}
+
+/// The granted permission sets by name, as many chips as the column has room for.
+fn sets_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {
+    let names: Vec<String> = merchant
+        .func_ids
+        .iter()
+        .map(|&id| platform_text::permission_name(id))
+        .collect();
+    chip_row_ui(ui, &names, Tone::Neutral);
 }
 
 pub fn verification(merchant: &AuthorizerRow) -> (&'static str, Tone) {

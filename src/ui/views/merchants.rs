@@ -1,7 +1,7 @@
-//! The Merchants panel: every authorizer in a virtualised table with search, filters, sort and a detail pane; Sync
-//! with its progress; and the way into "Authorize a merchant…".
+//! The Merchants panel: every authorizer in a virtualised table with search, filters, sort, multi-select with bulk
+//! actions and a detail pane; Sync with its progress; and the way into "Authorize a merchant…".
 
-use egui::{ProgressBar, RichText};
+use egui::RichText;
 
 use crate::engine::protocol::{AccountKind, Command, MerchantsCommand};
 use crate::t;
@@ -10,15 +10,17 @@ use crate::ui::platform_text;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::views::{Outbox, Panel, UiAction, View, merchant_detail, merchant_table};
+use crate::ui::widgets::progress::{Progress, progress_ui};
+use crate::ui::widgets::table::TableState;
 use crate::ui::widgets::{remote_line_ui, tone_text};
 
-/// The panel's own state: the query, the row order it produced, and the selected merchant.
+/// The panel's own state: the query, the row order it produced, and the selected merchants, by appid. The detail
+/// pane shows the merchant when exactly one is selected.
 #[derive(Debug, Default)]
 pub struct MerchantsView {
     pub query: MerchantQuery,
     pub index: MerchantIndex,
-    /// The appid of the merchant in the detail pane.
-    pub selected: Option<String>,
+    pub table: TableState<String>,
 }
 
 impl Panel {
@@ -65,12 +67,7 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
         ui.vertical_centered(|ui| ui.label(RichText::new(t!("merchants.no_match")).weak()));
         return;
     }
-    // The table's column lines run to the bottom of the clip rect; keep them off the detail pane.
-    let clip = ui.clip_rect().intersect(ui.available_rect_before_wrap());
-    ui.set_clip_rect(clip);
-    if let Some(clicked) = merchant_table::table_ui(ui, list, view, state.hide_volatile) {
-        view.selected = Some(clicked);
-    }
+    merchant_table::table_ui(ui, list, view, state.hide_volatile);
 }
 
 /// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.
@@ -78,9 +75,10 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
 fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView) {
     let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
     let Some(row) = view
-        .selected
-        .as_deref()
-        .and_then(|appid| list.iter().find(|row| row.appid == appid))
+        .table
+        .selection
+        .single()
+        .and_then(|appid| list.iter().find(|row| &row.appid == appid))
     else {
         return;
     };
@@ -93,7 +91,7 @@ fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView)
             close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
         });
     if close {
-        view.selected = None;
+        view.table.selection.clear();
     }
 }
 
@@ -132,12 +130,17 @@ fn sync_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     let sync = &state.merchants;
     if let Some(job) = sync.sync_job.as_ref() {
         let counts = job.counts;
-        let (done, total) = (counts.finished(), counts.total);
         if !job.state.is_final() {
-            let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
-            let percent = (fraction * 100.0).round();
-            let text = t!("merchants.sync_progress", done = done, total = total, percent = percent);
-            ui.add(ProgressBar::new(fraction).text(text).animate(true));
+            ui.horizontal(|ui| {
+                ui.label(t!("merchants.syncing"));
+                let progress = Progress {
+                    done: counts.finished().max(0) as u64,
+                    total: counts.total.max(0) as u64,
+                    failed: counts.failed.max(0) as u64,
+                    running: true,
+                };
+                progress_ui(ui, &progress);
+            });
             ui.label(RichText::new(t!("merchants.sync_background")).small().weak());
             return;
         }
@@ -145,7 +148,7 @@ fn sync_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         let text = t!(
             "merchants.sync_done",
             synced = counts.done,
-            total = total,
+            total = counts.total,
             failed = counts.failed
         );
         ui.label(tone_text(text, tone));
@@ -203,7 +206,6 @@ fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
         let filtered = *query
             != MerchantQuery {
                 sort: query.sort,
-                descending: query.descending,
                 ..Default::default()
             };
         if ui
@@ -212,7 +214,6 @@ fn filters_ui(ui: &mut egui::Ui, query: &mut MerchantQuery) {
         {
             *query = MerchantQuery {
                 sort: query.sort,
-                descending: query.descending,
                 ..Default::default()
             };
         }

@@ -1,5 +1,13 @@
-//! Small widgets every panel shares: status text in the theme's tones, chips, the line that says a request is
-//! loading or why it failed, and the translation of engine errors into what happened and what to do.
+//! Small widgets every panel shares: status text in the theme's tones, the line that says a request is loading or
+//! why it failed, and the translation of engine errors into what happened and what to do; and, one file each, the
+//! larger parts: chips, the confirmation dialog, the progress bar and the table.
+
+pub mod chip;
+pub mod confirm;
+pub mod progress;
+pub mod table;
+
+pub use chip::chip_ui;
 
 use egui::{Color32, CornerRadius, Margin, RichText};
 
@@ -12,18 +20,6 @@ use crate::ui::theme::Tone;
 /// Text in a status tone.
 pub fn tone_text(text: impl Into<String>, tone: Tone) -> RichText {
     RichText::new(text.into()).color(tone.color())
-}
-
-/// A small rounded label with a pale fill, for permission sets and statuses.
-pub fn chip_ui(ui: &mut egui::Ui, text: impl Into<String>, tone: Tone) -> egui::Response {
-    egui::Frame::new()
-        .fill(tone.fill())
-        .corner_radius(CornerRadius::same(8))
-        .inner_margin(Margin::symmetric(6, 1))
-        .show(ui, |ui| {
-            ui.label(RichText::new(text.into()).small().color(tone.color()))
-        })
-        .response
 }
 
 /// A banner across the panel: a pale tone fill with text in the tone's colour.
