@@ -82,6 +82,21 @@ const RULES: &[(&str, &[&str], &str)] = &[
         "hub depends on wechat only",
     ),
     (
+        "hubapi",
+        &[
+            "axum",
+            "reqwest",
+            "rusqlite",
+            "egui",
+            "keyring",
+            "crate::sim",
+            "crate::hub::",
+            "crate::engine",
+            "crate::ui",
+        ],
+        "the hub API's types know serde, utoipa and the wire layer only: both sides of the contract import them",
+    ),
+    (
         "engine",
         &["crate::ui", "egui::", "eframe"],
         "the engine never reaches up into the UI",

@@ -12,9 +12,12 @@ use super::SandboxSize;
 use super::client::HubClient;
 use super::local::new_store_key;
 use super::protocol::{AccountKind, EngineError, ErrorKind, Secret};
+use crate::hubapi::{JobKind, JobQuery, JobState};
 
 /// How long the sandbox may take for the simulator's first ticket to reach the hub (it is pushed at once).
 const TICKET_WAIT: Duration = Duration::from_secs(20);
+/// How long the first merchant sync may take (100,000 benchmark merchants take about a minute).
+const SYNC_WAIT: Duration = Duration::from_secs(600);
 
 /// How to reach the sandbox's simulator and hub from a command task.
 #[derive(Debug, Clone)]
@@ -84,8 +87,31 @@ impl Sandbox {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        client.sync().await?;
-        Ok(())
+        // The sync is a hub job: start it (or find the one the hub started itself) and wait for its end, so the
+        // console opens on a full merchant list. Its counts come from the job list, which leaves the items out.
+        let id = client.sync().await?;
+        let query = JobQuery {
+            kind: Some(JobKind::AuthorizerSync),
+            state: None,
+        };
+        let deadline = tokio::time::Instant::now() + SYNC_WAIT;
+        loop {
+            let jobs = client.jobs(&query).await?.jobs;
+            match jobs.iter().find(|job| job.id == id) {
+                Some(job) if job.state == JobState::Completed => return Ok(()),
+                Some(job) if job.state.is_final() || job.state == JobState::Halted => {
+                    return Err(startup(format!(
+                        "the sandbox's merchant sync ended {}: {}",
+                        job.state.as_str(),
+                        job.reason.as_deref().unwrap_or("no reason given")
+                    )));
+                }
+                _ if tokio::time::Instant::now() > deadline => {
+                    return Err(startup("the sandbox's merchant sync did not finish in time"));
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
     }
 
     pub fn client(&self) -> Result<HubClient, EngineError> {

@@ -54,10 +54,8 @@ impl Console {
         });
         let mut console = Console { harness, _data: data };
         console.settle();
-        assert!(
-            console.harness.state().state().profiles.profile.value().is_some(),
-            "the sandbox profile is active"
-        );
+        let profile = &console.harness.state().state().profiles.profile;
+        assert!(profile.value().is_some(), "the sandbox profile is active: {profile:?}");
         console
     }
 

@@ -2,7 +2,7 @@
 //! progress, and one job's items with each merchant's step and error. Pause, resume, cancel (confirmed) and retry
 //! the failed. The work runs on the hub: closing the console does not stop it.
 
-use egui::{ProgressBar, RichText};
+use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::protocol::{Command, Job, JobKind, JobQuery, JobState, JobVerb, JobsCommand};
@@ -13,7 +13,9 @@ use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
 use crate::ui::views::{Outbox, Panel, View};
-use crate::ui::widgets::{remote_line_ui, tone_text, wechat_error_text};
+use crate::ui::widgets::confirm::Confirm;
+use crate::ui::widgets::progress::{Progress, progress_ui};
+use crate::ui::widgets::{self, remote_line_ui, tone_text, wechat_error_text};
 
 impl Panel {
     pub const JOBS: Panel = Panel("jobs");
@@ -113,7 +115,7 @@ fn jobs_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, out: &mut O
                     let (text, tone) = state_text(job.state);
                     ui.label(tone_text(text, tone));
                 });
-                row.col(|ui| progress_ui(ui, job));
+                row.col(|ui| job_progress_ui(ui, job));
                 row.col(|ui| {
                     ui.label(&job.created_by);
                 });
@@ -131,24 +133,15 @@ fn jobs_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, out: &mut O
         });
 }
 
-fn progress_ui(ui: &mut egui::Ui, job: &Job) {
+fn job_progress_ui(ui: &mut egui::Ui, job: &Job) {
     let counts = job.counts;
-    let fraction = if counts.total == 0 {
-        0.0
-    } else {
-        counts.finished() as f32 / counts.total as f32
+    let progress = Progress {
+        done: counts.finished().max(0) as u64,
+        total: counts.total.max(0) as u64,
+        failed: counts.failed.max(0) as u64,
+        running: job.state == JobState::Running,
     };
-    let text = t!(
-        "jobs.progress",
-        done = counts.finished(),
-        total = counts.total,
-        percent = (fraction * 100.0).round()
-    );
-    ui.add(
-        ProgressBar::new(fraction)
-            .text(text)
-            .desired_width(ui.available_width().min(230.0)),
-    );
+    progress_ui(ui, &progress);
 }
 
 fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job, out: &mut Outbox) {
@@ -209,7 +202,7 @@ fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job
             }
         });
     });
-    progress_ui(ui, job);
+    job_progress_ui(ui, job);
     if matches!(state.jobs.shown, Remote::Loading { .. }) && job.items.is_empty() {
         ui.spinner();
         return;
@@ -270,27 +263,15 @@ fn items_ui(ui: &mut egui::Ui, items: &[JobItem]) {
 
 /// Cancelling cannot be undone: say what it does before it is sent.
 fn confirm_ui(ui: &mut egui::Ui, view: &mut JobsView, out: &mut Outbox) {
-    let Some(id) = view.confirm_cancel else { return };
-    let mut close = false;
-    egui::Modal::new(egui::Id::unique("confirm-cancel-job")).show(ui.ctx(), |ui| {
-        ui.set_max_width(420.0);
-        ui.heading(t!("jobs.cancel_title", id = id));
-        ui.label(t!("jobs.cancel_body"));
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            let confirm = egui::Button::new(RichText::new(t!("jobs.cancel_confirm")).color(egui::Color32::WHITE))
-                .fill(Tone::Bad.color());
-            if ui.add(confirm).clicked() {
-                out.send(Command::Jobs(JobsCommand::Act(id, JobVerb::Cancel)));
-                close = true;
-            }
-            if ui.button(t!("common.cancel")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                close = true;
-            }
-        });
+    let confirmed = widgets::confirm::confirm_ui(ui.ctx(), &mut view.confirm_cancel, |id| {
+        Confirm::new(
+            t!("jobs.cancel_title", id = id),
+            t!("jobs.cancel_body"),
+            t!("jobs.cancel_confirm"),
+        )
     });
-    if close {
-        view.confirm_cancel = None;
+    if let Some(id) = confirmed {
+        out.send(Command::Jobs(JobsCommand::Act(id, JobVerb::Cancel)));
     }
 }
 
