@@ -157,7 +157,7 @@ impl ConsoleApp {
     fn send_all(&mut self, commands: Vec<Command>) {
         for command in commands {
             let request = Request {
-                id: self.requests.next(),
+                id: self.requests.fresh(),
                 command,
             };
             self.state.sent(&request);

@@ -251,7 +251,8 @@ pub struct RequestIds {
 }
 
 impl RequestIds {
-    pub fn next(&mut self) -> RequestId {
+    /// A number no earlier request had.
+    pub fn fresh(&mut self) -> RequestId {
         self.last += 1;
         RequestId(self.last)
     }

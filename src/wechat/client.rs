@@ -285,11 +285,12 @@ impl Client {
     }
 }
 
+/// The query pairs and the JSON body of a relayed call.
+pub type RelayParts = (Vec<(String, String)>, Option<serde_json::Value>);
+
 /// A typed request as the parts a relay sends: the query (the endpoint's fixed parameters, plus the request's fields
 /// for a GET) and, for a POST, the JSON body. The same rules as [`Client::execute`].
-pub fn relay_parts<E: Endpoint>(
-    request: &E::Request,
-) -> Result<(Vec<(String, String)>, Option<serde_json::Value>), WxError> {
+pub fn relay_parts<E: Endpoint>(request: &E::Request) -> Result<RelayParts, WxError> {
     let mut query: Vec<(String, String)> = E::QUERY.iter().map(owned_pair).collect();
     let body = match E::INFO.method {
         Method::Get => {

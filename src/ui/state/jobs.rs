@@ -53,7 +53,7 @@ impl JobsState {
     pub fn job_progress(&mut self, job: &Job) -> Option<Command> {
         self.update(job);
         let open = self.shown.value().is_some_and(|shown| shown.id == job.id);
-        open.then(|| Command::Jobs(JobsCommand::Show(job.id)))
+        open.then_some(Command::Jobs(JobsCommand::Show(job.id)))
     }
 
     /// Puts `job`'s summary into the list (in place, or first when new) and into the open job, keeping its items.

@@ -16,7 +16,7 @@ fn err(kind: ErrorKind) -> EngineError {
 
 /// Sends `command` as the shell does (a fresh id, marked in flight) and returns its id.
 fn send(state: &mut AppState, ids: &mut RequestIds, command: Command) -> RequestId {
-    let id = ids.next();
+    let id = ids.fresh();
     state.sent(&Request { id, command });
     id
 }

@@ -75,7 +75,7 @@ pub fn error_detail_ui(ui: &mut egui::Ui, error: &EngineError) {
         .show(ui, |ui| {
             let mut text = error.message.clone();
             if let Some(detail) = &error.detail {
-                text.push_str("\n");
+                text.push('\n');
                 text.push_str(detail);
             }
             ui.label(RichText::new(text).small().monospace().weak());
