@@ -39,7 +39,7 @@ impl Probe {
     }
 
     fn count(&self) -> usize {
-        self.app.state().authorizers.value().map_or(0, Vec::len)
+        self.app.state().merchants.list.value().map_or(0, Vec::len)
     }
 
     fn sampling(&self) -> bool {
@@ -56,7 +56,7 @@ impl eframe::App for Probe {
         if self.frames == 1 {
             let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
             println!("probe first_frame_unix_ms={}", now.as_millis());
-            self.app.go_to(Panel::Merchants);
+            self.app.go_to(Panel::MERCHANTS);
         }
         let count = self.count();
         if self.last_count != Some(count) {
