@@ -1,9 +1,13 @@
 //! The hub–console contract (`wxdesk::hubapi`, DESIGN.md "Hub API for consoles"): every type survives JSON both
-//! ways and DESIGN.md's fixed shapes parse into the types.
+//! ways, DESIGN.md's fixed shapes parse into the types, and the OpenAPI document lists exactly the routes the hub
+//! serves.
+
+mod hub_support;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use hub_support::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -491,5 +495,198 @@ fn the_error_shape_of_design_md_parses() {
     assert_eq!(
         json,
         json!({ "error": { "code": "not_found", "message": "no such job" } })
+    );
+}
+
+/// Every console route of DESIGN.md's table that this build serves, with its method (deployments, audits and
+/// registrations come with the jobs that serve them).
+const CONSOLE_ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/status"),
+    ("post", "/api/v1/preauth"),
+    ("get", "/api/v1/authorizers"),
+    ("get", "/api/v1/authorizers/{appid}"),
+    ("post", "/api/v1/authorizers/sync"),
+    ("post", "/api/v1/call"),
+    ("get", "/api/v1/jobs"),
+    ("get", "/api/v1/jobs/{id}"),
+    ("post", "/api/v1/jobs/{id}/pause"),
+    ("post", "/api/v1/jobs/{id}/resume"),
+    ("post", "/api/v1/jobs/{id}/approve"),
+    ("post", "/api/v1/jobs/{id}/cancel"),
+    ("post", "/api/v1/jobs/{id}/retry"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/activity"),
+];
+
+/// Routes without an operator key: health, this document, and what WeChat and the merchant's browser call.
+const OPEN_ROUTES: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/wechat/component"),
+    ("post", "/wechat/message/{appid}"),
+    ("get", "/wechat/authorized"),
+];
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Every (method, path) the document lists.
+fn documented(document: &Value) -> std::collections::BTreeSet<(String, String)> {
+    let paths = document["paths"].as_object().expect("the document has paths");
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let item = item.as_object().expect("a path item");
+            item.keys()
+                .filter(|key| METHODS.contains(&key.as_str()))
+                .map(|method| (method.clone(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_routes_the_hub_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = TestHub::start(dir.path(), "http://127.0.0.1:9").await;
+    let response = hub.http.get(hub.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "the document needs no key");
+    let content_type = response.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(content_type.starts_with("application/json"), "{content_type}");
+    let document: Value = response.json().await.unwrap();
+    assert!(
+        document["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "OpenAPI 3: {}",
+        document["openapi"]
+    );
+    assert_eq!(
+        document,
+        serde_json::to_value(wxdesk::hub::openapi()).unwrap(),
+        "the hub serves wxdesk::hub::openapi()"
+    );
+    let listed = documented(&document);
+    for (method, path) in CONSOLE_ROUTES.iter().chain(OPEN_ROUTES) {
+        assert!(
+            listed.contains(&(method.to_string(), path.to_string())),
+            "{} {path} is missing from the document",
+            method.to_uppercase()
+        );
+    }
+    // The document's schemas include the contract's types, so clients can be generated from it.
+    for schema in [
+        "ErrorBody",
+        "Status",
+        "Preauth",
+        "AuthorizerPage",
+        "Job",
+        "EventsPage",
+        "ActivityPage",
+    ] {
+        assert!(
+            document["components"]["schemas"].get(schema).is_some(),
+            "schema {schema} is missing"
+        );
+    }
+
+    // The schemas say what serde sends: the payloads whose own `kind` would collide with the event's tag.
+    let schemas = &document["components"]["schemas"];
+    let authorization = schemas["Authorization"]["properties"].as_object().unwrap();
+    assert!(
+        authorization.contains_key("account_kind") && !authorization.contains_key("kind"),
+        "{authorization:?}"
+    );
+    let events = schemas["HubEventKind"].to_string();
+    assert!(events.contains("#/components/schemas/JobProgressBody"), "{events}");
+    assert!(schemas["JobProgressBody"]["properties"]["job"].is_object());
+
+    // Everything listed is routed: without a key, a console route answers 401 (the gate runs only on matched
+    // routes) and an open one anything but 404 or 405.
+    for (method, path) in &listed {
+        let concrete = path
+            .replace("{appid}", APPID)
+            .replace("{id}", "1")
+            .replace("{media_id}", "m1");
+        let method_upper = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let response = hub.http.request(method_upper, hub.url(&concrete)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let open = OPEN_ROUTES.iter().any(|(m, p)| m == method && p == path);
+        if open {
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} is documented but answers {status}"
+            );
+        } else {
+            assert_eq!(status, 401, "{method} {concrete} without a key");
+            let body: ErrorBody = response.json().await.unwrap();
+            assert_eq!(body.error.code, ErrorCode::Unauthorized);
+            let operation = &document["paths"][path.as_str()][method.as_str()];
+            assert_eq!(
+                operation["security"],
+                json!([{ "operator_key": [] }]),
+                "{method} {path} documents its key"
+            );
+        }
+    }
+    hub.handle.shutdown().await;
+}
+
+/// The code of a file without its comments, so prose may name what code may not.
+fn code_of(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| match line.find("//") {
+            Some(at) if !line[..at].contains('"') => &line[..at],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The document is generated from the router only if every route is registered through utoipa-axum's `routes!`:
+/// a plain axum `.route(…)` (or a nested router, a fallback) would serve a path the document never shows.
+#[test]
+fn the_hub_registers_its_routes_only_through_utoipa_axum() {
+    let hub_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/hub");
+    let mut stack = vec![hub_dir.clone()];
+    let mut offenders = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let code = code_of(&path);
+            for plain in [
+                ".route(",
+                ".route_service(",
+                ".nest(",
+                ".nest_service(",
+                ".fallback(",
+                ".fallback_service(",
+            ] {
+                if code.contains(plain) {
+                    offenders.push(format!("{}: {plain}", path.display()));
+                }
+            }
+            if path != hub_dir.join("api.rs") && code.contains("Router") {
+                offenders.push(format!("{}: builds a router outside api.rs", path.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "routes the OpenAPI document cannot see: {offenders:#?}"
+    );
+    let api = code_of(&hub_dir.join("api.rs"));
+    assert!(
+        api.contains(".routes(routes!("),
+        "api.rs registers its routes with routes!"
     );
 }
