@@ -1,6 +1,6 @@
 //! The hub–console contract (`wxdesk::hubapi`, DESIGN.md "Hub API for consoles"): every type survives JSON both
-//! ways, DESIGN.md's fixed shapes parse into the types, and the OpenAPI document lists exactly the routes the hub
-//! serves.
+//! ways, DESIGN.md's fixed shapes parse into the types, the OpenAPI document lists exactly the routes the hub serves,
+//! and every error is an `ErrorBody`.
 
 mod hub_support;
 
@@ -689,4 +689,87 @@ fn the_hub_registers_its_routes_only_through_utoipa_axum() {
         api.contains(".routes(routes!("),
         "api.rs registers its routes with routes!"
     );
+}
+
+async fn error_of(response: reqwest::Response) -> (u16, ApiError) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body: ErrorBody =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("HTTP {status} {text:?} is not an ErrorBody: {e}"));
+    (status, body.error)
+}
+
+#[tokio::test]
+async fn every_refusal_is_an_error_body_with_the_status_that_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = TestHub::start(dir.path(), "http://127.0.0.1:9").await;
+
+    let (status, error) = error_of(hub.http.get(hub.url("/api/v1/status")).send().await.unwrap()).await;
+    assert_eq!((status, error.code), (401, ErrorCode::Unauthorized));
+    let wrong = hub
+        .http
+        .get(hub.url("/api/v1/status"))
+        .bearer_auth("wxd_wrong")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(wrong).await;
+    assert_eq!((status, error.code), (401, ErrorCode::Unauthorized));
+
+    let (status, error) = error_of(hub.post_json("/api/v1/preauth", &json!({ "auth_type": 7 })).await).await;
+    assert_eq!((status, error.code), (400, ErrorCode::InvalidRequest));
+    let fields = error.fields.expect("the refusal names the field");
+    assert!(fields["auth_type"].contains("1, 2, 3"), "{fields:?}");
+
+    let (status, error) = error_of(
+        hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2, "biz_appid": "nope" }))
+            .await,
+    )
+    .await;
+    assert_eq!((status, error.code), (400, ErrorCode::InvalidRequest));
+    assert!(error.fields.is_some_and(|f| f.contains_key("biz_appid")));
+
+    let malformed = hub
+        .http
+        .post(hub.url("/api/v1/preauth"))
+        .bearer_auth(&hub.key)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(malformed).await;
+    assert_eq!((status, error.code), (400, ErrorCode::InvalidRequest));
+
+    let bad_query = hub
+        .http
+        .get(hub.url("/api/v1/activity?limit=many"))
+        .bearer_auth(&hub.key)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(bad_query).await;
+    assert_eq!((status, error.code), (400, ErrorCode::InvalidRequest));
+
+    let missing = hub
+        .http
+        .get(hub.url("/api/v1/authorizers/wxnobody"))
+        .bearer_auth(&hub.key)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(missing).await;
+    assert_eq!((status, error.code), (404, ErrorCode::NotFound));
+
+    let token_path = json!({ "method": "POST", "path": "/cgi-bin/component/api_component_token" });
+    let (status, error) = error_of(hub.post_json("/api/v1/call", &token_path).await).await;
+    assert_eq!((status, error.code), (403, ErrorCode::Forbidden));
+    let unknown_path = json!({ "method": "GET", "path": "/not/a/wechat/path" });
+    let (status, error) = error_of(hub.post_json("/api/v1/call", &unknown_path).await).await;
+    assert_eq!((status, error.code), (403, ErrorCode::Forbidden));
+
+    // No ticket has reached this hub: it cannot ask WeChat for a code yet.
+    let (status, error) = error_of(hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await).await;
+    assert_eq!((status, error.code), (503, ErrorCode::Unavailable));
+    hub.handle.shutdown().await;
 }
