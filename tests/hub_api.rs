@@ -1,6 +1,6 @@
 //! The hub–console contract (`wxdesk::hubapi`, DESIGN.md "Hub API for consoles"): every type survives JSON both
 //! ways, DESIGN.md's fixed shapes parse into the types, the OpenAPI document lists exactly the routes the hub serves,
-//! and every error is an `ErrorBody`.
+//! every error is an `ErrorBody`, and the activity log holds actions (not reads) with working filters and paging.
 
 mod hub_support;
 
@@ -771,5 +771,127 @@ async fn every_refusal_is_an_error_body_with_the_status_that_fits() {
     // No ticket has reached this hub: it cannot ask WeChat for a code yet.
     let (status, error) = error_of(hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await).await;
     assert_eq!((status, error.code), (503, ErrorCode::Unavailable));
+    hub.handle.shutdown().await;
+}
+
+async fn activity(hub: &TestHub, query: &str) -> ActivityPage {
+    serde_json::from_value(hub.get_json(&format!("/api/v1/activity{query}")).await).unwrap()
+}
+
+fn actions(page: &ActivityPage) -> Vec<(&str, &str, Outcome)> {
+    page.activity
+        .iter()
+        .map(|a| (a.operator.as_str(), a.action.as_str(), a.outcome))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn activity_holds_actions_not_reads_and_filters_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, hub) = connected(dir.path(), &[]).await;
+
+    let created = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await;
+    assert_eq!(created.status(), 200);
+    let preauth: Preauth = created.json().await.unwrap();
+    for read in [
+        "/api/v1/status",
+        "/api/v1/authorizers",
+        "/api/v1/events?after=0",
+        "/api/v1/activity",
+        "/api/v1/openapi.json",
+    ] {
+        hub.get_json(read).await;
+    }
+    for refused_read in ["/api/v1/authorizers/wxnobody", "/api/v1/jobs", "/api/v1/jobs/1"] {
+        let response = hub
+            .http
+            .get(hub.url(refused_read))
+            .bearer_auth(&hub.key)
+            .send()
+            .await
+            .unwrap();
+        assert!(!response.status().is_success(), "{refused_read}");
+    }
+    let page = activity(&hub, "").await;
+    assert_eq!(
+        actions(&page),
+        [("tester", action::PREAUTH_CREATE, Outcome::Ok)],
+        "{page:?}"
+    );
+    let entry = &page.activity[0];
+    assert_eq!(entry.target.as_deref(), Some("auth_type=2"));
+    assert_eq!((entry.reason.as_deref(), entry.errcode), (None, None));
+    assert!(
+        !format!("{page:?}").contains(&preauth.pre_auth_code),
+        "codes are not kept in the log"
+    );
+
+    // A second operator, a failed action and a refused request.
+    let bob = hub.handle.add_operator("bob").unwrap();
+    let as_bob = |body: Value| {
+        hub.http
+            .post(hub.url("/api/v1/preauth"))
+            .bearer_auth(&bob)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(as_bob(json!({ "auth_type": 3 })).await.unwrap().status(), 200);
+    assert_eq!(as_bob(json!({ "auth_type": 7 })).await.unwrap().status(), 400);
+    assert_eq!(
+        hub.http.get(hub.url("/api/v1/status")).send().await.unwrap().status(),
+        401
+    );
+
+    let all = activity(&hub, "").await;
+    assert_eq!(
+        actions(&all),
+        [
+            ("tester", action::PREAUTH_CREATE, Outcome::Ok),
+            ("bob", action::PREAUTH_CREATE, Outcome::Ok),
+            ("bob", action::PREAUTH_CREATE, Outcome::Failed),
+            ("(no key)", action::ACCESS_REFUSED, Outcome::Failed),
+        ]
+    );
+    assert!(
+        all.activity[2].reason.is_some(),
+        "a failure says why: {:?}",
+        all.activity[2]
+    );
+    let seqs: Vec<i64> = all.activity.iter().map(|a| a.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "oldest first: {seqs:?}");
+    assert_eq!(all.next, seqs[3]);
+
+    let bobs = activity(&hub, "?operator=bob").await;
+    assert_eq!(bobs.activity.len(), 2);
+    assert!(bobs.activity.iter().all(|a| a.operator == "bob"));
+    let preauths = activity(&hub, "?action=preauth.").await;
+    assert_eq!(preauths.activity.len(), 3, "a name ending in . is a prefix");
+    assert!(preauths.activity.iter().all(|a| a.action == action::PREAUTH_CREATE));
+    assert!(
+        activity(&hub, "?action=preauth").await.activity.is_empty(),
+        "otherwise an exact name"
+    );
+    let bobs_preauths = activity(&hub, "?operator=bob&action=preauth.create").await;
+    assert_eq!(bobs_preauths.activity.len(), 2);
+    assert_eq!(activity(&hub, &format!("?after={}", seqs[1])).await.activity.len(), 2);
+
+    // Paging back through history: newest first, each page older than the last.
+    let newest = activity(&hub, &format!("?before={}&limit=2", seqs[3] + 1)).await;
+    let newest_seqs: Vec<i64> = newest.activity.iter().map(|a| a.seq).collect();
+    assert_eq!(newest_seqs, [seqs[3], seqs[2]]);
+    let older = activity(&hub, &format!("?before={}&limit=2", seqs[2])).await;
+    let older_seqs: Vec<i64> = older.activity.iter().map(|a| a.seq).collect();
+    assert_eq!(older_seqs, [seqs[1], seqs[0]]);
+    assert!(
+        activity(&hub, &format!("?before={}", seqs[0]))
+            .await
+            .activity
+            .is_empty()
+    );
+    let bobs_newest = activity(&hub, &format!("?before={}&operator=bob&limit=1", seqs[3] + 1)).await;
+    assert_eq!(
+        bobs_newest.activity.iter().map(|a| a.seq).collect::<Vec<_>>(),
+        [seqs[2]]
+    );
     hub.handle.shutdown().await;
 }
