@@ -74,7 +74,8 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    /// Waits for the first ticket (the hub needs it for any component call), then syncs the seeded merchants.
+    /// Waits for the first ticket (the hub needs it for any component call), then starts the sync of the seeded
+    /// merchants.
     async fn prepare(&self) -> Result<(), EngineError> {
         let client = self.client()?;
         let deadline = tokio::time::Instant::now() + TICKET_WAIT;
@@ -84,7 +85,12 @@ impl Sandbox {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        client.sync().await?;
+        // The seeded merchants reach the hub through its sync job. A hub that does not start one (this build's jobs
+        // runner refuses every job with 503) still makes a working sandbox: a simulated scan authorizes merchants,
+        // and the console's own sync shows the refusal.
+        if let Err(error) = client.sync().await {
+            tracing::warn!(%error, "the sandbox's hub did not start the authorizer sync");
+        }
         Ok(())
     }
 
