@@ -145,13 +145,13 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
         // Two hours pass on the platform: every access token expires and must be refreshed.
         sim.control("/__sim/clock", &json!({ "advance_secs": 7300 })).await;
     }
-    let synced: Value = hub
-        .post_json("/api/v1/authorizers/sync", &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(synced["total"].as_i64().unwrap() >= 2, "{synced}");
+    // A sync is a hub job. This build's jobs runner is a stub that refuses every job with 503 `unavailable`, so no
+    // sync runs here yet; the merge of the jobs runner makes this answer 202 with the job's id, and the sync's
+    // token and info calls then pass through the same scan below.
+    let synced = hub.post_json("/api/v1/authorizers/sync", &json!({})).await;
+    assert_eq!(synced.status(), 503);
+    let synced: Value = synced.json().await.unwrap();
+    assert_eq!(synced["error"]["code"], "unavailable", "{synced}");
     let console_view = format!(
         "{}{}{}",
         hub.get_json("/api/v1/events?after=0").await,

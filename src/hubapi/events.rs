@@ -40,7 +40,13 @@ pub enum HubEventKind {
     RegistrationResult(RegistrationResult),
     /// The hub renewed an access token (the token itself never leaves the hub).
     TokenRefreshed(TokenRefreshed),
-    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty.
+    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the job
+    /// rides under `job` ([`JobProgressBody`]): its own `kind` (the job's kind) would collide with the event's tag.
+    #[serde(
+        serialize_with = "JobProgressBody::serialize_job",
+        deserialize_with = "JobProgressBody::deserialize_job"
+    )]
+    #[schema(value_type = JobProgressBody)]
     JobProgress(Job),
     /// The hub met an error talking to WeChat.
     Error(HubErrorEvent),
@@ -74,11 +80,33 @@ impl HubEventKind {
 pub struct Authorization {
     pub authorizer_appid: String,
     pub nick_name: Option<String>,
+    /// Sent as `account_kind`: the event's own `kind` is its tag.
+    #[serde(rename = "account_kind")]
     pub kind: Option<AccountKind>,
     /// The permission sets granted (§3).
     pub func_ids: Vec<i64>,
     /// The pre_auth_code the merchant scanned, when the hub knows it; a console recognises its own QR code by it.
     pub pre_auth_code: Option<String>,
+}
+
+/// The payload of `job_progress`: `{"kind": "job_progress", "job": {…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobProgressBody {
+    pub job: Job,
+}
+
+impl JobProgressBody {
+    fn serialize_job<S: serde::Serializer>(job: &Job, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            job: &'a Job,
+        }
+        Borrowed { job }.serialize(serializer)
+    }
+
+    fn deserialize_job<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Job, D::Error> {
+        JobProgressBody::deserialize(deserializer).map(|body| body.job)
+    }
 }
 
 /// An audit result push (§4.3). The push names neither the auditid nor the appid: `authorizer_appid` comes from the
