@@ -40,7 +40,9 @@ pub enum HubEventKind {
     RegistrationResult(RegistrationResult),
     /// The hub renewed an access token (the token itself never leaves the hub).
     TokenRefreshed(TokenRefreshed),
-    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty.
+    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the
+    /// job's own `kind` is sent as `job_kind`: `kind` is the event's.
+    #[serde(with = "job_progress")]
     JobProgress(Job),
     /// The hub met an error talking to WeChat.
     Error(HubErrorEvent),
@@ -140,4 +142,69 @@ pub struct EventsPage {
     pub events: Vec<HubEvent>,
     /// The `after` to ask with next time.
     pub next: i64,
+}
+
+/// The wire form of a `job_progress` event's job: its fields beside the event's `kind`, so the job's own `kind`
+/// travels as `job_kind` (an internally tagged enum cannot hold a payload with a field named like its tag: the
+/// two `kind`s would collide and the event would read back as `Unknown`).
+mod job_progress {
+    use serde::de::Error as _;
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    use super::Job;
+
+    const WIRE: &str = "job_kind";
+
+    pub fn serialize<S: Serializer>(job: &Job, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(job).map_err(S::Error::custom)?;
+        if let Value::Object(map) = &mut value
+            && let Some(kind) = map.remove("kind")
+        {
+            map.insert(WIRE.to_owned(), kind);
+        }
+        value.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Job, D::Error> {
+        let mut value = Value::deserialize(deserializer)?;
+        if let Value::Object(map) = &mut value
+            && let Some(kind) = map.remove(WIRE)
+        {
+            map.insert("kind".to_owned(), kind);
+        }
+        serde_json::from_value(value).map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubapi::{JobCounts, JobKind, JobState};
+
+    #[test]
+    fn a_job_progress_event_reads_back_with_the_jobs_own_kind() {
+        let job = Job {
+            id: 7,
+            kind: JobKind::AuthorizerSync,
+            state: JobState::Running,
+            reason: None,
+            created_by: "hub".into(),
+            created_at: 1,
+            updated_at: 2,
+            counts: JobCounts::default(),
+            items: Vec::new(),
+        };
+        let event = HubEvent {
+            seq: 3,
+            at: 4,
+            kind: HubEventKind::JobProgress(job),
+        };
+        let text = serde_json::to_string(&event).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["kind"], "job_progress", "{text}");
+        assert_eq!(value["job_kind"], "authorizer_sync", "{text}");
+        assert_eq!(serde_json::from_str::<HubEvent>(&text).unwrap(), event);
+    }
 }
