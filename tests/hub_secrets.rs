@@ -145,13 +145,19 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
         // Two hours pass on the platform: every access token expires and must be refreshed.
         sim.control("/__sim/clock", &json!({ "advance_secs": 7300 })).await;
     }
-    let synced: Value = hub
+    let sync: Value = hub
         .post_json("/api/v1/authorizers/sync", &json!({}))
         .await
         .json()
         .await
         .unwrap();
-    assert!(synced["total"].as_i64().unwrap() >= 2, "{synced}");
+    let job = format!("/api/v1/jobs/{}", sync["id"]);
+    let synced = eventually("the sync job to complete", || async {
+        let job = hub.get_json(&job).await;
+        (job["state"] == "completed").then_some(job)
+    })
+    .await;
+    assert!(synced["counts"]["done"].as_i64().unwrap() >= 2, "{synced}");
     let console_view = format!(
         "{}{}{}",
         hub.get_json("/api/v1/events?after=0").await,
