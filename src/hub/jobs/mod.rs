@@ -2,12 +2,13 @@
 //! resumes after a restart, bounded concurrency and pacing, operator actions, coalesced `job_progress` events.
 //!
 //! This file is the interface the console routes call (`jobs_api`, `console::sync`) and the operator actions'
-//! state machine; `runner` works running jobs, `kind` is what a kind of job provides, `sync` the authorizer
-//! sync, `pace` the calls-per-minute limit.
+//! state machine; `runner` works running jobs, `kind` is what a kind of job provides, `sync` the authorizer sync,
+//! `schedule` the hub's own reconciliation, `pace` the calls-per-minute limit.
 
 mod kind;
 mod pace;
 mod runner;
+mod schedule;
 mod sync;
 
 use std::sync::Arc;
@@ -20,6 +21,9 @@ use super::{Hub, JobsConfig, now_secs};
 use crate::hubapi::{ApiError, ErrorCode, HubEventKind, Job, JobId, JobKind, JobQuery, JobState};
 
 pub use runner::Runner;
+
+/// The name a job the hub started by itself is created by.
+pub const HUB_OPERATOR: &str = "hub";
 
 /// What an operator can do to a job (`POST /api/v1/jobs/{id}/…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +72,7 @@ pub async fn recover(store: &Store) -> Result<usize, StoreError> {
     Ok(reset)
 }
 
-/// Resumes every running job.
+/// Resumes every running job, then keeps the authorizers reconciled (`schedule`).
 pub async fn start(hub: Arc<Hub>) {
     match hub
         .store
@@ -83,6 +87,7 @@ pub async fn start(hub: Arc<Hub>) {
         }
         Err(error) => tracing::error!(%error, "running jobs not read; they resume at the next start"),
     }
+    schedule::reconcile(hub).await;
 }
 
 /// Starts an authorizer sync, or returns the id of the unfinished one (resuming it if it had halted).

@@ -36,6 +36,7 @@ pub struct Runner {
     /// it was woken after it last looked.
     drivers: Mutex<HashMap<JobId, watch::Sender<u64>>>,
     pacer: Pacer,
+    pub config: JobsConfig,
 }
 
 impl Runner {
@@ -43,6 +44,7 @@ impl Runner {
         Self {
             drivers: Mutex::default(),
             pacer: Pacer::new(config.calls_per_minute),
+            config,
         }
     }
 
