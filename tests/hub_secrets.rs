@@ -145,13 +145,19 @@ async fn no_secret_or_token_reaches_the_database_or_the_logs() {
         // Two hours pass on the platform: every access token expires and must be refreshed.
         sim.control("/__sim/clock", &json!({ "advance_secs": 7300 })).await;
     }
-    // A sync is a hub job. This build's jobs runner is a stub that refuses every job with 503 `unavailable`, so no
-    // sync runs here yet; the merge of the jobs runner makes this answer 202 with the job's id, and the sync's
-    // token and info calls then pass through the same scan below.
-    let synced = hub.post_json("/api/v1/authorizers/sync", &json!({})).await;
-    assert_eq!(synced.status(), 503);
-    let synced: Value = synced.json().await.unwrap();
-    assert_eq!(synced["error"]["code"], "unavailable", "{synced}");
+    let sync: Value = hub
+        .post_json("/api/v1/authorizers/sync", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let job = format!("/api/v1/jobs/{}", sync["id"]);
+    let synced = eventually("the sync job to complete", || async {
+        let job = hub.get_json(&job).await;
+        (job["state"] == "completed").then_some(job)
+    })
+    .await;
+    assert!(synced["counts"]["done"].as_i64().unwrap() >= 2, "{synced}");
     let console_view = format!(
         "{}{}{}",
         hub.get_json("/api/v1/events?after=0").await,

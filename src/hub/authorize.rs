@@ -190,16 +190,22 @@ async fn run(hub: &Arc<Hub>, code: &str) -> Result<(AuthorizerRow, bool), TokenE
 
 /// Fetches `api_get_authorizer_info` (§1.6) and stores the account's details.
 pub async fn refresh_info(hub: &Arc<Hub>, appid: &str) -> Result<(), TokenError> {
+    let row = fetch_info(hub, appid).await?;
+    hub.store
+        .write(move |conn| queries::update_authorizer_info(conn, &row, now_secs()))
+        .await?;
+    Ok(())
+}
+
+/// Reads `api_get_authorizer_info` (§1.6) as the row `queries::update_authorizer_info` stores; the caller stores
+/// it, so a job can commit it together with its item's outcome.
+pub async fn fetch_info(hub: &Arc<Hub>, appid: &str) -> Result<AuthorizerRow, TokenError> {
     let upstream = &hub.upstream;
     let info = hub
         .tokens
         .with_component(|ct| async move { upstream.authorizer_info(&ct, appid).await })
         .await?;
-    let row = info_row(appid, &info);
-    hub.store
-        .write(move |conn| queries::update_authorizer_info(conn, &row, now_secs()))
-        .await?;
-    Ok(())
+    Ok(info_row(appid, &info))
 }
 
 fn info_row(appid: &str, info: &AuthorizerInfo) -> AuthorizerRow {

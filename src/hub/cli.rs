@@ -55,7 +55,7 @@ async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
         .try_init();
     let file = ConfigFile::load(&config_path)?;
     let secrets = file.secrets(|name| std::env::var(name).ok())?;
-    let hub = super::start(file.config, secrets).await?;
+    let hub = super::start_with_jobs(file.config, secrets, file.jobs).await?;
     println!("{}", serde_json::json!({ "url": hub.url() }));
     shutdown_signal().await;
     tracing::info!("stopping");

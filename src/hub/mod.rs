@@ -2,7 +2,8 @@
 //!
 //! `start` validates the secrets, opens the database, binds the listener and serves until `HubHandle::shutdown`.
 //! Code map: `intake` (WeChat's pushes), `authorize` (auth codes → authorizers, the landing page), `tokens`,
-//! `relay`, `sync`, `api` (the console's routes), `events`, `operators`, `store` (SQLite), `config`, `seal`.
+//! `relay`, `jobs` (durable jobs: the runner, the authorizer sync, the hub's own reconciliation), `api` and
+//! `jobs_api` (the console's routes), `events`, `operators`, `store` (SQLite), `config`, `seal`.
 
 mod api;
 mod authorize;
@@ -20,7 +21,6 @@ mod operators;
 mod relay;
 mod seal;
 mod store;
-mod sync;
 mod tokens;
 mod upstream;
 
@@ -32,7 +32,7 @@ use tokio::sync::watch;
 use crate::wechat::crypto::MsgCrypt;
 
 pub use api::openapi;
-pub use config::{ConfigError, ConfigFile, EXAMPLE as EXAMPLE_CONFIG, HubConfig, HubSecrets};
+pub use config::{ConfigError, ConfigFile, EXAMPLE as EXAMPLE_CONFIG, HubConfig, HubSecrets, JobsConfig};
 pub use operators::OperatorError;
 pub use seal::StoreKey;
 pub use store::StoreError;
@@ -59,8 +59,7 @@ pub(crate) struct Hub {
     upstream: Arc<upstream::Upstream>,
     operators: operators::Operators,
     exchanges: authorize::Exchanges,
-    /// Held while a sync runs: one at a time.
-    sync_lock: tokio::sync::Mutex<()>,
+    jobs: jobs::Runner,
     stop: watch::Receiver<bool>,
 }
 
@@ -80,8 +79,14 @@ impl std::fmt::Debug for HubHandle {
     }
 }
 
-/// Starts a hub: checks the secrets, opens (and migrates) the database, binds `config.listen`, serves.
+/// Starts a hub with the default job settings (`JobsConfig::default`).
 pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, HubError> {
+    start_with_jobs(config, secrets, JobsConfig::default()).await
+}
+
+/// Starts a hub: checks the secrets, opens (and migrates) the database, binds `config.listen`, serves, resumes the
+/// jobs a previous process left running and keeps the authorizers reconciled.
+pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsConfig) -> Result<HubHandle, HubError> {
     let crypt = message_crypt(&config, &secrets)?;
     let store_key =
         StoreKey::parse(secrets.store_key.expose()).map_err(|e| HubError::Config(format!("store_key: {e}")))?;
@@ -93,6 +98,8 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
         .await
         .map_err(|e| HubError::Config(e.to_string()))??;
     let last_seq = store.read(store::queries::last_event_seq).await?;
+    // Before anything can start a job: steps a killed process left in progress are pending again.
+    jobs::recover(&store).await?;
     let events = events::EventLog::new(store.clone(), last_seq);
     let hosts = crate::wechat::Hosts {
         api_base: config.api_base.clone(),
@@ -117,7 +124,7 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
         tokens: tokens::TokenOwner::new(store.clone(), store_key, upstream.clone(), events.clone()),
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
-        sync_lock: tokio::sync::Mutex::new(()),
+        jobs: jobs::Runner::new(jobs),
         config,
         store,
         crypt,
@@ -138,6 +145,7 @@ pub async fn start(config: HubConfig, secrets: HubSecrets) -> Result<HubHandle, 
     tracing::info!(%addr, "hub listening");
     // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
     tokio::spawn(authorize::resume_pending(hub.clone()));
+    tokio::spawn(jobs::start(hub.clone()));
     Ok(HubHandle {
         addr,
         hub,

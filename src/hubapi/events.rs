@@ -169,3 +169,34 @@ pub struct EventsPage {
     /// The `after` to ask with next time.
     pub next: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubapi::{JobCounts, JobKind, JobState};
+
+    #[test]
+    fn a_job_progress_event_reads_back_with_the_jobs_own_kind() {
+        let job = Job {
+            id: 7,
+            kind: JobKind::AuthorizerSync,
+            state: JobState::Running,
+            reason: None,
+            created_by: "hub".into(),
+            created_at: 1,
+            updated_at: 2,
+            counts: JobCounts::default(),
+            items: Vec::new(),
+        };
+        let event = HubEvent {
+            seq: 3,
+            at: 4,
+            kind: HubEventKind::JobProgress(job),
+        };
+        let text = serde_json::to_string(&event).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["kind"], "job_progress", "{text}");
+        assert_eq!(value["job"]["kind"], "authorizer_sync", "{text}");
+        assert_eq!(serde_json::from_str::<HubEvent>(&text).unwrap(), event);
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use wxdesk::hub::{HubConfig, HubHandle, HubSecrets};
+use wxdesk::hub::{HubConfig, HubHandle, HubSecrets, JobsConfig};
 use wxdesk::wechat::crypto::{Envelope, MsgCrypt};
 
 pub const COMPONENT_APPID: &str = "wx1c0mp0nent0appid";
@@ -85,7 +85,11 @@ impl TestHub {
     }
 
     pub async fn start_with(config: HubConfig, secrets: HubSecrets) -> Self {
-        let handle = wxdesk::hub::start(config, secrets).await.unwrap();
+        Self::start_with_jobs(config, secrets, JobsConfig::default()).await
+    }
+
+    pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsConfig) -> Self {
+        let handle = wxdesk::hub::start_with_jobs(config, secrets, jobs).await.unwrap();
         let key = match handle.add_operator("tester") {
             Ok(key) => key,
             // A restarted hub keeps its operators: give the same name a new key.

@@ -27,6 +27,25 @@ pub struct HubConfig {
     pub component_appid: String,
 }
 
+/// How the hub runs its durable jobs: `[jobs]` in the TOML, every key optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobsConfig {
+    /// Seconds between the authorizer syncs the hub starts by itself; 0 turns the schedule off (the sync after
+    /// start-up, which finds merchants who authorized while the hub was down, still runs).
+    pub sync_interval_secs: u64,
+    /// Platform calls per minute across every job; 0 means no limit. The relay and the token owner are not paced.
+    pub calls_per_minute: u32,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            sync_interval_secs: 6 * 3600,
+            calls_per_minute: 60_000,
+        }
+    }
+}
+
 /// The provider's secrets, each a `Secret` so that `Debug` prints `***` for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HubSecrets {
@@ -89,6 +108,7 @@ struct RawFile {
     public_url: Option<String>,
     database: Option<PathBuf>,
     wechat: Option<RawWechat>,
+    jobs: Option<RawJobs>,
     component_appsecret_file: Option<PathBuf>,
     token_file: Option<PathBuf>,
     encoding_aes_key_file: Option<PathBuf>,
@@ -105,10 +125,18 @@ struct RawWechat {
     component_appid: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJobs {
+    sync_interval_secs: Option<u64>,
+    calls_per_minute: Option<u32>,
+}
+
 /// A parsed config file: the settings, and where each secret may be read from.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
     pub config: HubConfig,
+    pub jobs: JobsConfig,
     secret_files: Vec<(&'static str, PathBuf)>,
 }
 
@@ -178,7 +206,16 @@ impl ConfigFile {
             .into_iter()
             .filter_map(|(key, path)| Some((key, base_dir.join(path?))))
             .collect();
-        Ok(Self { config, secret_files })
+        let defaults = JobsConfig::default();
+        let jobs = raw.jobs.map_or(defaults, |jobs| JobsConfig {
+            sync_interval_secs: jobs.sync_interval_secs.unwrap_or(defaults.sync_interval_secs),
+            calls_per_minute: jobs.calls_per_minute.unwrap_or(defaults.calls_per_minute),
+        });
+        Ok(Self {
+            config,
+            jobs,
+            secret_files,
+        })
     }
 
     /// Reads each secret from its environment variable, else from its file; the previous AES key is optional.
@@ -261,6 +298,10 @@ database = "hub.sqlite3"
 # encoding_aes_key_file = "/run/secrets/wxdesk_encoding_aes_key"
 # previous_encoding_aes_key_file = "/run/secrets/wxdesk_previous_encoding_aes_key"
 # store_key_file = "/run/secrets/wxdesk_store_key"   # 32 bytes as 64 hex digits, e.g. `openssl rand -hex 32`
+
+# [jobs]
+# sync_interval_secs = 21600   # the hub re-reads every authorizer from WeChat this often; 0 = only after start-up
+# calls_per_minute = 60000     # platform calls of all jobs together; 0 = no limit
 
 [wechat]
 # Your third-party platform's appid (开放平台 → 第三方平台 → 基本信息).

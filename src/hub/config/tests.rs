@@ -26,6 +26,17 @@ fn minimal_config_takes_the_real_hosts_by_default() {
 }
 
 #[test]
+fn jobs_settings_default_and_each_may_be_set_alone() {
+    assert_eq!(parse(MINIMAL).unwrap().jobs, JobsConfig::default());
+    let text = format!("{MINIMAL}[jobs]\nsync_interval_secs = 0\n");
+    let jobs = parse(&text).unwrap().jobs;
+    assert_eq!(jobs.sync_interval_secs, 0);
+    assert_eq!(jobs.calls_per_minute, JobsConfig::default().calls_per_minute);
+    let unknown = format!("{MINIMAL}[jobs]\nsync_every = 5\n");
+    assert!(matches!(parse(&unknown), Err(ConfigError::Toml { .. })));
+}
+
+#[test]
 fn the_example_config_parses() {
     assert!(parse(EXAMPLE).is_ok());
 }

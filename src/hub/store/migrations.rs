@@ -99,6 +99,39 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX activity_operator ON activity (operator, seq);
     CREATE INDEX activity_action ON activity (action, seq);
     "#,
+    // 4: durable jobs (DESIGN.md, "The hub's durable jobs"): a row per job, with the kind's own params as JSON, and a
+    // row per merchant of it, so that every step's outcome is on disk before the next step and a restarted hub
+    // resumes where it was.
+    r#"
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX jobs_kind_state ON jobs (kind, state);
+    CREATE TABLE job_items (
+        job_id INTEGER NOT NULL REFERENCES jobs (id),
+        appid TEXT NOT NULL,
+        wave INTEGER NOT NULL DEFAULT 0,
+        step TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER,
+        errcode INTEGER,
+        message TEXT,
+        auditid INTEGER,
+        data TEXT NOT NULL DEFAULT '{}',
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, appid)
+    ) WITHOUT ROWID;
+    CREATE INDEX job_items_state ON job_items (job_id, state, wave);
+    CREATE INDEX job_items_in_progress ON job_items (state) WHERE state = 'in_progress';
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

@@ -251,13 +251,6 @@ pub fn list_authorizers(conn: &Connection, query: &str, offset: i64, limit: i64)
     Ok((total, rows.collect::<rusqlite::Result<_>>()?))
 }
 
-/// Appids stored as authorized; a full sync revokes those the platform no longer lists.
-pub fn authorized_appids(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT appid FROM authorizers WHERE revoked_at IS NULL")?;
-    let rows = stmt.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 pub fn put_refresh_token(conn: &Connection, appid: &str, sealed: &[u8], at: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO refresh_tokens (appid, sealed, updated_at) VALUES (?1, ?2, ?3)
