@@ -105,6 +105,7 @@ fn authorize_and_find_the_merchant(lang: Lang) {
     assert_eq!(shown, 1, "the search by appid finds exactly the new merchant");
 
     click_button(&mut console, text(lang, "nav.activity"));
+    click_button(&mut console, text(lang, "common.refresh"));
     let log = console
         .harness
         .state()
@@ -130,7 +131,10 @@ fn authorize_and_find_the_merchant(lang: Lang) {
         console.harness.query_all_by_label(&ok_row).count() >= created.len(),
         "each is shown as ✓ in words"
     );
-    console.harness.get_by_label(text(lang, "activity.act_preauth"));
+    assert!(
+        console.harness.query_all_by_label(text(lang, "activity.act_preauth")).count() > created.len(),
+        "the action in words, in every row and in the filter"
+    );
 }
 
 #[test]
@@ -189,7 +193,10 @@ fn a_sync_runs_as_a_hub_job_and_every_request_gets_its_answer() {
     assert_eq!(job.counts.total, console_support::SANDBOX.authorized as i64);
     assert_eq!(job.counts.done, job.counts.total, "every merchant synced: {job:?}");
     click_button(&mut console, text(Lang::En, "nav.jobs"));
-    console.harness.get_by_label(text(Lang::En, "jobs.kind_sync"));
+    assert!(
+        console.harness.query_all_by_label(text(Lang::En, "jobs.kind_sync")).count() >= 1,
+        "the sync is listed as a job"
+    );
     for key in ["nav.activity", "nav.provider"] {
         click_button(&mut console, text(Lang::En, key));
     }
@@ -199,6 +206,7 @@ fn a_sync_runs_as_a_hub_job_and_every_request_gets_its_answer() {
 #[test]
 fn switching_the_auth_type_while_a_code_loads_keeps_the_newest_choice() {
     let mut console = Console::start(Lang::En);
+    click_button(&mut console, text(Lang::En, "nav.merchants"));
     click_button(&mut console, text(Lang::En, "merchants.authorize"));
     // Two choices a frame apart, before the first code arrives: the first code's late answer must not win.
     for label in ["kind.official_account", "authorize.both"] {

@@ -31,8 +31,9 @@ pub use status::{StatusCommand, StatusEvent};
 pub use super::client::JobVerb;
 pub use super::model::AuthorizerRow;
 pub use crate::hubapi::{
-    AccountKind, Activity, ActivityQuery, HubEvent, HubEventKind, Job, JobId, JobKind, JobQuery, JobState, Preauth,
-    Status as HubStatus,
+    AccountKind, Activity, ActivityPage, ActivityQuery, Authorization, HubEvent, HubEventKind, ItemState, Job,
+    JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Preauth, Status as HubStatus, TicketStatus,
+    action,
 };
 pub use crate::wechat::AuthType;
 

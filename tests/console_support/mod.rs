@@ -78,7 +78,10 @@ impl Console {
                 quiet_frames += 1;
             }
         }
-        self.harness.run();
+        // A running job's progress bar animates, so the UI never stops repainting: a few more frames, not `run`.
+        for _ in 0..3 {
+            self.harness.step();
+        }
     }
 
     /// Waits (stepping frames) until `done` holds of the app, for what arrives on the event stream unasked.

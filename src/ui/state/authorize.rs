@@ -5,10 +5,10 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use super::FollowUps;
+use crate::engine::protocol::Authorization;
 use crate::engine::protocol::{
     AccountKind, AuthType, AuthorizeCommand, AuthorizeEvent, Command, PreAuthRequest, Preauth, RequestId,
 };
-use crate::hubapi::Authorization;
 use crate::ui::remote::Remote;
 
 /// Renew the pre_auth_code this many seconds before it expires, so the code on screen always scans.

@@ -7,7 +7,7 @@ use crate::engine::protocol::{
     EngineError, ErrorKind, HubStatus, Job, JobKind, JobState, JobsEvent, MerchantsEvent, PreAuthRequest, Preauth,
     ProfileId, ProfileInfo, ProfilesOverview, Reply, StatusEvent,
 };
-use crate::hubapi::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus};
+use crate::engine::protocol::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus};
 use crate::ui::remote::Remote;
 
 fn err(kind: ErrorKind) -> EngineError {
@@ -87,8 +87,8 @@ fn status(age_secs: i64) -> HubStatus {
 
 fn sync_job(id: i64, state: JobState, done: i64, total: i64) -> Job {
     let mut counts = JobCounts::default();
-    counts.add(crate::hubapi::ItemState::Done, done);
-    counts.add(crate::hubapi::ItemState::Pending, total - done);
+    counts.add(crate::engine::protocol::ItemState::Done, done);
+    counts.add(crate::engine::protocol::ItemState::Pending, total - done);
     Job {
         id,
         kind: JobKind::AuthorizerSync,
@@ -294,9 +294,10 @@ fn a_code_about_to_expire_is_renewed_while_presenting_only() {
     ))));
     state.tick(1_500 - RENEW_BEFORE_SECS);
     assert!(state.take_follow_ups().is_empty(), "not presenting");
+    state.tick(1_500 - RENEW_BEFORE_SECS - 10);
     state.set_presenting(true);
     assert!(state.take_follow_ups().is_empty(), "the code on screen is still usable");
-    state.tick(1_500 - RENEW_BEFORE_SECS + 1);
+    state.tick(1_500 - RENEW_BEFORE_SECS);
     assert_eq!(state.take_follow_ups(), vec![state.authorize.renewal()]);
 }
 

@@ -5,7 +5,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::protocol::{Activity, ActivityCommand, ActivityQuery, Command, HubEvent, HubEventKind};
-use crate::hubapi::{Outcome, action};
+use crate::engine::protocol::{Outcome, action};
 use crate::t;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;

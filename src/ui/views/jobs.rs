@@ -6,7 +6,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::protocol::{Command, Job, JobKind, JobQuery, JobState, JobVerb, JobsCommand};
-use crate::hubapi::{ItemState, JobItem};
+use crate::engine::protocol::{ItemState, JobItem};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
