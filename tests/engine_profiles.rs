@@ -1,48 +1,52 @@
 //! The remote and local profiles end to end on loopback: a remote hub reached with a saved operator key (and refused
 //! with a wrong one), and a local hub the engine starts itself from credentials in the (in-memory) keychain.
 
+mod engine_support;
+
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
+use engine_support::{Console, ok, reply};
+use wxdesk::engine::SandboxSize;
 use wxdesk::engine::keychain::{MemoryStore, SecretStore, account, names};
 use wxdesk::engine::protocol::{
-    AccountKind, Command, ErrorKind, Event, LocalProfileForm, PreAuthRequest, ProfileId, RemoteProfileForm, Secret,
+    AccountKind, ActivityCommand, ActivityEvent, ActivityQuery, AuthorizeCommand, AuthorizeEvent, Command, ErrorKind,
+    Event, LocalProfileForm, PreAuthRequest, ProfileId, ProfilesCommand, ProfilesEvent, RemoteProfileForm, Secret,
 };
-use wxdesk::engine::{Engine, EngineConfig, EngineHandle, SandboxSize};
 use wxdesk::hub::{HubConfig, HubSecrets};
+use wxdesk::hubapi::{Outcome, action};
 use wxdesk::sim::SimConfig;
 
-/// A hang guard only; nothing here measures speed.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
-
-fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> EngineHandle {
-    let config = EngineConfig {
-        data_dir: dir.to_path_buf(),
-        sandbox: SandboxSize {
-            merchants: 10,
-            authorized: 10,
-        },
-        secrets,
+fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> Console {
+    let size = SandboxSize {
+        merchants: 10,
+        authorized: 10,
     };
-    Engine::start_with(config, || {}).expect("engine starts")
+    Console::start(dir, secrets, size)
 }
 
-/// Sends a command and returns its reply, skipping unasked events.
-fn ask(engine: &mut EngineHandle, command: Command) -> Event {
-    engine.send(command).expect("the engine takes the command");
-    let deadline = Instant::now() + GIVE_UP_AFTER;
-    loop {
-        match engine.events.try_recv() {
-            Ok(event) if event.is_reply() => return event,
-            Ok(_) => {}
-            Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
-                assert!(Instant::now() < deadline, "no reply arrived");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(error) => panic!("the engine's event channel closed: {error}"),
-        }
-    }
+fn save_remote(
+    console: &mut Console,
+    form: RemoteProfileForm,
+) -> Result<ProfileId, wxdesk::engine::protocol::EngineError> {
+    reply!(
+        console.ask(Command::Profiles(ProfilesCommand::SaveRemote(form))),
+        Event::Profiles,
+        ProfilesEvent::Saved
+    )
+    .result
+}
+
+fn activate(
+    console: &mut Console,
+    id: ProfileId,
+) -> Result<wxdesk::engine::protocol::ProfileInfo, wxdesk::engine::protocol::EngineError> {
+    reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(id))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    )
+    .result
 }
 
 fn free_loopback_port() -> u16 {
@@ -82,15 +86,12 @@ fn a_remote_hub_answers_with_the_saved_key_and_refuses_a_wrong_one() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(MemoryStore::new());
-    let mut engine = start(dir.path(), store.clone());
+    let mut console = start(dir.path(), store.clone());
     let form = RemoteProfileForm {
         hub_url: hub.url(),
         operator_key: Secret::new(key.clone()),
     };
-    assert_eq!(
-        ask(&mut engine, Command::SaveRemoteProfile(form)),
-        Event::ProfileSaved(Ok(ProfileId::Remote))
-    );
+    assert_eq!(save_remote(&mut console, form), Ok(ProfileId::Remote));
     assert_eq!(
         store
             .read(&account(ProfileId::Remote, names::OPERATOR_KEY))
@@ -104,40 +105,65 @@ fn a_remote_hub_answers_with_the_saved_key_and_refuses_a_wrong_one() {
         "{settings}"
     );
 
-    let Event::ProfileActivated(Ok(info)) = ask(&mut engine, Command::ActivateProfile(ProfileId::Remote)) else {
-        panic!("the remote profile did not activate")
-    };
+    let info = activate(&mut console, ProfileId::Remote).expect("the remote profile activates");
     assert_eq!((info.id, info.is_sandbox), (ProfileId::Remote, false));
     assert_eq!(info.component_appid, component_appid);
-    let Event::Activity(Ok(activity)) = ask(&mut engine, Command::LoadActivity) else {
-        panic!("activity")
-    };
-    assert!(activity.iter().any(|entry| entry.operator == "alice"), "{activity:?}");
-    let scan = Command::SimulateScan {
+
+    // The console acts as alice: her attempt to create a code is on the hub's record. WeChat has pushed no ticket to
+    // this hub (its simulator pushes nowhere), so the attempt fails with the hub's 503, and the record says so.
+    let preauth = reply!(
+        console.ask(Command::Authorize(AuthorizeCommand::CreatePreauth(
+            PreAuthRequest::default()
+        ))),
+        Event::Authorize,
+        AuthorizeEvent::PreauthCreated
+    );
+    let error = preauth.result.expect_err("no ticket, no code");
+    assert_eq!(error.kind, ErrorKind::Hub { status: 503 }, "{error:?}");
+    let (_, page) = ok(reply!(
+        console.ask(Command::Activity(ActivityCommand::Load(ActivityQuery::default()))),
+        Event::Activity,
+        ActivityEvent::Loaded
+    ));
+    let entries: Vec<(&str, &str, Outcome)> = page
+        .activity
+        .iter()
+        .map(|a| (a.operator.as_str(), a.action.as_str(), a.outcome))
+        .collect();
+    assert_eq!(
+        entries,
+        [("alice", action::PREAUTH_CREATE, Outcome::Failed)],
+        "the action, not the reads (status on activation, the long poll, this page)"
+    );
+    assert!(
+        page.activity[0].reason.as_deref().is_some_and(|r| r.contains("ticket")),
+        "{:?}",
+        page.activity[0]
+    );
+
+    let scan = Command::Authorize(AuthorizeCommand::SimulateScan {
         pre_auth_code: "x".into(),
         kind: AccountKind::MiniProgram,
         func_ids: vec![],
-    };
-    let Event::ScanSimulated(Err(error)) = ask(&mut engine, scan) else {
-        panic!("a remote hub has no simulator")
-    };
-    assert_eq!(error.kind, ErrorKind::NotSandbox);
+    });
+    let scanned = reply!(console.ask(scan), Event::Authorize, AuthorizeEvent::ScanSimulated);
+    assert_eq!(
+        scanned.result.map_err(|e| e.kind),
+        Err(ErrorKind::NotSandbox),
+        "a remote hub has no simulator"
+    );
 
     let wrong = RemoteProfileForm {
         hub_url: hub.url(),
         operator_key: Secret::new("not-the-key"),
     };
-    assert_eq!(
-        ask(&mut engine, Command::SaveRemoteProfile(wrong)),
-        Event::ProfileSaved(Ok(ProfileId::Remote))
-    );
-    let Event::ProfileActivated(Err(error)) = ask(&mut engine, Command::ActivateProfile(ProfileId::Remote)) else {
-        panic!("a wrong key must not connect")
-    };
+    assert_eq!(save_remote(&mut console, wrong), Ok(ProfileId::Remote));
+    let error = activate(&mut console, ProfileId::Remote).expect_err("a wrong key must not connect");
     assert_eq!(error.kind, ErrorKind::Unauthorized);
     assert!(!error.message.contains("not-the-key"));
+    console.assert_settled();
 
-    drop(engine);
+    drop(console);
     runtime.block_on(async {
         hub.shutdown().await;
         sim.shutdown().await;
@@ -148,7 +174,7 @@ fn a_remote_hub_answers_with_the_saved_key_and_refuses_a_wrong_one() {
 fn a_local_profile_starts_its_own_hub_from_the_keychain_and_keeps_its_operator_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(MemoryStore::new());
-    let mut engine = start(dir.path(), store.clone());
+    let mut console = start(dir.path(), store.clone());
     let form = LocalProfileForm {
         component_appid: "wx0123456789abcdef".into(),
         component_appsecret: Secret::new("0123456789abcdef0123456789abcdef"),
@@ -157,19 +183,19 @@ fn a_local_profile_starts_its_own_hub_from_the_keychain_and_keeps_its_operator_k
         listen: format!("127.0.0.1:{}", free_loopback_port()),
         public_url: "https://hub.example.com".into(),
     };
-    assert_eq!(
-        ask(&mut engine, Command::SaveLocalProfile(form)),
-        Event::ProfileSaved(Ok(ProfileId::Local))
+    let saved = reply!(
+        console.ask(Command::Profiles(ProfilesCommand::SaveLocal(form))),
+        Event::Profiles,
+        ProfilesEvent::Saved
     );
+    assert_eq!(saved.result, Ok(ProfileId::Local));
     let store_key = store
         .read(&account(ProfileId::Local, names::STORE_KEY))
         .expect("read")
         .expect("a store key");
     assert_eq!(store_key.expose().len(), 64);
 
-    let Event::ProfileActivated(Ok(info)) = ask(&mut engine, Command::ActivateProfile(ProfileId::Local)) else {
-        panic!("the local hub did not start")
-    };
+    let info = activate(&mut console, ProfileId::Local).expect("the local hub starts");
     assert_eq!(info.component_appid, "wx0123456789abcdef");
     let operator_key = store
         .read(&account(ProfileId::Local, names::OPERATOR_KEY))
@@ -177,18 +203,18 @@ fn a_local_profile_starts_its_own_hub_from_the_keychain_and_keeps_its_operator_k
     assert!(operator_key.is_some(), "the console's operator key is kept");
 
     // WeChat has pushed no ticket to this hub, so it cannot ask for a pre-authorization code yet; the reply says so.
-    let Event::PreAuthCreated(Err(error)) = ask(&mut engine, Command::CreatePreAuth(PreAuthRequest::default())) else {
-        panic!("no ticket, no pre-auth code")
-    };
-    assert!(
-        matches!(error.kind, ErrorKind::Hub { .. } | ErrorKind::WeChat { .. }),
-        "{error:?}"
+    let preauth = reply!(
+        console.ask(Command::Authorize(AuthorizeCommand::CreatePreauth(
+            PreAuthRequest::default()
+        ))),
+        Event::Authorize,
+        AuthorizeEvent::PreauthCreated
     );
+    let error = preauth.result.expect_err("no ticket, no pre-auth code");
+    assert_eq!(error.kind, ErrorKind::Hub { status: 503 }, "{error:?}");
 
     // Activating again restarts the hub on the same database and reuses the operator key from the keychain.
-    let Event::ProfileActivated(Ok(_)) = ask(&mut engine, Command::ActivateProfile(ProfileId::Local)) else {
-        panic!("the local hub did not restart")
-    };
+    activate(&mut console, ProfileId::Local).expect("the local hub restarts");
     assert_eq!(
         store
             .read(&account(ProfileId::Local, names::OPERATOR_KEY))
@@ -199,12 +225,15 @@ fn a_local_profile_starts_its_own_hub_from_the_keychain_and_keeps_its_operator_k
         store.read(&account(ProfileId::Local, names::STORE_KEY)).expect("read"),
         Some(store_key)
     );
-    let Event::Profiles(Ok(overview)) = ask(&mut engine, Command::LoadProfiles) else {
-        panic!("profiles")
-    };
+    let overview = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Load)),
+        Event::Profiles,
+        ProfilesEvent::Loaded
+    ));
     assert_eq!(
         overview.active,
         ProfileId::Local,
         "the choice is remembered for the next start"
     );
+    console.assert_settled();
 }

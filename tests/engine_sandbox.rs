@@ -1,130 +1,54 @@
-//! The engine on the sandbox (simulator + hub in-process on loopback): every Command ends in exactly one reply, a
-//! simulated scan brings the `authorized` event through the long poll, and the merchant appears in the list.
+//! The engine on the sandbox (simulator + hub in-process on loopback): every `Request` ends in exactly one reply
+//! carrying its id, a simulated scan brings the `authorized` event (naming the scanned code) through the long poll,
+//! the merchant appears in the list, and the activity log holds the operator's actions but not its reads.
+
+mod engine_support;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
+use engine_support::{Console, ok, reply};
+use wxdesk::engine::SandboxSize;
 use wxdesk::engine::keychain::{MemoryStore, NoKeychain, SecretStore};
 use wxdesk::engine::protocol::{
-    AccountKind, AuthType, AuthorizersSource, Command, ErrorKind, Event, FormField, HubEvent, LocalProfileForm,
-    PreAuthRequest, ProfileId, RemoteProfileForm, Secret, hub_event_kind,
+    AccountKind, ActivityCommand, ActivityEvent, ActivityQuery, AuthType, AuthorizeCommand, AuthorizeEvent,
+    AuthorizerRow, Command, ErrorKind, Event, FormField, HubEvent, HubEventKind, LocalProfileForm, MerchantsCommand,
+    MerchantsEvent, PreAuthRequest, ProfileId, ProfilesCommand, ProfilesEvent, RemoteProfileForm, Secret,
+    StatusCommand, StatusEvent,
 };
-use wxdesk::engine::{Engine, EngineConfig, EngineHandle, SandboxSize};
+use wxdesk::hubapi::{Outcome, action};
 
-/// A hang guard only: the sandbox answers in seconds; nothing here measures speed.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(180);
-
-struct Console {
-    engine: EngineHandle,
-    /// Events that are not replies, in arrival order.
-    unasked: Vec<Event>,
+/// A console on a sandbox of 40 merchants, 12 of them authorized before it starts.
+fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> Console {
+    let size = SandboxSize {
+        merchants: 40,
+        authorized: 12,
+    };
+    Console::start(dir, secrets, size)
 }
 
-impl Console {
-    fn start(dir: &Path, secrets: Arc<dyn SecretStore>) -> Console {
-        let config = EngineConfig {
-            data_dir: dir.to_path_buf(),
-            sandbox: SandboxSize {
-                merchants: 40,
-                authorized: 12,
-            },
-            secrets,
-        };
-        let engine = Engine::start_with(config, || {}).expect("engine starts");
-        Console {
-            engine,
-            unasked: Vec::new(),
-        }
-    }
-
-    fn next_event(&mut self, deadline: Instant) -> Event {
-        loop {
-            match self.engine.events.try_recv() {
-                Ok(event) => return event,
-                Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
-                    assert!(Instant::now() < deadline, "no event arrived");
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Err(error) => panic!("the engine's event channel closed: {error}"),
-            }
-        }
-    }
-
-    /// Sends `command` and returns its reply, keeping unasked events aside. A second reply to an earlier command
-    /// would arrive here instead and fail `answers`.
-    fn ask(&mut self, command: Command) -> Event {
-        let label = format!("{command:?}");
-        self.engine.send(command.clone()).expect("the engine takes the command");
-        let deadline = Instant::now() + GIVE_UP_AFTER;
-        loop {
-            let event = self.next_event(deadline);
-            if event.is_reply() {
-                assert!(answers(&command, &event), "{label} was answered by {event:?}");
-                return event;
-            }
-            self.unasked.push(event);
-        }
-    }
-
-    /// Waits for an unasked event that `wanted` accepts (it may already have arrived).
-    fn wait_for(&mut self, wanted: impl Fn(&Event) -> bool) -> Event {
-        if let Some(index) = self.unasked.iter().position(&wanted) {
-            return self.unasked.remove(index);
-        }
-        let deadline = Instant::now() + GIVE_UP_AFTER;
-        loop {
-            let event = self.next_event(deadline);
-            assert!(!event.is_reply(), "a reply nobody asked for: {event:?}");
-            if wanted(&event) {
-                return event;
-            }
-            self.unasked.push(event);
-        }
-    }
+fn authorizers(event: Event) -> Vec<AuthorizerRow> {
+    ok(reply!(event, Event::Merchants, MerchantsEvent::Loaded))
 }
 
-/// Which reply belongs to which command.
-fn answers(command: &Command, event: &Event) -> bool {
-    matches!(
-        (command, event),
-        (Command::LoadProfiles, Event::Profiles(_))
-            | (Command::ActivateProfile(_), Event::ProfileActivated(_))
-            | (
-                Command::SaveLocalProfile(_) | Command::SaveRemoteProfile(_),
-                Event::ProfileSaved(_)
-            )
-            | (Command::RefreshStatus, Event::Status(_))
-            | (
-                Command::LoadAuthorizers,
-                Event::Authorizers {
-                    source: AuthorizersSource::Hub,
-                    ..
-                }
-            )
-            | (Command::SyncAuthorizers, Event::SyncFinished(_))
-            | (Command::CreatePreAuth(_), Event::PreAuthCreated(_))
-            | (Command::SimulateScan { .. }, Event::ScanSimulated(_))
-            | (Command::LoadActivity, Event::Activity(_))
-            | (Command::SaveQrPng { .. }, Event::QrSaved(_))
-    )
-}
-
-fn authorizers(event: Event) -> Vec<wxdesk::engine::protocol::AuthorizerRow> {
-    match event {
-        Event::Authorizers { result: Ok(rows), .. } => rows,
-        other => panic!("expected authorizers, got {other:?}"),
-    }
+fn preauth_command() -> Command {
+    Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest {
+        auth_type: AuthType::MiniProgram,
+        biz_appid: None,
+        category_ids: vec![],
+    }))
 }
 
 #[test]
-fn every_command_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_a_merchant() {
+fn every_request_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_a_merchant() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut console = Console::start(dir.path(), Arc::new(MemoryStore::new()));
+    let mut console = start(dir.path(), Arc::new(MemoryStore::new()));
 
-    let Event::Profiles(Ok(overview)) = console.ask(Command::LoadProfiles) else {
-        panic!("profiles")
-    };
+    let overview = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Load)),
+        Event::Profiles,
+        ProfilesEvent::Loaded
+    ));
     assert_eq!(
         overview.active,
         ProfileId::Sandbox,
@@ -132,56 +56,86 @@ fn every_command_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_
     );
     assert!(overview.keychain_problem.is_none());
 
-    let Event::ProfileActivated(Ok(info)) = console.ask(Command::ActivateProfile(ProfileId::Sandbox)) else {
-        panic!("the sandbox did not activate")
-    };
+    let info = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    ));
     assert!(info.is_sandbox);
     assert!(info.hub_url.starts_with("http://127.0.0.1:"), "{}", info.hub_url);
 
-    let Event::Status(Ok(status)) = console.ask(Command::RefreshStatus) else {
-        panic!("status")
-    };
+    let status = ok(reply!(
+        console.ask(Command::Status(StatusCommand::Refresh)),
+        Event::Status,
+        StatusEvent::Refreshed
+    ));
     assert_eq!(status.component_appid, info.component_appid);
     assert!(status.ticket.is_some(), "the simulator's first ticket reached the hub");
 
-    let Event::SyncFinished(Ok(summary)) = console.ask(Command::SyncAuthorizers) else {
-        panic!("sync")
-    };
-    assert_eq!(summary.failed, 0);
-    assert!(
-        summary.total > 0,
-        "the demo seeds merchants that are already authorized"
+    // Starting a sync answers with the job's id once the hub has a jobs runner. This build's runner is a stub that
+    // refuses every job with 503 `unavailable`, so the reply is that refusal, addressed to this request like any
+    // other; the merge of the jobs runner turns this into an `Ok(job id)` and a `job_progress` event.
+    let sync = reply!(
+        console.ask(Command::Merchants(MerchantsCommand::Sync)),
+        Event::Merchants,
+        MerchantsEvent::SyncStarted
     );
-    let before = authorizers(console.ask(Command::LoadAuthorizers));
-    assert_eq!(before.len() as u64, summary.total, "the hub lists what it synced");
+    let error = sync.result.expect_err("the stub runner refuses jobs");
+    assert_eq!(error.kind, ErrorKind::Hub { status: 503 }, "{error:?}");
 
-    let request = PreAuthRequest {
-        auth_type: AuthType::MiniProgram,
-        biz_appid: None,
-        category_ids: vec![],
-    };
-    let Event::PreAuthCreated(Ok(preauth)) = console.ask(Command::CreatePreAuth(request)) else {
-        panic!("preauth")
-    };
-    assert!(preauth.h5_url.contains(&preauth.pre_auth_code) || preauth.h5_url.contains("pre_auth_code="));
+    // The hub lists what it holds. Nothing has synced the 12 merchants the simulator seeded as authorized (the
+    // sandbox's own sync met the same refusal), so the list is empty; with the jobs runner it fills with them.
+    let before = authorizers(console.ask(Command::Merchants(MerchantsCommand::Load)));
+    assert_eq!(before, [], "the hub lists only what it holds");
 
-    let scan = Command::SimulateScan {
+    let preauth = ok(reply!(
+        console.ask(preauth_command()),
+        Event::Authorize,
+        AuthorizeEvent::PreauthCreated
+    ));
+    let h5 = url::Url::parse(&preauth.h5_url).expect("the H5 link is a URL");
+    let code_in_link = h5.query_pairs().find(|(name, _)| name == "pre_auth_code");
+    assert_eq!(
+        code_in_link.map(|(_, code)| code.into_owned()),
+        Some(preauth.pre_auth_code.clone()),
+        "{h5}"
+    );
+
+    let scan = Command::Authorize(AuthorizeCommand::SimulateScan {
         pre_auth_code: preauth.pre_auth_code.clone(),
         kind: AccountKind::MiniProgram,
         func_ids: vec![17, 18],
-    };
-    assert_eq!(console.ask(scan), Event::ScanSimulated(Ok(())));
-    let Event::Hub(authorized) = console
-        .wait_for(|event| matches!(event, Event::Hub(HubEvent { kind, .. }) if kind == hub_event_kind::AUTHORIZED))
+    });
+    ok(reply!(
+        console.ask(scan),
+        Event::Authorize,
+        AuthorizeEvent::ScanSimulated
+    ));
+    let Event::Hub(HubEvent {
+        kind: HubEventKind::Authorized(authorization),
+        ..
+    }) = console.wait_for(|event| {
+        matches!(
+            event,
+            Event::Hub(HubEvent {
+                kind: HubEventKind::Authorized(_),
+                ..
+            })
+        )
+    })
     else {
         unreachable!()
     };
-    let appid = authorized
-        .authorizer_appid
-        .clone()
-        .expect("the event names the merchant");
+    assert_eq!(
+        authorization.pre_auth_code.as_deref(),
+        Some(preauth.pre_auth_code.as_str()),
+        "the event names the code this console presented: {authorization:?}"
+    );
+    assert_eq!(authorization.kind, Some(AccountKind::MiniProgram));
+    assert_eq!(authorization.func_ids, vec![17, 18]);
+    let appid = authorization.authorizer_appid.clone();
 
-    let after = authorizers(console.ask(Command::LoadAuthorizers));
+    let after = authorizers(console.ask(Command::Merchants(MerchantsCommand::Load)));
     let merchant = after
         .iter()
         .find(|row| row.appid == appid)
@@ -193,25 +147,44 @@ fn every_command_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_
         "it was not there before"
     );
 
-    let Event::Activity(Ok(activity)) = console.ask(Command::LoadActivity) else {
-        panic!("activity")
-    };
-    assert!(!activity.is_empty(), "the hub recorded the operator's requests");
+    // The log holds what the operator did (created a code, tried a sync), not what it read.
+    let (query, page) = ok(reply!(
+        console.ask(Command::Activity(ActivityCommand::Load(ActivityQuery::default()))),
+        Event::Activity,
+        ActivityEvent::Loaded
+    ));
+    assert_eq!(query, ActivityQuery::default(), "the reply names the query it answers");
+    let actions: Vec<(&str, Outcome)> = page.activity.iter().map(|a| (a.action.as_str(), a.outcome)).collect();
+    assert!(actions.contains(&(action::PREAUTH_CREATE, Outcome::Ok)), "{actions:?}");
+    assert!(
+        page.activity
+            .iter()
+            .all(|a| a.action == action::PREAUTH_CREATE || a.action == action::AUTHORIZERS_SYNC),
+        "reads (status, authorizers, events, activity) are not activity: {actions:?}"
+    );
+    assert!(page.activity.iter().all(|a| a.operator == "sandbox"), "{page:?}");
 
     let png = dir.path().join("qr").join("merchant.png");
-    let saved = console.ask(Command::SaveQrPng {
-        link: preauth.h5_url.clone(),
-        path: png.clone(),
-    });
-    assert_eq!(saved, Event::QrSaved(Ok(png.clone())));
+    let saved = ok(reply!(
+        console.ask(Command::Authorize(AuthorizeCommand::SaveQrPng {
+            link: preauth.h5_url.clone(),
+            path: png.clone(),
+        })),
+        Event::Authorize,
+        AuthorizeEvent::QrSaved
+    ));
+    assert_eq!(saved, png);
     assert!(image::open(&png).expect("a readable PNG").width() > 100);
 
-    let Event::ProfileSaved(Err(error)) = console.ask(Command::SaveRemoteProfile(RemoteProfileForm {
-        hub_url: "http://hub.example.com".into(),
-        operator_key: Secret::new("key"),
-    })) else {
-        panic!("an http URL that is not loopback is refused")
-    };
+    let refused = reply!(
+        console.ask(Command::Profiles(ProfilesCommand::SaveRemote(RemoteProfileForm {
+            hub_url: "http://hub.example.com".into(),
+            operator_key: Secret::new("key"),
+        }))),
+        Event::Profiles,
+        ProfilesEvent::Saved
+    );
+    let error = refused.result.expect_err("an http URL that is not loopback is refused");
     assert!(
         matches!(
             error.kind,
@@ -231,88 +204,144 @@ fn every_command_on_the_sandbox_ends_in_exactly_one_reply_and_a_scan_authorizes_
         listen: "127.0.0.1:18080".into(),
         public_url: "https://hub.example.com".into(),
     };
-    assert_eq!(
-        console.ask(Command::SaveLocalProfile(local)),
-        Event::ProfileSaved(Ok(ProfileId::Local))
-    );
-    let Event::Profiles(Ok(overview)) = console.ask(Command::LoadProfiles) else {
-        panic!("profiles")
-    };
+    let saved = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::SaveLocal(local))),
+        Event::Profiles,
+        ProfilesEvent::Saved
+    ));
+    assert_eq!(saved, ProfileId::Local);
+    let overview = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Load)),
+        Event::Profiles,
+        ProfilesEvent::Loaded
+    ));
     assert_eq!(
         overview.local.map(|l| l.component_appid),
         Some("wx0123456789abcdef".to_owned())
     );
+    console.assert_settled();
 
     // The next start shows the cached list before the hub answers.
     drop(console);
-    let mut restarted = Console::start(dir.path(), Arc::new(MemoryStore::new()));
-    let Event::ProfileActivated(Ok(_)) = restarted.ask(Command::ActivateProfile(ProfileId::Sandbox)) else {
-        panic!("the sandbox restarts")
+    let mut restarted = start(dir.path(), Arc::new(MemoryStore::new()));
+    ok(reply!(
+        restarted.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    ));
+    let Event::Merchants(MerchantsEvent::Cached(cached)) =
+        restarted.wait_for(|e| matches!(e, Event::Merchants(MerchantsEvent::Cached(_))))
+    else {
+        unreachable!()
     };
-    let cached = restarted.wait_for(|e| {
-        matches!(
-            e,
-            Event::Authorizers {
-                source: AuthorizersSource::Cache,
-                ..
-            }
-        )
-    });
-    assert!(authorizers(cached).iter().any(|row| row.appid == appid));
+    assert!(cached.iter().any(|row| row.appid == appid));
+    restarted.assert_settled();
+}
+
+/// Two codes asked for at once: both are answered, each reply carries its own request's id, so a UI that waits
+/// for the second can tell the first's late answer apart and drop it.
+#[test]
+fn a_late_reply_names_the_request_it_answers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut console = start(dir.path(), Arc::new(MemoryStore::new()));
+    ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    ));
+
+    let first = console.send(preauth_command());
+    let second = console.send(preauth_command());
+    assert_ne!(first, second);
+    // Waiting for the second first: the first's reply, whenever it came, is kept apart by its id.
+    let second_code = ok(reply!(
+        console.reply(second),
+        Event::Authorize,
+        AuthorizeEvent::PreauthCreated
+    ));
+    let late = console.reply(first);
+    assert_eq!(late.reply_to(), Some(first));
+    let first_code = ok(reply!(late, Event::Authorize, AuthorizeEvent::PreauthCreated));
+    assert_ne!(
+        first_code.pre_auth_code, second_code.pre_auth_code,
+        "two requests, two codes"
+    );
+    console.assert_settled();
 }
 
 #[test]
-fn without_a_profile_or_a_keychain_commands_still_end_in_a_reply() {
+fn without_a_profile_or_a_keychain_requests_still_end_in_a_reply() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut console = Console::start(dir.path(), Arc::new(NoKeychain));
+    let mut console = start(dir.path(), Arc::new(NoKeychain));
 
-    let Event::Profiles(Ok(overview)) = console.ask(Command::LoadProfiles) else {
-        panic!("profiles")
-    };
+    let overview = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Load)),
+        Event::Profiles,
+        ProfilesEvent::Loaded
+    ));
     assert_eq!(overview.keychain_problem.map(|e| e.kind), Some(ErrorKind::Keychain));
 
     for command in [
-        Command::RefreshStatus,
-        Command::LoadAuthorizers,
-        Command::SyncAuthorizers,
-        Command::LoadActivity,
+        Command::Status(StatusCommand::Refresh),
+        Command::Merchants(MerchantsCommand::Load),
+        Command::Merchants(MerchantsCommand::Sync),
+        Command::Activity(ActivityCommand::Load(ActivityQuery::default())),
+        preauth_command(),
+        Command::Authorize(AuthorizeCommand::SimulateScan {
+            pre_auth_code: "x".into(),
+            kind: AccountKind::MiniProgram,
+            func_ids: vec![],
+        }),
     ] {
+        let label = format!("{command:?}");
         let reply = console.ask(command);
-        assert!(format!("{reply:?}").contains("NoProfile"), "{reply:?}");
+        let failed = format!("{reply:?}");
+        assert!(failed.contains("NoProfile"), "{label} → {failed}");
     }
-    let scan = Command::SimulateScan {
-        pre_auth_code: "x".into(),
-        kind: AccountKind::MiniProgram,
-        func_ids: vec![],
-    };
-    assert!(matches!(console.ask(scan), Event::ScanSimulated(Err(_))));
-    assert!(matches!(
-        console.ask(Command::CreatePreAuth(PreAuthRequest::default())),
-        Event::PreAuthCreated(Err(_))
-    ));
 
     let remote = RemoteProfileForm {
         hub_url: "https://hub.example.com".into(),
         operator_key: Secret::new("key"),
     };
-    let Event::ProfileSaved(Err(error)) = console.ask(Command::SaveRemoteProfile(remote)) else {
-        panic!("saving needs the keychain")
-    };
-    assert_eq!(error.kind, ErrorKind::Keychain);
+    let saved = reply!(
+        console.ask(Command::Profiles(ProfilesCommand::SaveRemote(remote))),
+        Event::Profiles,
+        ProfilesEvent::Saved
+    );
+    assert_eq!(
+        saved.result.map_err(|e| e.kind),
+        Err(ErrorKind::Keychain),
+        "saving needs the keychain"
+    );
 
-    let Event::ProfileActivated(Err(error)) = console.ask(Command::ActivateProfile(ProfileId::Remote)) else {
-        panic!("an unsaved profile cannot activate")
-    };
-    assert_eq!(error.kind, ErrorKind::NotConfigured);
-    assert!(matches!(
-        console.ask(Command::ActivateProfile(ProfileId::Local)),
-        Event::ProfileActivated(Err(_))
-    ));
+    let activated = reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Remote))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    );
+    assert_eq!(
+        activated.result.map_err(|e| e.kind),
+        Err(ErrorKind::NotConfigured),
+        "an unsaved profile cannot activate"
+    );
+    let local = reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Local))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    );
+    assert!(local.result.is_err());
 
     // The sandbox needs no keychain.
-    let Event::ProfileActivated(Ok(info)) = console.ask(Command::ActivateProfile(ProfileId::Sandbox)) else {
-        panic!("the sandbox works without a keychain")
-    };
+    let info = ok(reply!(
+        console.ask(Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox))),
+        Event::Profiles,
+        ProfilesEvent::Activated
+    ));
     assert!(info.is_sandbox);
-    assert!(matches!(console.ask(Command::RefreshStatus), Event::Status(Ok(_))));
+    ok(reply!(
+        console.ask(Command::Status(StatusCommand::Refresh)),
+        Event::Status,
+        StatusEvent::Refreshed
+    ));
+    console.assert_settled();
 }

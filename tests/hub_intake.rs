@@ -4,7 +4,7 @@
 mod hub_support;
 
 use hub_support::*;
-use serde_json::json;
+use serde_json::{Value, json};
 use wxdesk::wechat::crypto::{Envelope, MsgCrypt};
 
 fn pushes(dir: &std::path::Path) -> i64 {
@@ -134,7 +134,7 @@ async fn a_long_poll_returns_when_an_event_arrives() {
                 .send()
                 .await
                 .unwrap()
-                .json::<serde_json::Value>()
+                .json::<Value>()
                 .await
         })
     };
@@ -174,7 +174,7 @@ async fn a_long_poll_returns_when_an_event_arrives() {
 }
 
 #[tokio::test]
-async fn the_console_api_needs_a_key_and_every_request_is_logged() {
+async fn the_console_api_needs_a_key_and_refusals_and_actions_are_logged_but_reads_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let hub = TestHub::start(dir.path(), "http://127.0.0.1:9").await;
     assert_eq!(
@@ -214,31 +214,43 @@ async fn the_console_api_needs_a_key_and_every_request_is_logged() {
         )
         .await;
     assert_eq!(denied.status(), 403);
+    // No ticket has arrived: the hub cannot create a code, and the failed action is recorded with its reason.
+    let preauth = hub.post_json("/api/v1/preauth", &json!({ "auth_type": 2 })).await;
+    assert_eq!(preauth.status(), 503);
 
     let activity = hub.get_json("/api/v1/activity?after=0").await;
     let rows = activity["activity"].as_array().unwrap();
-    let actions: Vec<(&str, &str, &str)> = rows
+    let actions: Vec<(&str, &str, &Value, &str)> = rows
         .iter()
         .map(|r| {
             (
+                r["operator"].as_str().unwrap(),
                 r["action"].as_str().unwrap(),
-                r["target"].as_str().unwrap(),
-                r["result"].as_str().unwrap(),
+                &r["target"],
+                r["outcome"].as_str().unwrap(),
             )
         })
         .collect();
     assert_eq!(
         actions,
         [
-            ("GET /api/v1/status", "", "401"),
-            ("GET /api/v1/status", "", "401"),
-            ("GET /api/v1/authorizers", "query=x", "200"),
-            ("GET /api/v1/authorizers/{appid}", "wxnobody", "404"),
-            ("POST /api/v1/call", "/cgi-bin/component/api_component_token", "403"),
-        ]
+            ("(no key)", "access.refused", &json!("GET /api/v1/status"), "failed"),
+            (
+                "(unknown key)",
+                "access.refused",
+                &json!("GET /api/v1/status"),
+                "failed"
+            ),
+            ("tester", "preauth.create", &json!("auth_type=2"), "failed"),
+        ],
+        "reads are not activity (the authorizer list, the missing authorizer, the refused relay of a token \
+         endpoint, which is a read, and this page): {activity}"
     );
-    let operators: Vec<&str> = rows.iter().map(|r| r["operator"].as_str().unwrap()).collect();
-    assert_eq!(operators, ["(no key)", "(unknown key)", "tester", "tester", "tester"]);
+    assert!(
+        rows.iter().all(|r| r["reason"].is_string()),
+        "a failure says why: {activity}"
+    );
+    assert!(rows[2]["reason"].as_str().unwrap().contains("ticket"), "{activity}");
     assert!(
         !activity.to_string().contains("wxd_wrong"),
         "a refused key is never recorded"

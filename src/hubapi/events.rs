@@ -40,9 +40,13 @@ pub enum HubEventKind {
     RegistrationResult(RegistrationResult),
     /// The hub renewed an access token (the token itself never leaves the hub).
     TokenRefreshed(TokenRefreshed),
-    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the
-    /// job's own `kind` is sent as `job_kind`: `kind` is the event's.
-    #[serde(with = "job_progress")]
+    /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the job
+    /// rides under `job` ([`JobProgressBody`]): its own `kind` (the job's kind) would collide with the event's tag.
+    #[serde(
+        serialize_with = "JobProgressBody::serialize_job",
+        deserialize_with = "JobProgressBody::deserialize_job"
+    )]
+    #[schema(value_type = JobProgressBody)]
     JobProgress(Job),
     /// The hub met an error talking to WeChat.
     Error(HubErrorEvent),
@@ -76,11 +80,33 @@ impl HubEventKind {
 pub struct Authorization {
     pub authorizer_appid: String,
     pub nick_name: Option<String>,
+    /// Sent as `account_kind`: the event's own `kind` is its tag.
+    #[serde(rename = "account_kind")]
     pub kind: Option<AccountKind>,
     /// The permission sets granted (§3).
     pub func_ids: Vec<i64>,
     /// The pre_auth_code the merchant scanned, when the hub knows it; a console recognises its own QR code by it.
     pub pre_auth_code: Option<String>,
+}
+
+/// The payload of `job_progress`: `{"kind": "job_progress", "job": {…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobProgressBody {
+    pub job: Job,
+}
+
+impl JobProgressBody {
+    fn serialize_job<S: serde::Serializer>(job: &Job, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            job: &'a Job,
+        }
+        Borrowed { job }.serialize(serializer)
+    }
+
+    fn deserialize_job<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Job, D::Error> {
+        JobProgressBody::deserialize(deserializer).map(|body| body.job)
+    }
 }
 
 /// An audit result push (§4.3). The push names neither the auditid nor the appid: `authorizer_appid` comes from the
@@ -144,40 +170,6 @@ pub struct EventsPage {
     pub next: i64,
 }
 
-/// The wire form of a `job_progress` event's job: its fields beside the event's `kind`, so the job's own `kind`
-/// travels as `job_kind` (an internally tagged enum cannot hold a payload with a field named like its tag: the
-/// two `kind`s would collide and the event would read back as `Unknown`).
-mod job_progress {
-    use serde::de::Error as _;
-    use serde::ser::Error as _;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
-
-    use super::Job;
-
-    const WIRE: &str = "job_kind";
-
-    pub fn serialize<S: Serializer>(job: &Job, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(job).map_err(S::Error::custom)?;
-        if let Value::Object(map) = &mut value
-            && let Some(kind) = map.remove("kind")
-        {
-            map.insert(WIRE.to_owned(), kind);
-        }
-        value.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Job, D::Error> {
-        let mut value = Value::deserialize(deserializer)?;
-        if let Value::Object(map) = &mut value
-            && let Some(kind) = map.remove(WIRE)
-        {
-            map.insert("kind".to_owned(), kind);
-        }
-        serde_json::from_value(value).map_err(D::Error::custom)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,7 +196,7 @@ mod tests {
         let text = serde_json::to_string(&event).unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["kind"], "job_progress", "{text}");
-        assert_eq!(value["job_kind"], "authorizer_sync", "{text}");
+        assert_eq!(value["job"]["kind"], "authorizer_sync", "{text}");
         assert_eq!(serde_json::from_str::<HubEvent>(&text).unwrap(), event);
     }
 }

@@ -17,7 +17,7 @@ pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
 pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, HubEventKind, RegistrationResult};
-pub use events::{HubErrorEvent, TokenRefreshed};
+pub use events::{HubErrorEvent, JobProgressBody, TokenRefreshed};
 pub use jobs::{
     ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState, RetryRequest,
 };
