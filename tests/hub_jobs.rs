@@ -15,9 +15,9 @@ use wxdesk::hub::JobsConfig;
 use wxdesk::hubapi::{EventsPage, HubEventKind, ItemState, Job, JobCreated, JobList, JobState};
 
 const INFO: &str = "/cgi-bin/component/api_get_authorizer_info";
-/// Steps of one sync in flight at once (`hub::jobs`); a kill can cut at most twice that many short (the steps in
-/// flight and the outcomes on their way to the database).
-const SYNC_CONCURRENCY: usize = 16;
+/// Steps of one sync the runner holds at once (`hub::jobs`: 16 call slots, four steps per slot, the rest waiting
+/// for a slot or for their outcome's commit): a kill can make at most this many calls go to waste.
+const STEPS_IN_FLIGHT: usize = 64;
 
 /// Every info call takes `ms` longer, so a sync lasts long enough to act on it.
 async fn slow_info(sim: &SimProcess, ms: u64) {
@@ -488,7 +488,7 @@ async fn a_sync_killed_mid_way_finishes_after_the_restart_with_every_account_onc
     // Only the steps cut short by the kill were made twice.
     let calls = info_calls(&sim, mark).await;
     assert!(
-        (AUTHORIZERS..=AUTHORIZERS + 2 * SYNC_CONCURRENCY).contains(&calls),
+        (AUTHORIZERS..=AUTHORIZERS + STEPS_IN_FLIGHT).contains(&calls),
         "{calls} info calls for {AUTHORIZERS} accounts"
     );
 }

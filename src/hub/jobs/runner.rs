@@ -6,6 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,6 +26,9 @@ use crate::hubapi::{JobId, JobKind, JobState};
 
 /// At most this often a `job_progress` event while items finish (state changes are sent at once).
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// Steps in flight per call slot: the others wait for a slot or for their outcome's commit, so a slow fsync never
+/// leaves a slot idle. Claims come in batches twice that size, fetched before the queue runs dry.
+const PIPELINE: usize = 4;
 /// How long a driver with nothing due waits before looking again (an item may wait for a push without a time).
 const IDLE_RECHECK: Duration = Duration::from_secs(60);
 /// The key of the job's params that says which waves may run; the runner's own, next to the kind's keys.
@@ -174,6 +178,8 @@ async fn run<K: Kind>(
     }
     let concurrency = kind.concurrency().max(1);
     let calls = Semaphore::new(concurrency);
+    // Cleared once the driver is stopping: a step still waiting for its slot then never starts.
+    let starting = AtomicBool::new(true);
     let mut open_wave = job.params[OPEN_WAVE].as_i64().unwrap_or(0);
     let mut queue: VecDeque<ItemRow> = VecDeque::new();
     let mut in_flight = FuturesUnordered::new();
@@ -181,19 +187,23 @@ async fn run<K: Kind>(
     // The last claim found nothing due: claim again only when something may have become due.
     let mut drained = false;
     let mut stopping: Option<Stopping> = None;
+    let mut unstarted: Vec<String> = Vec::new();
     loop {
-        if stopping.is_none() && claim.is_none() && !drained && queue.len() < concurrency {
-            let batch = (concurrency * 4) as i64;
+        if stopping.is_some() {
+            starting.store(false, Ordering::Relaxed);
+        }
+        if stopping.is_none() && claim.is_none() && !drained && queue.len() < concurrency * PIPELINE {
+            let batch = (concurrency * PIPELINE * 2) as i64;
             claim =
                 Some(Box::pin(hub.store.write(move |conn| {
                     rows::claim_items(conn, id, open_wave, now_secs(), batch)
                 })));
         }
-        while stopping.is_none() && in_flight.len() < concurrency * 2 {
+        while stopping.is_none() && in_flight.len() < concurrency * PIPELINE {
             let Some(item) = queue.pop_front() else {
                 break;
             };
-            in_flight.push(work(hub, kind, &job, item, &calls));
+            in_flight.push(work(hub, kind, &job, item, &calls, &starting));
         }
         if in_flight.is_empty() && claim.is_none() && (stopping.is_some() || queue.is_empty()) {
             if stopping.is_some() {
@@ -234,6 +244,7 @@ async fn run<K: Kind>(
                 match finished? {
                     Finished::Done => {}
                     Finished::Later => drained = false,
+                    Finished::Unstarted(appid) => unstarted.push(appid),
                     Finished::Halt(halt) => {
                         stopping.get_or_insert(Stopping::Halt(halt));
                     }
@@ -246,7 +257,7 @@ async fn run<K: Kind>(
         }
     }
     // Claims never started go back to pending (an item an operator cancelled meanwhile stays cancelled).
-    let unstarted: Vec<String> = queue.into_iter().map(|item| item.appid).collect();
+    unstarted.extend(queue.into_iter().map(|item| item.appid));
     if !unstarted.is_empty() {
         hub.store
             .write(move |conn| rows::release_items(conn, id, &unstarted, now_secs()))
@@ -282,6 +293,8 @@ async fn poll_claim(claim: &mut Option<Claim<'_>>) -> Result<Vec<ItemRow>, Store
 /// How a step ended, for the driver.
 enum Finished {
     Done,
+    /// The driver began stopping before the step got its slot: it never ran.
+    Unstarted(String),
     /// The item waits for a later time: something may be due before the driver's last claim said.
     Later,
     Halt(Halt),
@@ -294,11 +307,15 @@ async fn work<K: Kind>(
     job: &JobRow,
     item: ItemRow,
     calls: &Semaphore,
+    starting: &AtomicBool,
 ) -> Result<Finished, StoreError> {
     let step = {
         // The semaphore is never closed; were it, the step would simply run without a slot.
         let _slot = calls.acquire().await.ok();
         hub.jobs.pacer.acquire().await;
+        if !starting.load(Ordering::Relaxed) {
+            return Ok(Finished::Unstarted(item.appid));
+        }
         kind.step(hub, job, &item).await
     };
     commit(hub, job.id, item, step).await

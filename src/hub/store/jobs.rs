@@ -230,20 +230,20 @@ pub fn claim_items(conn: &Connection, id: JobId, open_wave: i64, now: i64, limit
 /// Records a step's outcome for an item still `in_progress`; `false` when it is not (an operator cancelled the
 /// job meanwhile), and then nothing changes.
 pub fn update_item(conn: &Connection, id: JobId, appid: &str, update: &ItemUpdate<'_>, at: i64) -> Result<bool> {
-    let changed = conn.execute(
+    let mut stmt = conn.prepare_cached(
         "UPDATE job_items SET state = ?3, step = ?4, next_at = ?5, errcode = ?6, message = ?7, updated_at = ?8
          WHERE job_id = ?1 AND appid = ?2 AND state = 'in_progress'",
-        params![
-            id,
-            appid,
-            update.state.as_str(),
-            update.step,
-            update.next_at,
-            update.errcode,
-            update.message,
-            at
-        ],
     )?;
+    let changed = stmt.execute(params![
+        id,
+        appid,
+        update.state.as_str(),
+        update.step,
+        update.next_at,
+        update.errcode,
+        update.message,
+        at
+    ])?;
     Ok(changed == 1)
 }
 
