@@ -132,7 +132,11 @@ fn authorize_and_find_the_merchant(lang: Lang) {
         "each is shown as ✓ in words"
     );
     assert!(
-        console.harness.query_all_by_label(text(lang, "activity.act_preauth")).count() > created.len(),
+        console
+            .harness
+            .query_all_by_label(text(lang, "activity.act_preauth"))
+            .count()
+            > created.len(),
         "the action in words, in every row and in the filter"
     );
 }
@@ -194,7 +198,11 @@ fn a_sync_runs_as_a_hub_job_and_every_request_gets_its_answer() {
     assert_eq!(job.counts.done, job.counts.total, "every merchant synced: {job:?}");
     click_button(&mut console, text(Lang::En, "nav.jobs"));
     assert!(
-        console.harness.query_all_by_label(text(Lang::En, "jobs.kind_sync")).count() >= 1,
+        console
+            .harness
+            .query_all_by_label(text(Lang::En, "jobs.kind_sync"))
+            .count()
+            >= 1,
         "the sync is listed as a job"
     );
     for key in ["nav.activity", "nav.provider"] {

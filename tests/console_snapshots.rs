@@ -76,24 +76,6 @@ fn snapshot_every_panel(lang: Lang) {
 
     console.go(Panel::ACTIVITY);
     console.harness.snapshot(format!("activity_{tag}"));
-
-    console.go(Panel::MERCHANTS);
-    console
-        .harness
-        .get_by_role_and_label(Role::Button, text(lang, "merchants.sync"))
-        .click();
-    console.wait_until("the sync job to complete", |app| {
-        app.state()
-            .merchants
-            .sync_job
-            .as_ref()
-            .is_some_and(|job| job.state.is_final())
-    });
-    console.go(Panel::JOBS);
-    let job = console.harness.state().state().jobs.list.value().unwrap()[0].id;
-    console.harness.get_by_label(&format!("#{job}")).click();
-    console.settle();
-    console.harness.snapshot(format!("jobs_{tag}"));
 }
 
 #[test]
