@@ -137,7 +137,7 @@ fn authorize_and_find_the_merchant(lang: Lang) {
             .query_all_by_label(text(lang, "activity.act_preauth"))
             .count()
             > created.len(),
-        "the action in words, in every row and in the filter"
+        "the action in words, in every row"
     );
 }
 
