@@ -61,6 +61,7 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     let pages = authorized.div_ceil(PAGE);
     let bound = (pages as f64 * DELAY_MS as f64 + authorized as f64 * DELAY_MS as f64 / IN_FLIGHT as f64) / 1000.0;
+    let floor = direct_floor(&sim, authorized).await;
     println!(
         "hub_sync {} authorizers ({} done, {} failed) at {DELAY_MS} ms per call, {IN_FLIGHT} info calls in flight: \
          {elapsed:.2} s ({:.0} accounts/s); bound {pages} pages × {DELAY_MS} ms + {authorized} × {DELAY_MS} ms / \
@@ -71,6 +72,41 @@ async fn main() {
         job.counts.done as f64 / elapsed,
         elapsed / bound
     );
+    println!(
+        "hub_sync floor: the same {authorized} info calls sent straight to the simulator, {IN_FLIGHT} at a time: \
+         {floor:.2} s (ratio {:.3} to the bound); the job took {:.2} s more",
+        floor / bound,
+        elapsed - floor
+    );
+}
+
+/// What the simulator itself allows: `calls` info calls (refused for their made-up token after the same delay)
+/// straight from one client, `IN_FLIGHT` at a time, no hub. The sync cannot beat this.
+async fn direct_floor(sim: &SimProcess, calls: usize) -> f64 {
+    let url = format!(
+        "{}/cgi-bin/component/api_get_authorizer_info?component_access_token=floor",
+        sim.base
+    );
+    let body = json!({ "component_appid": sim.field("component_appid"), "authorizer_appid": "wxfloor" });
+    let started = Instant::now();
+    futures_util::stream::iter(0..calls)
+        .map(|_| {
+            let (http, url, body) = (sim.http.clone(), url.clone(), body.clone());
+            async move {
+                http.post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("sim")
+                    .bytes()
+                    .await
+                    .expect("body")
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .count()
+        .await;
+    started.elapsed().as_secs_f64()
 }
 
 /// Follows the event stream until the job's `job_progress` says it completed.

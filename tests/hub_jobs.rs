@@ -263,14 +263,20 @@ async fn job_progress_events_follow_a_sync_a_few_per_second_and_end_with_its_sta
     hub.handle.shutdown().await;
 }
 
-/// The merchant authorizes while the hub is down: the push goes nowhere. The hub's own sync after the restart
-/// finds the account; nobody presses Sync.
+/// One merchant authorizes and another revokes while the hub is down: both pushes go nowhere. The hub's own
+/// sync after the restart finds the new account and marks the other revoked; nobody presses Sync.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_authorization_made_while_the_hub_was_down_appears_after_the_restart() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("hub.sqlite3");
-    let (sim, hub) = connected(dir.path(), &[]).await;
+    let (sim, hub) = connected(dir.path(), &["--demo"]).await;
     first_sync_done(&hub).await;
+    let listed = hub.get_json("/api/v1/authorizers").await;
+    assert_eq!(listed["total"], 12, "the demo's merchants, synced at start-up");
+    let gone = listed["authorizers"][0]["authorizer_appid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let preauth: Value = hub
         .post_json("/api/v1/preauth", &json!({ "auth_type": 1 }))
         .await
@@ -287,6 +293,8 @@ async fn an_authorization_made_while_the_hub_was_down_appears_after_the_restart(
     let appid = authorized["authorizer_appid"].as_str().unwrap().to_owned();
     let stored = format!("SELECT COUNT(*) FROM authorizers WHERE appid = '{appid}'");
     assert_eq!(count(&database, &stored), 0, "the push never reached the hub");
+    sim.control("/__sim/unauthorize", &json!({ "authorizer_appid": gone }))
+        .await;
 
     let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
     let found = eventually("the restarted hub to find the account by itself", || async {
@@ -307,8 +315,17 @@ async fn an_authorization_made_while_the_hub_was_down_appears_after_the_restart(
     })
     .await;
     assert!(found["revoked_at"].is_null(), "{found}");
-    let jobs = syncs(&hub).await;
+    let jobs = eventually("the restarted hub's sync to complete", || async {
+        let jobs = syncs(&hub).await;
+        jobs.iter().all(|job| job.state == JobState::Completed).then_some(jobs)
+    })
+    .await;
     assert_eq!(jobs.len(), 2, "one sync per start: {jobs:?}");
+    let revoked = hub.get_json(&format!("/api/v1/authorizers/{gone}")).await;
+    assert!(
+        revoked["revoked_at"].is_i64(),
+        "no longer listed, so revoked: {revoked}"
+    );
     assert!(jobs.iter().all(|job| job.created_by == "hub"));
     let activity = hub.get_json("/api/v1/activity?after=0").await.to_string();
     assert!(!activity.contains("authorizers.sync"), "no operator asked: {activity}");

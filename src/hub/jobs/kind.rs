@@ -54,8 +54,9 @@ pub trait Kind: Send + Sync + 'static {
     /// Steps of one job in flight at once.
     fn concurrency(&self) -> usize;
 
-    /// Work before the items, one resumable piece per call (the sync: one listing page); `Ok(true)` once there is
-    /// nothing left to do. The job's params say how far it got, so a restarted hub goes on from there.
+    /// The work that creates the items, one resumable piece per call (the sync: one listing page); `Ok(true)` once
+    /// there is nothing left to do. The job's params say how far it got, so a restarted hub goes on from there. The
+    /// runner works the items a piece committed while the next piece runs.
     fn prepare(&self, hub: &Arc<Hub>, job: &JobRow) -> impl Future<Output = Result<bool, Halt>> + Send;
 
     /// One step of one claimed item.

@@ -1,6 +1,6 @@
-//! The runner: one driver task per job while it runs. A driver does the kind's preparation, then claims due items in
-//! batches and works them with at most `Kind::concurrency` steps in flight, committing each step's outcome before
-//! that item's next step; it stops claiming when the job's state changes, lets the steps in flight finish, and
+//! The runner: one driver task per job while it runs. A driver runs the kind's preparation and, beside it, claims due
+//! items in batches and works them with at most `Kind::concurrency` calls in flight, committing each step's outcome
+//! before that item's next step; it stops claiming when the job's state changes, lets the steps in flight finish, and
 //! hands back the claims it never started. `job_progress` events are coalesced to one per `PROGRESS_EVERY`.
 
 use std::collections::{HashMap, VecDeque};
@@ -152,35 +152,36 @@ enum Stopping {
 }
 
 type Claim<'a> = Pin<Box<dyn Future<Output = Result<Vec<ItemRow>, StoreError>> + Send + 'a>>;
+type Preparing<'a> = Pin<Box<dyn Future<Output = Result<Result<bool, Halt>, StoreError>> + Send + 'a>>;
 
-/// Works a running job until it leaves `running` (by itself or by an operator) or the hub stops.
+/// One piece of the kind's preparation, on the job as it now is (the last piece moved its params on).
+fn prepare_next<'a, K: Kind>(hub: &'a Arc<Hub>, kind: &'a K, id: JobId) -> Preparing<'a> {
+    Box::pin(async move {
+        let Some(job) = hub.store.read(move |conn| rows::job(conn, id)).await? else {
+            return Ok(Ok(true));
+        };
+        Ok(kind.prepare(hub, &job).await)
+    })
+}
+
+/// Works a running job until it leaves `running` (by itself or by an operator) or the hub stops. The preparation
+/// runs beside the steps: an item is worked as soon as the piece that created it is committed.
 async fn run<K: Kind>(
     hub: &Arc<Hub>,
     kind: &K,
-    mut job: JobRow,
+    job: JobRow,
     wake: &mut watch::Receiver<u64>,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), StoreError> {
     let id = job.id;
     let mut progress = Progress::default();
-    loop {
-        if wake.has_changed().unwrap_or(true) || stopped(stop) {
-            return Ok(());
-        }
-        match kind.prepare(hub, &job).await {
-            Ok(true) => break,
-            Ok(false) => {
-                job = hub.store.read(move |conn| rows::job(conn, id)).await?.unwrap_or(job);
-                progress.touch(hub, id);
-            }
-            Err(halt) => return settle(hub, id, JobState::Halted, Some(halt)).await,
-        }
-    }
     let concurrency = kind.concurrency().max(1);
     let calls = Semaphore::new(concurrency);
     // Cleared once the driver is stopping: a step still waiting for its slot then never starts.
     let starting = AtomicBool::new(true);
     let mut open_wave = job.params[OPEN_WAVE].as_i64().unwrap_or(0);
+    let mut preparing = Some(prepare_next(hub, kind, id));
+    let mut prepared = false;
     let mut queue: VecDeque<ItemRow> = VecDeque::new();
     let mut in_flight = FuturesUnordered::new();
     let mut claim: Option<Claim<'_>> = None;
@@ -205,8 +206,9 @@ async fn run<K: Kind>(
             };
             in_flight.push(work(hub, kind, &job, item, &calls, &starting));
         }
-        if in_flight.is_empty() && claim.is_none() && (stopping.is_some() || queue.is_empty()) {
-            if stopping.is_some() {
+        let idle = in_flight.is_empty() && claim.is_none() && preparing.is_none();
+        if idle && (stopping.is_some() || queue.is_empty()) {
+            if stopping.is_some() || !prepared {
                 break;
             }
             match next_move(hub, kind, &job, open_wave).await? {
@@ -234,7 +236,21 @@ async fn run<K: Kind>(
             continue;
         }
         tokio::select! {
-            claimed = poll_claim(&mut claim) => {
+            piece = poll_some(&mut preparing) => {
+                preparing = None;
+                match piece? {
+                    Ok(true) => prepared = true,
+                    Ok(false) if stopping.is_none() => preparing = Some(prepare_next(hub, kind, id)),
+                    Ok(false) => {}
+                    Err(halt) => {
+                        stopping.get_or_insert(Stopping::Halt(halt));
+                    }
+                }
+                // The piece may have added items: claim again.
+                drained = false;
+                progress.touch(hub, id);
+            }
+            claimed = poll_some(&mut claim) => {
                 claim = None;
                 let claimed = claimed?;
                 drained = claimed.is_empty();
@@ -282,10 +298,10 @@ pub fn with_key(params: &serde_json::Value, key: &str, value: serde_json::Value)
     serde_json::Value::Object(map)
 }
 
-/// The pending claim, or never when there is none (a `select!` branch that is off).
-async fn poll_claim(claim: &mut Option<Claim<'_>>) -> Result<Vec<ItemRow>, StoreError> {
-    match claim {
-        Some(claim) => claim.await,
+/// The future in `slot`, or never when there is none (a `select!` branch that is off).
+async fn poll_some<T>(slot: &mut Option<Pin<Box<dyn Future<Output = T> + Send + '_>>>) -> T {
+    match slot {
+        Some(future) => future.await,
         None => std::future::pending().await,
     }
 }
@@ -386,7 +402,8 @@ async fn next_move<K: Kind>(hub: &Arc<Hub>, kind: &K, job: &JobRow, open_wave: i
         })
         .await?;
     Ok(match lowest {
-        None => match kind.finish(hub, job).await {
+        // The preparation moved the params on since the driver read the job: finish judges the job as it now is.
+        None => match kind.finish(hub, &reload(hub, job).await?).await {
             Ok(()) => Next::Settle(JobState::Completed, None),
             Err(halt) => Next::Settle(JobState::Halted, Some(halt)),
         },
@@ -405,6 +422,12 @@ async fn next_move<K: Kind>(hub: &Arc<Hub>, kind: &K, job: &JobRow, open_wave: i
             }
         }
     })
+}
+
+async fn reload(hub: &Hub, job: &JobRow) -> Result<JobRow, StoreError> {
+    let id = job.id;
+    let fresh = hub.store.read(move |conn| rows::job(conn, id)).await?;
+    Ok(fresh.unwrap_or_else(|| job.clone()))
 }
 
 /// Moves a running job to `state` unless an operator moved it first, and says so on the event stream.
