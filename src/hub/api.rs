@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
-use super::{Hub, console, intake, jobs_api, landing, now_secs, relay};
+use super::{Hub, console, deployments, intake, jobs_api, landing, now_secs, relay};
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
 #[derive(OpenApi)]
@@ -66,6 +66,7 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(jobs_api::approve))
         .routes(routes!(jobs_api::cancel))
         .routes(routes!(jobs_api::retry))
+        .routes(routes!(deployments::create))
 }
 
 /// Routes without an operator key: health, the API document, and what WeChat and the merchant's browser call.
@@ -163,6 +164,7 @@ fn action_of(method: &Method, route: &str) -> Option<&'static str> {
     Some(match route {
         "/api/v1/preauth" => action::PREAUTH_CREATE,
         "/api/v1/authorizers/sync" => action::AUTHORIZERS_SYNC,
+        "/api/v1/deployments" => action::DEPLOYMENT_CREATE,
         "/api/v1/jobs/{id}/pause" => action::JOB_PAUSE,
         "/api/v1/jobs/{id}/resume" => action::JOB_RESUME,
         "/api/v1/jobs/{id}/approve" => action::JOB_APPROVE,

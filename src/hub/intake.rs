@@ -205,6 +205,13 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     {
         hub.exchanges.note_pre_auth(&a.authorization_code, pre_auth_code);
     }
+    if let Some(
+        HubEventKind::AuditSuccess(result) | HubEventKind::AuditFail(result) | HubEventKind::AuditDelay(result),
+    ) = &event
+    {
+        let (hub, result) = (hub.clone(), result.clone());
+        tokio::spawn(async move { audit_result(&hub, &result).await });
+    }
     if let Some(code) = code {
         let hub = hub.clone();
         tokio::spawn(async move {
@@ -213,6 +220,26 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
         });
     }
     Ok(())
+}
+
+/// An audit ended (or was delayed): the deployments waiting for it look now. The push names the mini program by
+/// the message URL's appid or, failing that, by its original id (`ToUserName`, §4.3); it never carries the auditid.
+async fn audit_result(hub: &Arc<Hub>, result: &hubapi::AuditResult) {
+    let appid = match &result.authorizer_appid {
+        Some(appid) => Some(appid.clone()),
+        None => {
+            let user_name = result.user_name.clone();
+            hub.store
+                .read(move |conn| super::store::jobs::appid_of_user_name(conn, &user_name))
+                .await
+                .ok()
+                .flatten()
+        }
+    };
+    match appid {
+        Some(appid) => super::jobs::audit_arrived(hub, &appid).await,
+        None => tracing::warn!(user_name = ?result.user_name, "audit result for an unknown mini program"),
+    }
 }
 
 /// SHA-256 over the URL, the appid the URL names and the decrypted XML.

@@ -12,6 +12,7 @@ mod config;
 mod console;
 #[cfg(test)]
 mod debug_hides_secrets;
+mod deployments;
 mod events;
 mod intake;
 mod jobs;

@@ -8,7 +8,7 @@ use crate::wechat::api::component::{
     ComponentTokenRequest, CreatePreAuthCode, GetAuthorizerInfo, GetAuthorizerList, QueryAuth, QueryAuthRequest,
 };
 use crate::wechat::ids::{AuthorizerAppId, ComponentAppId, Secret};
-use crate::wechat::{Client, EndpointInfo, Hosts, RawResponse, WxError};
+use crate::wechat::{Client, Endpoint, EndpointInfo, Hosts, RawResponse, WxError};
 
 /// Every failure of a platform call: the wire layer's own error type.
 pub type UpstreamError = WxError;
@@ -207,6 +207,11 @@ impl Upstream {
                 })
                 .collect(),
         })
+    }
+
+    /// Any typed endpoint with `token` (an authorizer's or the component's, as the endpoint takes), for the jobs.
+    pub async fn call<E: Endpoint>(&self, token: &str, request: &E::Request) -> Result<E::Response, UpstreamError> {
+        self.client.execute::<E>(Some(token), &[], request).await
     }
 
     /// Any endpoint of wechat-api.md, answered as bytes; the token goes where the endpoint says (§0.2).

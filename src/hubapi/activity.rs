@@ -11,6 +11,8 @@ pub mod action {
     pub const PREAUTH_CREATE: &str = "preauth.create";
     /// An authorizer sync job was started.
     pub const AUTHORIZERS_SYNC: &str = "authorizers.sync";
+    /// A deployment was planned and started (`POST /api/v1/deployments`).
+    pub const DEPLOYMENT_CREATE: &str = "deployment.create";
     pub const JOB_PAUSE: &str = "job.pause";
     pub const JOB_RESUME: &str = "job.resume";
     pub const JOB_APPROVE: &str = "job.approve";

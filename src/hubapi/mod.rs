@@ -7,6 +7,7 @@
 
 mod activity;
 mod authorizers;
+mod deployments;
 mod error;
 mod events;
 mod jobs;
@@ -15,6 +16,9 @@ mod status;
 
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
 pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
+pub use deployments::{
+    Domains, Gate, OwnerSetting, Plan, PlanProblems, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize, wave_sizes,
+};
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, HubEventKind, RegistrationResult};
 pub use events::{HubErrorEvent, JobProgressBody, TokenRefreshed};

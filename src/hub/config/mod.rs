@@ -35,6 +35,9 @@ pub struct JobsConfig {
     pub sync_interval_secs: u64,
     /// Platform calls per minute across every job; 0 means no limit. The relay and the token owner are not paced.
     pub calls_per_minute: u32,
+    /// Seconds between looks at work the platform does on its own: the privacy scan after a commit (about a
+    /// minute, §6.14); an audit no push has reported is polled after 3× this, doubling up to half an hour.
+    pub recheck_secs: u64,
 }
 
 impl Default for JobsConfig {
@@ -42,6 +45,7 @@ impl Default for JobsConfig {
         Self {
             sync_interval_secs: 6 * 3600,
             calls_per_minute: 60_000,
+            recheck_secs: 20,
         }
     }
 }
@@ -130,6 +134,7 @@ struct RawWechat {
 struct RawJobs {
     sync_interval_secs: Option<u64>,
     calls_per_minute: Option<u32>,
+    recheck_secs: Option<u64>,
 }
 
 /// A parsed config file: the settings, and where each secret may be read from.
@@ -210,6 +215,7 @@ impl ConfigFile {
         let jobs = raw.jobs.map_or(defaults, |jobs| JobsConfig {
             sync_interval_secs: jobs.sync_interval_secs.unwrap_or(defaults.sync_interval_secs),
             calls_per_minute: jobs.calls_per_minute.unwrap_or(defaults.calls_per_minute),
+            recheck_secs: jobs.recheck_secs.unwrap_or(defaults.recheck_secs).max(1),
         });
         Ok(Self {
             config,
@@ -302,6 +308,7 @@ database = "hub.sqlite3"
 # [jobs]
 # sync_interval_secs = 21600   # the hub re-reads every authorizer from WeChat this often; 0 = only after start-up
 # calls_per_minute = 60000     # platform calls of all jobs together; 0 = no limit
+# recheck_secs = 20            # between looks at a privacy scan still running; unreported audits: 3x, doubling
 
 [wechat]
 # Your third-party platform's appid (开放平台 → 第三方平台 → 基本信息).

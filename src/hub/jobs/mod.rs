@@ -5,6 +5,7 @@
 //! state machine; `runner` works running jobs, `kind` is what a kind of job provides, `sync` the authorizer sync,
 //! `schedule` the hub's own reconciliation, `pace` the calls-per-minute limit.
 
+mod deploy;
 mod kind;
 mod pace;
 mod runner;
@@ -20,6 +21,7 @@ use super::store::{Store, StoreError};
 use super::{Hub, JobsConfig, now_secs};
 use crate::hubapi::{ApiError, ErrorCode, HubEventKind, Job, JobId, JobKind, JobQuery, JobState};
 
+pub use deploy::{PLACEHOLDERS, unknown_placeholders};
 pub use runner::Runner;
 
 /// The name a job the hub started by itself is created by.
@@ -126,6 +128,67 @@ pub async fn start_sync(hub: &Arc<Hub>, operator: &str) -> Result<JobId, ApiErro
     Ok(job.id)
 }
 
+/// Creates a deployment job in `running` with one item per merchant, in the waves `wave_sizes` gives (in the plan's
+/// order), and starts its driver. The plan was checked (`deployments::check`).
+pub async fn start_deployment(
+    hub: &Arc<Hub>,
+    operator: &str,
+    plan: &crate::hubapi::Plan,
+    template_type: u8,
+    wave_sizes: &[usize],
+) -> Result<JobId, ApiError> {
+    let mut params = serde_json::to_value(plan).map_err(|e| ApiError::new(ErrorCode::InvalidPlan, e.to_string()))?;
+    params = runner::with_key(&params, deploy::TEMPLATE_TYPE, template_type.into());
+    let (created_by, appids, sizes) = (operator.to_owned(), plan.appids.clone(), wave_sizes.to_vec());
+    let job = hub
+        .store
+        .write(move |conn| {
+            let at = now_secs();
+            let id = rows::insert_job(conn, JobKind::Deployment, &params, &created_by, at)?;
+            let mut rest = appids.as_slice();
+            for (wave, size) in sizes.iter().enumerate() {
+                let (this, next) = rest.split_at((*size).min(rest.len()));
+                rows::insert_items(conn, id, this, wave as i64, deploy::step::PREFLIGHT, at)?;
+                rest = next;
+            }
+            Ok(JobRow {
+                id,
+                kind: JobKind::Deployment,
+                state: JobState::Running,
+                reason: None,
+                params,
+                created_by,
+                created_at: at,
+                updated_at: at,
+            })
+        })
+        .await?;
+    hub.jobs.ensure(hub, &job);
+    emit_progress(hub, job.id).await;
+    Ok(job.id)
+}
+
+/// An audit result arrived for `appid` (a push): its deployment items waiting for the audit look now.
+pub async fn audit_arrived(hub: &Arc<Hub>, appid: &str) {
+    let owned = appid.to_owned();
+    let touched = hub
+        .store
+        .write(move |conn| rows::audit_arrived(conn, &owned, now_secs()))
+        .await;
+    let touched = match touched {
+        Ok(touched) => touched,
+        Err(error) => {
+            tracing::warn!(%appid, %error, "audit result not passed to its deployment; the poll finds it");
+            return;
+        }
+    };
+    for id in touched {
+        if let Ok(Some(job)) = hub.store.read(move |conn| rows::job(conn, id)).await {
+            hub.jobs.wake(hub, &job);
+        }
+    }
+}
+
 /// Jobs of the query's kind and state, newest first, with their counts and without items.
 pub async fn list(hub: &Arc<Hub>, query: JobQuery) -> Result<Vec<Job>, ApiError> {
     let jobs = hub
@@ -173,6 +236,11 @@ pub async fn act(hub: &Arc<Hub>, id: JobId, action: JobAction) -> Result<Job, Ap
                     rows::cancel_items(conn, id, now)?;
                 }
                 JobAction::Approve => open_next_wave(conn, &job, now)?,
+                // A deployment resumed after its failure threshold halted it judges only the results from now on.
+                JobAction::Resume if job.kind == JobKind::Deployment => {
+                    let params = deploy::threshold_base(&job.params, &rows::item_counts(conn, id)?);
+                    rows::set_job_params(conn, id, &params, now)?;
+                }
                 JobAction::Pause | JobAction::Resume => {}
             }
             rows::set_job_state(conn, id, state, None, now)?;

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::super::store::StoreError;
 use super::super::store::jobs::{self as rows, ItemRow, ItemUpdate, JobRow};
 use super::super::{Hub, now_secs};
+use super::deploy::Deployment;
 use super::kind::{Halt, Kind, Outcome, Step};
 use super::pace::Pacer;
 use super::sync::AuthorizerSync;
@@ -77,6 +78,9 @@ impl Runner {
         match job.kind {
             JobKind::AuthorizerSync => {
                 tokio::spawn(drive(hub.clone(), job.id, AuthorizerSync, receiver));
+            }
+            JobKind::Deployment => {
+                tokio::spawn(drive(hub.clone(), job.id, Deployment, receiver));
             }
             other => {
                 tracing::warn!(

@@ -247,6 +247,44 @@ pub fn update_item(conn: &Connection, id: JobId, appid: &str, update: &ItemUpdat
     Ok(changed == 1)
 }
 
+/// Replaces the kind's own data of an item (what its steps learned), in the transaction of a step's outcome.
+pub fn set_item_data(conn: &Connection, id: JobId, appid: &str, data: &serde_json::Value) -> Result<()> {
+    conn.prepare_cached("UPDATE job_items SET data = ?3 WHERE job_id = ?1 AND appid = ?2")?
+        .execute(params![id, appid, json_text(data)])?;
+    Ok(())
+}
+
+/// Records the audit WeChat started for an item (§6.5).
+pub fn set_item_auditid(conn: &Connection, id: JobId, appid: &str, auditid: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE job_items SET auditid = ?3 WHERE job_id = ?1 AND appid = ?2")?
+        .execute(params![id, appid, auditid])?;
+    Ok(())
+}
+
+/// An audit result arrived for `appid`: its items waiting for an audit in running jobs are due now. Returns the
+/// jobs touched.
+pub fn audit_arrived(conn: &Connection, appid: &str, now: i64) -> Result<Vec<JobId>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE job_items SET next_at = ?2
+         WHERE appid = ?1 AND state = 'waiting_audit'
+           AND job_id IN (SELECT id FROM jobs WHERE state IN ('running', 'waiting_approval', 'paused', 'halted'))
+         RETURNING job_id",
+    )?;
+    let rows = stmt.query_map(params![appid, now], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The appid of the authorizer whose original id (`gh_…`) this is.
+pub fn appid_of_user_name(conn: &Connection, user_name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT appid FROM authorizers WHERE user_name = ?1",
+            params![user_name],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// Puts claimed items whose step never started back to pending, without counting the attempt.
 pub fn release_items(conn: &Connection, id: JobId, appids: &[String], at: i64) -> Result<usize> {
     let mut stmt = conn.prepare_cached(

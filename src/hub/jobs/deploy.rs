@@ -1,0 +1,818 @@
+//! A deployment as a job kind (DESIGN.md, "Deployments"): one template to many mini programs, each merchant an item
+//! that goes through
+//!
+//! `preflight` → `domains` → `commit` → `scan` → `privacy` → `submit` → `audit` → `release` → `confirm`
+//!
+//! with wechat-api.md §5–§7 and §6.16 as the rules. The job's params are the plan (`hubapi::Plan`) plus the
+//! template's type and the threshold's base; each item's `data` keeps what the steps learned (the filled ext_json is
+//! made again from the plan, never stored).
+//!
+//! Crash safety. WeChat gives no idempotency key, so a write is never repeated blindly. Each item's `data.entry`
+//! is its attempt count when it entered the step it is at; the runner counts one attempt per claim and keeps the
+//! count across a crash (`reset_in_progress`). A write step claimed a second time may have reached the platform
+//! before (a crash mid-call, a timeout, a `-1`, a 5xx), so it first reads the platform's state back
+//! (`getversioninfo` for the commit and the release, `get_latest_auditstatus` matched on our `user_version` for the
+//! audit) and skips what is already done. The domain and privacy settings are `set`s of the whole list, the same on a
+//! repeat, and are not read back first.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::super::store::jobs::{self as rows, ItemRow, JobRow};
+use super::super::store::queries;
+use super::super::tokens::TokenError;
+use super::super::upstream::UpstreamError;
+use super::super::{Hub, now_secs};
+use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite};
+use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy};
+use crate::wechat::api::Empty;
+use crate::wechat::api::code::{AuditIdRequest, GetAuditStatus};
+use crate::wechat::api::code::{
+    Commit, CommitRequest, GetCategory, GetCodePrivacyInfo, GetLatestAuditStatus, GetVersionInfo, SubmitAudit,
+    SubmitAuditRequest, VersionInfoResponse, audit_status,
+};
+use crate::wechat::api::domain::{ModifyDomain, ModifyDomainRequest, SetWebviewDomain, SetWebviewDomainRequest};
+use crate::wechat::api::privacy::{
+    GetPrivacySetting, GetPrivacySettingRequest, OwnerSetting, PrivacySetting, SetPrivacySetting,
+    SetPrivacySettingRequest, privacy_ver,
+};
+use crate::wechat::api::release::{GrayRelease, GrayReleaseRequest, Release};
+use crate::wechat::{AuditId, Endpoint, TemplateId, WxError};
+
+/// Merchants worked at once; each step is one or two calls, most of them short.
+pub const CONCURRENCY: usize = 16;
+/// Params keys besides the plan's own fields.
+pub const TEMPLATE_TYPE: &str = "template_type";
+const THRESHOLD_BASE: &str = "threshold_base";
+/// Items' data keys.
+const ENTRY: &str = "entry";
+const GRAY_STEP: &str = "gray_step";
+/// Permission set 18, code management (§3.2, §6): every call of a deployment needs it.
+const CODE_MANAGEMENT: i64 = 18;
+/// Polling an audit no push has told us about: first after 3 × `recheck_secs`, doubling up to this.
+const AUDIT_POLL_MAX: i64 = 1800;
+/// A call that met no definite answer (timeout, `-1`, 5xx, a dropped connection) is tried this many times in all.
+const MAX_ATTEMPTS: i64 = 5;
+
+/// The step names, as items and consoles show them.
+pub mod step {
+    pub const PREFLIGHT: &str = "preflight";
+    pub const DOMAINS: &str = "domains";
+    pub const COMMIT: &str = "commit";
+    pub const SCAN: &str = "scan";
+    pub const PRIVACY: &str = "privacy";
+    pub const SUBMIT: &str = "submit_audit";
+    pub const AUDIT: &str = "audit";
+    pub const RELEASE: &str = "release";
+    pub const CONFIRM: &str = "confirm";
+}
+
+pub struct Deployment;
+
+/// The job's plan, read back from its params (written by `deployments::create` from a checked plan).
+fn plan(job: &JobRow) -> Result<Plan, Halt> {
+    serde_json::from_value(job.params.clone()).map_err(|e| Halt(format!("the job's plan cannot be read: {e}")))
+}
+
+impl Kind for Deployment {
+    fn concurrency(&self) -> usize {
+        CONCURRENCY
+    }
+
+    /// The items are created with the job, every wave at once; there is nothing to prepare.
+    async fn prepare(&self, _hub: &Arc<Hub>, _job: &JobRow) -> Result<bool, Halt> {
+        Ok(true)
+    }
+
+    async fn step(&self, hub: &Arc<Hub>, job: &JobRow, item: &ItemRow) -> Step {
+        let plan = match plan(job) {
+            Ok(plan) => plan,
+            Err(halt) => return Step::outcome(Outcome::Halt(halt)),
+        };
+        let work = Work {
+            hub,
+            job,
+            item,
+            plan: &plan,
+        };
+        match item.step.as_str() {
+            step::PREFLIGHT => work.preflight().await,
+            step::DOMAINS => work.domains().await,
+            step::COMMIT => work.commit().await,
+            step::SCAN => work.scan().await,
+            step::PRIVACY => work.privacy().await,
+            step::SUBMIT => work.submit().await,
+            step::AUDIT => work.audit().await,
+            step::RELEASE => work.release().await,
+            step::CONFIRM => work.confirm().await,
+            other => work.fail(None, format!("unknown step {other:?} (written by a newer hub?)")),
+        }
+    }
+
+    async fn finish(&self, _hub: &Arc<Hub>, _job: &JobRow) -> Result<(), Halt> {
+        Ok(())
+    }
+
+    fn waits_for_approval(&self, job: &JobRow) -> bool {
+        plan(job).is_ok_and(|plan| plan.gate == Gate::Manual)
+    }
+}
+
+impl Step {
+    fn outcome(outcome: Outcome) -> Self {
+        Step { outcome, write: None }
+    }
+}
+
+/// One step of one item, with what it needs at hand.
+struct Work<'a> {
+    hub: &'a Arc<Hub>,
+    job: &'a JobRow,
+    item: &'a ItemRow,
+    plan: &'a Plan,
+}
+
+/// A platform call's failure as the step sees it.
+enum CallError {
+    /// Nothing any item can get past (no ticket, the store): the job halts.
+    Halt(Halt),
+    /// The platform answered, or may have: the error to record.
+    Platform(UpstreamError),
+    /// The merchant's authorization is gone or was never stored.
+    NotAuthorized(String),
+}
+
+impl<'a> Work<'a> {
+    fn appid(&self) -> &str {
+        &self.item.appid
+    }
+
+    /// §6.14: the privacy scan after a commit takes about a minute; look again after this many seconds.
+    fn recheck(&self) -> i64 {
+        i64::try_from(self.hub.jobs.config.recheck_secs.max(1)).unwrap_or(20)
+    }
+
+    /// Whether this step was claimed before without its outcome being committed, or ended without a definite
+    /// answer: a write may have reached the platform, so read back first.
+    fn retried(&self) -> bool {
+        let entry = self.item.data[ENTRY].as_i64().unwrap_or(0);
+        self.item.attempts > entry + 1
+    }
+
+    /// Calls `E` with the merchant's own token.
+    async fn call<E: Endpoint>(&self, request: &E::Request) -> Result<E::Response, CallError>
+    where
+        E::Request: Sync,
+    {
+        let upstream = &self.hub.upstream;
+        let answer = self
+            .hub
+            .tokens
+            .with_authorizer(self.appid(), |token| async move {
+                upstream.call::<E>(&token, request).await
+            })
+            .await;
+        answer.map_err(|error| match error {
+            TokenError::Upstream(e) => CallError::Platform(e),
+            TokenError::NotAuthorized(appid) => CallError::NotAuthorized(appid),
+            other => CallError::Halt(Halt(format!("{}: {other}", E::INFO.path))),
+        })
+    }
+
+    /// The item moves on to `next`, due at once.
+    fn next(&self, next: &str) -> Step {
+        self.later(ItemState::Pending, next, now_secs(), None)
+    }
+
+    /// The item waits at `next` until `at`; entering a new step resets the read-back count.
+    fn later(&self, state: ItemState, next: &str, at: i64, error: Option<StepError>) -> Step {
+        let write = (next != self.item.step).then(|| self.data_write(&[(ENTRY, self.item.attempts.into())]));
+        Step {
+            outcome: Outcome::Later {
+                state,
+                step: next.to_owned(),
+                next_at: at,
+                error,
+            },
+            write,
+        }
+    }
+
+    /// Writes keys into the item's data, in the transaction that commits the step's outcome.
+    fn data_write(&self, pairs: &[(&str, Value)]) -> StepWrite {
+        let mut data = match &self.item.data {
+            Value::Object(map) => map.clone(),
+            _ => serde_json::Map::new(),
+        };
+        for (key, value) in pairs {
+            data.insert((*key).to_owned(), value.clone());
+        }
+        let (id, appid, data) = (self.job.id, self.item.appid.clone(), Value::Object(data));
+        Box::new(move |conn| rows::set_item_data(conn, id, &appid, &data))
+    }
+
+    fn finish(&self, state: ItemState, error: Option<StepError>) -> Step {
+        Step::outcome(Outcome::Finished { state, error })
+    }
+
+    fn skip(&self, why: impl Into<String>) -> Step {
+        self.finish(
+            ItemState::Skipped,
+            Some(StepError {
+                errcode: None,
+                message: why.into(),
+            }),
+        )
+    }
+
+    fn fail(&self, errcode: Option<i64>, message: impl Into<String>) -> Step {
+        let message = message.into();
+        tracing::info!(
+            job = self.job.id,
+            appid = self.appid(),
+            step = self.item.step,
+            errcode,
+            message,
+            "item failed"
+        );
+        self.finish(ItemState::Failed, Some(StepError { errcode, message }))
+    }
+
+    /// What a failed call does to the item: a definite refusal fails it with the errcode; no definite answer is
+    /// tried again later (a write first reads back); the job halts on what no item can get past.
+    fn failed_call(&self, error: CallError) -> Step {
+        match error {
+            CallError::Halt(halt) => Step::outcome(Outcome::Halt(halt)),
+            CallError::NotAuthorized(appid) => {
+                self.fail(None, format!("{appid} is no longer authorized to this platform"))
+            }
+            CallError::Platform(error) if undecided(&error) && self.item.attempts < MAX_ATTEMPTS => {
+                let wait = 5 * (1 << self.item.attempts.clamp(0, 6));
+                let step_error = StepError {
+                    errcode: error.errcode(),
+                    message: error.to_string(),
+                };
+                self.later(
+                    ItemState::Pending,
+                    &self.item.step.clone(),
+                    now_secs() + wait,
+                    Some(step_error),
+                )
+            }
+            CallError::Platform(error) => self.fail(error.errcode(), error.to_string()),
+        }
+    }
+
+    /// Pre-flight, before any write and any quota: set 18 granted, a name and an avatar, a category, and the
+    /// version not already online (§6, §6.4, §6.14). A merchant that fails it is skipped with the reason.
+    async fn preflight(&self) -> Step {
+        let appid = self.appid().to_owned();
+        let account = match self.hub.store.read(move |conn| queries::authorizer(conn, &appid)).await {
+            Ok(Some(account)) => account,
+            Ok(None) => return self.skip("not an authorizer of this platform"),
+            Err(error) => return Step::outcome(Outcome::Halt(Halt(format!("authorizer not read: {error}")))),
+        };
+        if account.revoked_at.is_some() {
+            return self.skip("the merchant revoked the authorization");
+        }
+        if !account.func_ids.contains(&CODE_MANAGEMENT) {
+            return self.skip("permission set 18 (code management) is not granted");
+        }
+        if account.nick_name.as_deref().is_none_or(str::is_empty) {
+            return self.skip("the mini program has no name yet");
+        }
+        if account.head_img.as_deref().is_none_or(str::is_empty) {
+            return self.skip("the mini program has no avatar yet");
+        }
+        let versions = match self.call::<GetVersionInfo>(&Empty {}).await {
+            Ok(versions) => versions,
+            Err(error) => return self.failed_call(error),
+        };
+        if online_version(&versions) == Some(self.plan.user_version.as_str()) {
+            return self.skip(format!("version {} is already online", self.plan.user_version));
+        }
+        match self.call::<GetCategory>(&Empty {}).await {
+            Ok(categories) if categories.category_list.is_empty() => {
+                self.skip("the mini program has no category to submit under (§6.4)")
+            }
+            Ok(_) => self.next(self.after_preflight()),
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    fn after_preflight(&self) -> &'static str {
+        match &self.plan.domains {
+            Some(domains) if domains.has_server() || !domains.webviewdomain.is_empty() => step::DOMAINS,
+            _ => step::COMMIT,
+        }
+    }
+
+    /// §7.1, §7.2: `set` replaces each list named in the plan; the same call again changes nothing.
+    async fn domains(&self) -> Step {
+        let Some(domains) = &self.plan.domains else {
+            return self.next(step::COMMIT);
+        };
+        if domains.has_server() {
+            let list = |l: &Vec<String>| (!l.is_empty()).then(|| l.clone());
+            let request = ModifyDomainRequest {
+                action: "set".into(),
+                requestdomain: list(&domains.requestdomain),
+                wsrequestdomain: list(&domains.wsrequestdomain),
+                uploaddomain: list(&domains.uploaddomain),
+                downloaddomain: list(&domains.downloaddomain),
+                ..ModifyDomainRequest::default()
+            };
+            if let Err(error) = self.call::<ModifyDomain>(&request).await {
+                return self.failed_call(error);
+            }
+        }
+        if !domains.webviewdomain.is_empty() {
+            let request = SetWebviewDomainRequest {
+                action: Some("set".into()),
+                webviewdomain: Some(domains.webviewdomain.clone()),
+            };
+            if let Err(error) = self.call::<SetWebviewDomain>(&request).await {
+                return self.failed_call(error);
+            }
+        }
+        self.next(step::COMMIT)
+    }
+
+    /// §6.1. A repeat first asks `getversioninfo` whether our version is the trial version already.
+    async fn commit(&self) -> Step {
+        if self.retried() {
+            match self.call::<GetVersionInfo>(&Empty {}).await {
+                Ok(versions) if self.is_our_trial(&versions) => return self.next(step::SCAN),
+                Ok(_) => {}
+                Err(error) => return self.failed_call(error),
+            }
+        }
+        let account = match self.account().await {
+            Ok(account) => account,
+            Err(step) => return step,
+        };
+        let ext_json = fill_placeholders(&self.plan.ext_json, &account);
+        let request = CommitRequest {
+            template_id: TemplateId(self.plan.template_id.max(0) as u64),
+            ext_json: ext_json.to_string(),
+            user_version: self.plan.user_version.clone(),
+            user_desc: self.plan.user_desc.clone(),
+        };
+        match self.call::<Commit>(&request).await {
+            Ok(_) => self.later(ItemState::Pending, step::SCAN, now_secs() + self.recheck(), None),
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    fn is_our_trial(&self, versions: &VersionInfoResponse) -> bool {
+        versions
+            .exp_info
+            .as_ref()
+            .is_some_and(|exp| exp.exp_version == self.plan.user_version && exp.exp_time >= self.job.created_at)
+    }
+
+    async fn account(&self) -> Result<Authorizer, Step> {
+        let appid = self.appid().to_owned();
+        match self.hub.store.read(move |conn| queries::authorizer(conn, &appid)).await {
+            Ok(Some(account)) => Ok(account),
+            Ok(None) => Err(self.fail(None, "no longer an authorizer of this platform")),
+            Err(error) => Err(Step::outcome(Outcome::Halt(Halt(format!(
+                "authorizer not read: {error}"
+            ))))),
+        }
+    }
+
+    /// §6.14: `61039` while the privacy scan after the commit runs; look again shortly.
+    async fn scan(&self) -> Step {
+        match self.call::<GetCodePrivacyInfo>(&Empty {}).await {
+            Ok(_) => self.next(step::PRIVACY),
+            Err(CallError::Platform(error)) if error.errcode() == Some(61039) => {
+                self.later(ItemState::Pending, step::SCAN, now_secs() + self.recheck(), None)
+            }
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// §6.16: every privacy key the code uses needs a text in the development guide before the audit; the plan's
+    /// texts are set (with the owner settings), the ones the mini program already has are kept. A key left without
+    /// text fails the merchant here, before any quota is spent.
+    async fn privacy(&self) -> Step {
+        let current = match self
+            .call::<GetPrivacySetting>(&GetPrivacySettingRequest {
+                privacy_ver: Some(privacy_ver::DEV),
+            })
+            .await
+        {
+            Ok(current) => current,
+            Err(error) => return self.failed_call(error),
+        };
+        let planned = self.plan.privacy.as_ref();
+        let text_for = |key: &str| {
+            planned
+                .and_then(|p| p.setting_list.iter().find(|s| s.privacy_key == key))
+                .map(|s| s.privacy_text.clone())
+                .or_else(|| {
+                    current
+                        .setting_list
+                        .iter()
+                        .find(|s| s.privacy_key == key && !s.privacy_text.is_empty())
+                        .map(|s| s.privacy_text.clone())
+                })
+        };
+        let used: BTreeSet<&str> = current.privacy_list.iter().map(String::as_str).collect();
+        let missing: Vec<&str> = used.iter().copied().filter(|key| text_for(key).is_none()).collect();
+        if !missing.is_empty() {
+            return self.fail(
+                None,
+                format!(
+                    "the code uses privacy keys with no text in the privacy guide: {}; add them to the plan's privacy settings",
+                    missing.join(", ")
+                ),
+            );
+        }
+        let Some(planned) = planned else {
+            return self.next(step::SUBMIT);
+        };
+        let setting_list = used
+            .iter()
+            .map(|key| PrivacySetting {
+                privacy_key: (*key).to_owned(),
+                privacy_text: text_for(key).unwrap_or_default(),
+                privacy_label: None,
+            })
+            .collect();
+        let owner = &planned.owner_setting;
+        let request = SetPrivacySettingRequest {
+            privacy_ver: Some(privacy_ver::DEV),
+            owner_setting: OwnerSetting {
+                contact_email: owner.contact_email.clone(),
+                contact_phone: owner.contact_phone.clone(),
+                contact_qq: owner.contact_qq.clone(),
+                contact_weixin: owner.contact_weixin.clone(),
+                notice_method: owner.notice_method.clone(),
+                store_expire_timestamp: owner.store_expire_timestamp.clone(),
+                ext_file_media_id: None,
+            },
+            setting_list,
+            ..SetPrivacySettingRequest::default()
+        };
+        match self.call::<SetPrivacySetting>(&request).await {
+            Ok(_) => self.next(step::SUBMIT),
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// §6.5: spends one unit of the platform-wide audit quota. First the failure threshold; a repeat first asks
+    /// `get_latest_auditstatus` whether our version was submitted since the job began. `85085` halts the job: the
+    /// quota is the platform's, not the merchant's.
+    async fn submit(&self) -> Step {
+        if let Some(halt) = self.over_threshold().await {
+            return Step::outcome(Outcome::Halt(halt));
+        }
+        if self.retried() {
+            match self.call::<GetLatestAuditStatus>(&Empty {}).await {
+                Ok(latest)
+                    if latest.user_version == self.plan.user_version
+                        && latest.submit_audit_time >= self.job.created_at =>
+                {
+                    return self.submitted(latest.auditid);
+                }
+                Ok(_) => {}
+                Err(CallError::Platform(error)) if error.errcode() == Some(85058) => {}
+                Err(error) => return self.failed_call(error),
+            }
+        }
+        match self.call::<SubmitAudit>(&SubmitAuditRequest::default()).await {
+            Ok(answer) => self.submitted(answer.auditid),
+            Err(CallError::Platform(error)) if error.errcode() == Some(85085) => Step::outcome(Outcome::Halt(Halt(
+                "the platform's audit quota is used up (85085); resume when WeChat allots more".into(),
+            ))),
+            Err(CallError::Platform(error)) if error.errcode() == Some(61039) => {
+                self.later(ItemState::Pending, step::SUBMIT, now_secs() + self.recheck(), None)
+            }
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// The audit is running: its id goes on the item, which waits for the push (or the first poll).
+    fn submitted(&self, auditid: AuditId) -> Step {
+        let (id, appid, auditid) = (self.job.id, self.item.appid.clone(), auditid.0 as i64);
+        let data = self.data_write(&[(ENTRY, self.item.attempts.into())]);
+        Step {
+            outcome: Outcome::Later {
+                state: ItemState::WaitingAudit,
+                step: step::AUDIT.to_owned(),
+                next_at: now_secs() + 3 * self.recheck(),
+                error: None,
+            },
+            write: Some(Box::new(move |conn| {
+                data(conn)?;
+                rows::set_item_auditid(conn, id, &appid, auditid)
+            })),
+        }
+    }
+
+    /// Whether the share of failed and rejected merchants among those with a result is over the plan's threshold,
+    /// once the minimum sample has a result (counted from the last resume).
+    async fn over_threshold(&self) -> Option<Halt> {
+        let id = self.job.id;
+        let counts = self
+            .hub
+            .store
+            .read(move |conn| rows::item_counts(conn, id))
+            .await
+            .ok()?;
+        let (results, failures) = results_and_failures(&counts);
+        let base = &self.job.params[THRESHOLD_BASE];
+        let results = results - base["results"].as_i64().unwrap_or(0);
+        let failures = failures - base["failures"].as_i64().unwrap_or(0);
+        threshold_crossed(results, failures, self.plan.min_sample, self.plan.max_failure_percent)
+    }
+
+    /// §6.6: the audit's state, when a push said it ended or the poll is due. Still running: poll again later.
+    async fn audit(&self) -> Step {
+        let Some(auditid) = self.item.auditid else {
+            return self.fail(None, "waiting for an audit without its id");
+        };
+        let request = AuditIdRequest {
+            auditid: AuditId(auditid.max(0) as u64),
+        };
+        let answer = match self.call::<GetAuditStatus>(&request).await {
+            Ok(answer) => answer,
+            Err(error) => return self.failed_call(error),
+        };
+        match answer.status {
+            audit_status::APPROVED => match self.plan.release {
+                ReleasePolicy::Hold => self.finish(ItemState::Approved, None),
+                _ => self.next(step::RELEASE),
+            },
+            audit_status::REJECTED => {
+                let reason = answer.reason.unwrap_or_default();
+                Step::outcome(Outcome::Finished {
+                    state: ItemState::Rejected,
+                    error: Some(StepError {
+                        errcode: None,
+                        message: reason,
+                    }),
+                })
+            }
+            audit_status::WITHDRAWN => self.fail(None, "the audit was withdrawn"),
+            _ => {
+                let polls = self.item.attempts - self.item.data[ENTRY].as_i64().unwrap_or(0);
+                let wait = ((3 * self.recheck()) << polls.clamp(0, 10)).min(AUDIT_POLL_MAX);
+                self.later(ItemState::WaitingAudit, step::AUDIT, now_secs() + wait, None)
+            }
+        }
+    }
+
+    /// §6.9, §6.11: release, or the next step of a gray release. A repeat first asks `getversioninfo` whether our
+    /// version is online already.
+    async fn release(&self) -> Step {
+        if self.retried() {
+            match self.call::<GetVersionInfo>(&Empty {}).await {
+                Ok(versions) if online_version(&versions) == Some(self.plan.user_version.as_str()) => {
+                    return self.finish(ItemState::Released, None);
+                }
+                Ok(_) => {}
+                Err(error) => return self.failed_call(error),
+            }
+        }
+        if let ReleasePolicy::Gray { steps, interval_secs } = &self.plan.release {
+            return self.gray(steps, *interval_secs).await;
+        }
+        match self.call::<Release>(&Empty {}).await {
+            Ok(_) => self.next(step::CONFIRM),
+            // §6.9: already released (by hand, or our own release whose answer was lost).
+            Err(CallError::Platform(error)) if error.errcode() == Some(85052) => self.next(step::CONFIRM),
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// One gray step (§6.11): the percentage only goes up. Before there is any online version a gray release is
+    /// refused (`85079`): the first version is released in full.
+    async fn gray(&self, steps: &[u32], interval_secs: u64) -> Step {
+        let index = self.item.data[GRAY_STEP].as_u64().unwrap_or(0) as usize;
+        let Some(&percentage) = steps.get(index) else {
+            return self.finish(ItemState::Released, None);
+        };
+        let request = GrayReleaseRequest {
+            gray_percentage: percentage.clamp(1, 100) as u8,
+            ..GrayReleaseRequest::default()
+        };
+        match self.call::<GrayRelease>(&request).await {
+            Ok(_) if index + 1 >= steps.len() => self.finish(ItemState::Released, None),
+            Ok(_) => {
+                let data = self.data_write(&[(GRAY_STEP, (index + 1).into()), (ENTRY, self.item.attempts.into())]);
+                Step {
+                    outcome: Outcome::Later {
+                        state: ItemState::Pending,
+                        step: step::RELEASE.to_owned(),
+                        next_at: now_secs() + interval_secs as i64,
+                        error: None,
+                    },
+                    write: Some(data),
+                }
+            }
+            // The new percentage must exceed the current one: a repeat of a step that went through.
+            Err(CallError::Platform(error)) if error.errcode() == Some(85082) => {
+                let data = self.data_write(&[(GRAY_STEP, (index + 1).into()), (ENTRY, self.item.attempts.into())]);
+                Step {
+                    outcome: Outcome::Later {
+                        state: ItemState::Pending,
+                        step: step::RELEASE.to_owned(),
+                        next_at: now_secs(),
+                        error: None,
+                    },
+                    write: Some(data),
+                }
+            }
+            Err(CallError::Platform(error)) if error.errcode() == Some(85079) => {
+                match self.call::<Release>(&Empty {}).await {
+                    Ok(_) => self.next(step::CONFIRM),
+                    Err(error) => self.failed_call(error),
+                }
+            }
+            Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// `getversioninfo` shows our version online: the merchant is done.
+    async fn confirm(&self) -> Step {
+        match self.call::<GetVersionInfo>(&Empty {}).await {
+            Ok(versions) if online_version(&versions) == Some(self.plan.user_version.as_str()) => {
+                self.finish(ItemState::Released, None)
+            }
+            Ok(versions) => self.fail(
+                None,
+                format!(
+                    "released, but getversioninfo shows {:?} online",
+                    online_version(&versions).unwrap_or("no version")
+                ),
+            ),
+            Err(error) => self.failed_call(error),
+        }
+    }
+}
+
+/// No definite answer: the call may or may not have reached the platform.
+fn undecided(error: &WxError) -> bool {
+    error.is_transient() || matches!(error, WxError::Transport(_))
+}
+
+fn online_version(versions: &VersionInfoResponse) -> Option<&str> {
+    versions
+        .release_info
+        .as_ref()
+        .map(|r| r.release_version.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+/// Merchants with an audit result or a failure, and how many of them failed or were rejected. Skipped merchants
+/// are neither: they never reached the platform's audit.
+pub fn results_and_failures(counts: &JobCounts) -> (i64, i64) {
+    let failures = counts.failed + counts.rejected;
+    (failures + counts.released + counts.approved, failures)
+}
+
+/// Over the threshold: at least `min_sample` results and strictly more than `max_percent` of them failures.
+pub fn threshold_crossed(results: i64, failures: i64, min_sample: u32, max_percent: u32) -> Option<Halt> {
+    if results < i64::from(min_sample.max(1)) || failures * 100 <= i64::from(max_percent) * results {
+        return None;
+    }
+    Some(Halt(format!(
+        "{failures} of {results} merchants with a result failed or were rejected ({}%), over the threshold of \
+         {max_percent}%; look at the reasons, then resume or cancel",
+        failures * 100 / results
+    )))
+}
+
+/// The params' threshold base at a resume: failures counted before it do not halt the job again.
+pub fn threshold_base(params: &Value, counts: &JobCounts) -> Value {
+    let (results, failures) = results_and_failures(counts);
+    super::runner::with_key(
+        params,
+        THRESHOLD_BASE,
+        json!({ "results": results, "failures": failures }),
+    )
+}
+
+/// The placeholders a plan's ext_json may use, and where each value comes from.
+pub const PLACEHOLDERS: [&str; 4] = ["appid", "nick_name", "user_name", "principal_name"];
+
+/// Every string of `template` with `{{name}}` replaced by the merchant's value (an unknown value is empty).
+pub fn fill_placeholders(template: &Value, account: &Authorizer) -> Value {
+    match template {
+        Value::String(text) => Value::String(fill_text(text, account)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| fill_placeholders(v, account)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill_placeholders(v, account)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn fill_text(text: &str, account: &Authorizer) -> String {
+    let mut out = text.to_owned();
+    for name in PLACEHOLDERS {
+        let value = match name {
+            "appid" => Some(account.authorizer_appid.as_str()),
+            "nick_name" => account.nick_name.as_deref(),
+            "user_name" => account.user_name.as_deref(),
+            _ => account.principal_name.as_deref(),
+        };
+        out = out.replace(&format!("{{{{{name}}}}}"), value.unwrap_or_default());
+    }
+    out
+}
+
+/// The `{{…}}` names in the strings of `value` that are not placeholders we fill, with the path where each is.
+pub fn unknown_placeholders(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::String(text) => {
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("{{") {
+                let after = &rest[start + 2..];
+                let Some(end) = after.find("}}") else { break };
+                let name = after[..end].trim();
+                if !PLACEHOLDERS.contains(&name) {
+                    out.push((path.to_owned(), name.to_owned()));
+                }
+                rest = &after[end + 2..];
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                unknown_placeholders(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                unknown_placeholders(v, &format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> Authorizer {
+        Authorizer {
+            authorizer_appid: "wx0123456789abcdef".into(),
+            nick_name: Some("茶饮小铺".into()),
+            kind: None,
+            principal_name: None,
+            verify_type: None,
+            service_type: None,
+            user_name: Some("gh_0123".into()),
+            head_img: None,
+            authorized_at: 0,
+            revoked_at: None,
+            func_ids: vec![18],
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_every_string_and_unknown_values_are_empty() {
+        let template = json!({ "extAppid": "{{appid}}", "ext": { "name": "{{nick_name}} ({{principal_name}})",
+                               "ids": ["{{user_name}}", 3] } });
+        let filled = fill_placeholders(&template, &account());
+        assert_eq!(
+            filled,
+            json!({ "extAppid": "wx0123456789abcdef", "ext": { "name": "茶饮小铺 ()", "ids": ["gh_0123", 3] } })
+        );
+    }
+
+    #[test]
+    fn unknown_placeholders_are_named_with_their_path() {
+        let mut found = Vec::new();
+        unknown_placeholders(
+            &json!({ "ext": { "shop": "{{ shop_id }}", "list": ["{{appid}}", "{{city}}"] } }),
+            "ext_json",
+            &mut found,
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("ext_json.ext.list[1]".to_owned(), "city".to_owned()),
+                ("ext_json.ext.shop".to_owned(), "shop_id".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_threshold_waits_for_the_sample_and_then_compares_strictly() {
+        assert!(threshold_crossed(2, 2, 3, 30).is_none(), "below the minimum sample");
+        assert!(threshold_crossed(3, 1, 3, 30).is_some(), "1 of 3 is 33% > 30%");
+        assert!(threshold_crossed(10, 3, 3, 30).is_none(), "30% is not over 30%");
+        let halt = threshold_crossed(10, 4, 3, 30).unwrap();
+        assert!(halt.0.contains("4 of 10") && halt.0.contains("40%"), "{}", halt.0);
+        assert!(threshold_crossed(5, 5, 3, 100).is_none(), "100% never halts");
+    }
+}

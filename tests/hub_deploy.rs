@@ -1,0 +1,485 @@
+//! Deployments on the hub against a real simulator on loopback (DESIGN.md, "Deployments"): a bad plan is refused
+//! field by field with nothing written to the platform; fifty merchants end released, rejected or skipped with
+//! their reasons; a manual gate waits for approve; `85085` halts and resume goes on once quota is back; a failure
+//! rate over the threshold halts after the minimum sample, not before.
+
+mod hub_support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hub_support::*;
+use serde_json::{Value, json};
+use wxdesk::hub::JobsConfig;
+use wxdesk::hubapi::{ItemState, Job, JobCreated, JobState};
+
+const SUBMIT: &str = "/wxa/submit_audit";
+/// Platform writes a deployment makes; none of them may follow a bad plan.
+const WRITES: [&str; 7] = [
+    "/wxa/commit",
+    SUBMIT,
+    "/wxa/release",
+    "/wxa/grayrelease",
+    "/wxa/modify_domain",
+    "/wxa/setwebviewdomain",
+    "/cgi-bin/component/setprivacysetting",
+];
+
+/// A simulator with the demo's library and `authorized` merchants, its clock 100× faster (the privacy scan after a
+/// commit then takes 0.6 s), and a hub that looks again at running platform work every second.
+async fn deploy_setup(dir: &Path, authorized: usize) -> (SimProcess, TestHub) {
+    let count = authorized.to_string();
+    let sim = SimProcess::start(&["--demo", "--demo-authorized", &count, "--clock-speed", "100"]).await;
+    let jobs = JobsConfig {
+        recheck_secs: 1,
+        sync_interval_secs: 0,
+        ..JobsConfig::default()
+    };
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir, None), sim.secrets(), jobs).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    eventually("the hub's own sync to list the merchants", || async {
+        let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
+        let listed = page["authorizers"].as_array().map_or(0, Vec::len);
+        let detailed = page["authorizers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|a| !a["kind"].is_null());
+        (listed == authorized && detailed).then_some(())
+    })
+    .await;
+    (sim, hub)
+}
+
+/// Authorized mini programs with no code of the demo's (the demo gives the first dozen code in every state).
+async fn fresh_miniprograms(hub: &TestHub, count: usize) -> Vec<String> {
+    let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
+    let mut appids: Vec<(i64, String)> = page["authorizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "miniprogram")
+        .map(|a| {
+            (
+                a["authorized_at"].as_i64().unwrap(),
+                a["authorizer_appid"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The demo authorizes in index order, oldest first, and seeds code on the first twelve mini programs.
+    appids.sort();
+    let fresh: Vec<String> = appids
+        .into_iter()
+        .skip(12)
+        .map(|(_, appid)| appid)
+        .take(count)
+        .collect();
+    assert_eq!(fresh.len(), count, "the simulator has enough fresh mini programs");
+    fresh
+}
+
+async fn templates(hub: &TestHub) -> Vec<Value> {
+    let answer = hub
+        .call(&json!({ "method": "GET", "path": "/wxa/gettemplatelist", "query": {}, "body": null }))
+        .await;
+    answer["template_list"].as_array().cloned().unwrap_or_default()
+}
+
+/// A normal (not standard) template of the library.
+async fn normal_template(hub: &TestHub) -> i64 {
+    templates(hub)
+        .await
+        .iter()
+        .find(|t| t["template_type"] == 0)
+        .and_then(|t| t["template_id"].as_i64())
+        .expect("the demo library has a normal template")
+}
+
+fn plan(template_id: i64, appids: &[String]) -> Value {
+    json!({
+        "template_id": template_id,
+        "appids": appids,
+        "ext_json": { "extAppid": "{{appid}}", "ext": { "name": "{{nick_name}}" } },
+        "user_version": "9.9.0", "user_desc": "spring menu",
+        "privacy": { "owner_setting": { "contact_email": "ops@example.com", "notice_method": "弹窗" },
+                     "setting_list": [
+                        { "privacy_key": "UserInfo", "privacy_text": "会员登录" },
+                        { "privacy_key": "Location", "privacy_text": "附近门店" },
+                        { "privacy_key": "Album", "privacy_text": "上传小票" },
+                        { "privacy_key": "Camera", "privacy_text": "扫码点单" },
+                        { "privacy_key": "PhoneNumber", "privacy_text": "订单通知" },
+                        { "privacy_key": "Address", "privacy_text": "外卖配送" } ] },
+        "max_failure_percent": 100, "min_sample": 1,
+        "release": { "mode": "release" }
+    })
+}
+
+async fn create(hub: &TestHub, plan: &Value) -> i64 {
+    let response = hub.post_json("/api/v1/deployments", plan).await;
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 201, "{body}");
+    serde_json::from_str::<JobCreated>(&body).unwrap().id
+}
+
+async fn job(hub: &TestHub, id: i64) -> Job {
+    serde_json::from_value(hub.get_json(&format!("/api/v1/jobs/{id}")).await).unwrap()
+}
+
+async fn wait_until(hub: &TestHub, id: i64, what: &str, done: impl Fn(&Job) -> bool) -> Job {
+    eventually(&format!("job {id}: {what}"), || async {
+        let job = job(hub, id).await;
+        done(&job).then_some(job)
+    })
+    .await
+}
+
+async fn act(hub: &TestHub, id: i64, action: &str) -> u16 {
+    hub.post_json(&format!("/api/v1/jobs/{id}/{action}"), &json!({}))
+        .await
+        .status()
+        .as_u16()
+}
+
+fn by_appid(job: &Job) -> BTreeMap<String, (ItemState, Option<String>)> {
+    job.items
+        .iter()
+        .map(|i| (i.appid.clone(), (i.state, i.message.clone())))
+        .collect()
+}
+
+/// Every submitted audit of `appids` that is still running ends: `fail` for the appids in `rejected`, else success.
+async fn resolve_audits(sim: &SimProcess, job: &Job, rejected: &[String]) -> usize {
+    let mut resolved = 0;
+    for item in job.items.iter().filter(|i| i.state == ItemState::WaitingAudit) {
+        let outcome = if rejected.contains(&item.appid) {
+            "fail"
+        } else {
+            "success"
+        };
+        let body = json!({ "authorizer_appid": item.appid, "outcome": outcome,
+                           "reason": "1. 页面存在未经许可的服务<br>2. 请补充资质" });
+        sim.control("/__sim/audit/resolve", &body).await;
+        resolved += 1;
+    }
+    resolved
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bad_plan_names_every_bad_field_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 30).await;
+    let fresh = fresh_miniprograms(&hub, 2).await;
+    let official = hub.get_json("/api/v1/authorizers?limit=1000").await["authorizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "official_account")
+        .map(|a| a["authorizer_appid"].as_str().unwrap().to_owned())
+        .expect("the demo has an official account");
+    let standard = templates(&hub)
+        .await
+        .iter()
+        .find(|t| t["template_type"] == 1)
+        .and_then(|t| t["template_id"].as_i64())
+        .expect("the demo library has a standard template");
+    let since = sim.last_call_seq().await;
+
+    let bad = json!({
+        "template_id": standard,
+        "appids": [fresh[0], "wx00000000000000aa", official, fresh[0]],
+        "ext_json": { "extAppid": "{{appid}}", "pages": ["pages/index/index"], "ext": { "shop": "{{shop_id}}" } },
+        "user_version": "",
+        "domains": { "requestdomain": ["https://api.example.com", "http://plain.example.com"],
+                     "wsrequestdomain": ["https://not-wss.example.com"] },
+        "privacy": { "owner_setting": { "notice_method": "", "store_expire_timestamp": "30 days" } },
+        "waves": [1, "50%"],
+        "max_failure_percent": 130, "min_sample": 0,
+        "release": { "mode": "gray", "steps": [50, 20] }
+    });
+    let response = hub.post_json("/api/v1/deployments", &bad).await;
+    assert_eq!(response.status(), 400);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], "invalid_plan", "{answer}");
+    let fields = answer["error"]["fields"].as_object().unwrap();
+    for field in [
+        "ext_json.pages",
+        "ext_json.ext.shop",
+        "appids[1]",
+        "appids[2]",
+        "appids[3]",
+        "user_version",
+        "domains.requestdomain[1]",
+        "domains.wsrequestdomain[0]",
+        "privacy.owner_setting",
+        "privacy.owner_setting.notice_method",
+        "privacy.owner_setting.store_expire_timestamp",
+        "waves[1]",
+        "max_failure_percent",
+        "min_sample",
+        "release.steps[1]",
+    ] {
+        assert!(fields.contains_key(field), "{field} not named: {answer}");
+    }
+    for good in [
+        "appids[0]",
+        "domains.requestdomain[0]",
+        "template_id",
+        "ext_json.extAppid",
+    ] {
+        assert!(!fields.contains_key(good), "{good} is fine: {answer}");
+    }
+    assert!(fields["appids[2]"].as_str().unwrap().contains("official account"));
+
+    let unknown = json!({ "template_id": 987654, "appids": [fresh[1]], "user_version": "1.0.0" });
+    let answer: Value = hub
+        .post_json("/api/v1/deployments", &unknown)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["error"]["fields"]["template_id"].is_string(), "{answer}");
+
+    let calls = sim.calls(since).await;
+    let writes: Vec<&Value> = calls
+        .iter()
+        .filter(|c| {
+            WRITES
+                .iter()
+                .any(|w| c["path"].as_str().is_some_and(|p| p.ends_with(w)))
+        })
+        .collect();
+    assert!(writes.is_empty(), "a bad plan wrote to the platform: {writes:?}");
+    let jobs = hub.get_json("/api/v1/jobs?kind=deployment").await;
+    assert_eq!(jobs["jobs"].as_array().unwrap().len(), 0, "no job was created: {jobs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 100).await;
+    let mut appids = fresh_miniprograms(&hub, 48).await;
+    // Two that pre-flight must skip before any quota is spent: one the demo already runs at our version…
+    let template = normal_template(&hub).await;
+    let online = fresh_miniprograms(&hub, 50).await[48].clone();
+    let quick = json!({ "template_id": template, "appids": [online], "user_version": "9.9.0",
+                        "privacy": plan(template, &[])["privacy"], "max_failure_percent": 100 });
+    let first = create(&hub, &quick).await;
+    wait_until(&hub, first, "waiting for its audit", |j| j.counts.waiting_audit == 1).await;
+    resolve_audits(&sim, &job(&hub, first).await, &[]).await;
+    wait_until(&hub, first, "completed", |j| j.state == JobState::Completed).await;
+    // …and one whose authorization lacks set 18 (re-authorized with other sets only).
+    let without_18 = fresh_miniprograms(&hub, 50).await[49].clone();
+    let preauth: Value = hub
+        .post_json("/api/v1/preauth", &json!({ "auth_type": 2 }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    sim.control(
+        "/__sim/authorize",
+        &json!({ "pre_auth_code": preauth["pre_auth_code"], "redirect_uri": "http://hub.invalid/wechat/authorized",
+                 "authorizer_appid": without_18, "kind": "miniprogram", "func_ids": [17, 30] }),
+    )
+    .await;
+    eventually("the re-authorization without set 18 to reach the hub", || async {
+        let account = hub.get_json(&format!("/api/v1/authorizers/{without_18}")).await;
+        let sets = account["func_ids"].as_array().cloned().unwrap_or_default();
+        (!sets.is_empty() && !sets.contains(&json!(18))).then_some(())
+    })
+    .await;
+    appids.push(online.clone());
+    appids.push(without_18.clone());
+    let rejected: Vec<String> = appids.iter().take(48).step_by(6).cloned().collect();
+    let quota_before = hub
+        .call(&json!({ "authorizer_appid": appids[0], "method": "GET", "path": "/wxa/queryquota", "query": {}, "body": null }))
+        .await["rest"]
+        .as_i64()
+        .unwrap();
+
+    let since = sim.last_call_seq().await;
+    let id = create(&hub, &plan(template, &appids)).await;
+    let waiting = wait_until(&hub, id, "every merchant submitted or skipped", |j| {
+        j.counts.waiting_audit + j.counts.skipped + j.counts.failed == 50
+    })
+    .await;
+    assert_eq!(waiting.counts.skipped, 2, "{:?}", by_appid(&waiting));
+    assert_eq!(waiting.counts.failed, 0, "{:?}", by_appid(&waiting));
+    let items = by_appid(&waiting);
+    assert!(
+        items[&online].1.as_deref().unwrap().contains("already online"),
+        "{:?}",
+        items[&online]
+    );
+    assert!(
+        items[&without_18].1.as_deref().unwrap().contains("set 18"),
+        "{:?}",
+        items[&without_18]
+    );
+    assert!(
+        waiting
+            .items
+            .iter()
+            .filter(|i| i.state == ItemState::WaitingAudit)
+            .all(|i| i.auditid.is_some())
+    );
+
+    assert_eq!(resolve_audits(&sim, &waiting, &rejected).await, 48);
+    let done = wait_until(&hub, id, "completed", |j| j.state == JobState::Completed).await;
+    let c = done.counts;
+    assert_eq!((c.released, c.rejected, c.skipped), (40, 8, 2), "{c:?}");
+    assert_eq!(
+        c.released + c.rejected + c.skipped + c.failed + c.approved + c.cancelled,
+        c.total
+    );
+    assert_eq!(c.total, 50);
+    let items = by_appid(&done);
+    for appid in &rejected {
+        let (state, reason) = &items[appid];
+        assert_eq!(*state, ItemState::Rejected);
+        assert!(
+            reason.as_deref().unwrap().contains("2. 请补充资质"),
+            "the reason is kept: {reason:?}"
+        );
+    }
+
+    // Exactly one submit per merchant that got that far, and the skipped ones cost nothing.
+    let calls = sim.calls(since).await;
+    let submits = |appid: &str| {
+        calls
+            .iter()
+            .filter(|c| c["path"] == SUBMIT && c["authorizer_appid"] == appid)
+            .count()
+    };
+    for appid in appids.iter().take(48) {
+        assert_eq!(submits(appid), 1, "{appid}");
+    }
+    assert_eq!(submits(&online) + submits(&without_18), 0);
+    let quota_after = hub
+        .call(&json!({ "authorizer_appid": appids[0], "method": "GET", "path": "/wxa/queryquota", "query": {}, "body": null }))
+        .await["rest"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        quota_before - quota_after,
+        48,
+        "one unit of quota per submitted merchant"
+    );
+    // Released merchants run our version; the filled ext_json reached the platform.
+    let version = hub
+        .call(&json!({ "authorizer_appid": appids[1], "method": "POST", "path": "/wxa/getversioninfo", "query": {}, "body": {} }))
+        .await;
+    assert_eq!(version["release_info"]["release_version"], "9.9.0", "{version}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_manual_gate_waits_for_approve_between_waves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 40).await;
+    let appids = fresh_miniprograms(&hub, 6).await;
+    let template = normal_template(&hub).await;
+    let mut plan = plan(template, &appids);
+    plan["waves"] = json!([2, "100%"]);
+    plan["gate"] = json!("manual");
+    let id = create(&hub, &plan).await;
+    let canary = wait_until(&hub, id, "the canary waiting for its audits", |j| {
+        j.counts.waiting_audit == 2
+    })
+    .await;
+    assert_eq!(
+        canary.counts.pending, 4,
+        "the second wave has not started: {:?}",
+        canary.counts
+    );
+    resolve_audits(&sim, &canary, &[]).await;
+    let gate = wait_until(&hub, id, "waiting for approval", |j| {
+        j.state == JobState::WaitingApproval
+    })
+    .await;
+    assert_eq!((gate.counts.released, gate.counts.pending), (2, 4), "{:?}", gate.counts);
+    // Nothing moves while the gate is closed.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(job(&hub, id).await.counts.pending, 4);
+    assert_eq!(act(&hub, id, "approve").await, 200);
+    let second = wait_until(&hub, id, "the second wave submitted", |j| j.counts.waiting_audit == 4).await;
+    resolve_audits(&sim, &second, &[]).await;
+    let done = wait_until(&hub, id, "completed", |j| j.state == JobState::Completed).await;
+    assert_eq!(done.counts.released, 6);
+    assert_eq!(act(&hub, id, "approve").await, 409, "nothing to approve once completed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_audit_quota_halts_the_job_and_resume_goes_on_once_it_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 40).await;
+    let appids = fresh_miniprograms(&hub, 5).await;
+    let template = normal_template(&hub).await;
+    // Room for two audits: the third submit meets 85085.
+    let rest_of = |n: i64| json!({ "limit": 30, "rest": n });
+    set_quota(&sim, &rest_of(2)).await;
+    let id = create(&hub, &plan(template, &appids)).await;
+    let halted = wait_until(&hub, id, "halted", |j| j.state == JobState::Halted).await;
+    assert!(
+        halted.reason.as_deref().unwrap().contains("85085"),
+        "{:?}",
+        halted.reason
+    );
+    assert_eq!(halted.counts.waiting_audit, 2, "{:?}", halted.counts);
+    assert_eq!(
+        halted.counts.failed, 0,
+        "the quota is not the merchants' failure: {:?}",
+        halted.counts
+    );
+
+    set_quota(&sim, &rest_of(10)).await;
+    assert_eq!(act(&hub, id, "resume").await, 200);
+    let all = wait_until(&hub, id, "every merchant submitted", |j| j.counts.waiting_audit == 5).await;
+    resolve_audits(&sim, &all, &[]).await;
+    let done = wait_until(&hub, id, "completed", |j| j.state == JobState::Completed).await;
+    assert_eq!(done.counts.released, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failure_rate_over_the_threshold_halts_after_the_minimum_sample_not_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 40).await;
+    let appids = fresh_miniprograms(&hub, 8).await;
+    let template = normal_template(&hub).await;
+    let mut plan = plan(template, &appids);
+    // One merchant at a time (waves of one, gate auto), so results arrive before the next submit.
+    plan["waves"] = json!((1..=8).collect::<Vec<_>>());
+    plan["max_failure_percent"] = json!(50);
+    plan["min_sample"] = json!(3);
+    let id = create(&hub, &plan).await;
+    // Every audit is rejected. After 1 and 2 rejections (100%) the job goes on: the sample is too small.
+    for n in 1..=3 {
+        let waiting = wait_until(&hub, id, &format!("merchant {n} waiting for its audit"), |j| {
+            j.counts.waiting_audit == 1
+        })
+        .await;
+        assert_eq!(waiting.state, JobState::Running);
+        resolve_audits(&sim, &waiting, &appids).await;
+        wait_until(&hub, id, &format!("{n} rejected"), |j| j.counts.rejected == n).await;
+    }
+    let halted = wait_until(&hub, id, "halted by the threshold", |j| j.state == JobState::Halted).await;
+    assert_eq!(
+        halted.counts.rejected, 3,
+        "halted after the third result: {:?}",
+        halted.counts
+    );
+    assert_eq!(
+        halted.counts.waiting_audit, 0,
+        "the fourth was not submitted: {:?}",
+        halted.counts
+    );
+    assert!(
+        halted.reason.as_deref().unwrap().contains("3 of 3"),
+        "{:?}",
+        halted.reason
+    );
+}
+
+async fn set_quota(sim: &SimProcess, body: &Value) {
+    sim.control("/__sim/quota", body).await;
+}
