@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::protocol::{EngineError, ErrorKind, Secret};
 use crate::hubapi::{
     ActivityPage, ActivityQuery, Authorizer, AuthorizerPage, CallRequest, ErrorBody, ErrorCode, EventsPage, Job,
-    JobCreated, JobId, JobList, JobQuery, Preauth, PreauthRequest, RetryRequest, Status,
+    JobCreated, JobId, JobList, JobQuery, Plan, Preauth, PreauthRequest, RetryRequest, Status,
 };
 use crate::wechat::{Endpoint, RawResponse, WxError};
 
@@ -164,6 +164,14 @@ impl HubClient {
         let path = format!("/api/v1/jobs/{id}/retry");
         self.execute(self.request(Method::POST, &path).json(&RetryRequest { appids }))
             .await
+    }
+
+    /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.
+    pub async fn deploy(&self, plan: &Plan) -> Result<JobId, EngineError> {
+        let created: JobCreated = self
+            .execute(self.request(Method::POST, "/api/v1/deployments").json(plan))
+            .await?;
+        Ok(created.id)
     }
 
     /// The typed relay: `E` through `POST /api/v1/call` with the account's token injected by the hub, decoded as the

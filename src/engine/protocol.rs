@@ -32,9 +32,10 @@ pub use super::client::JobVerb;
 pub use super::model::AuthorizerRow;
 pub use crate::hubapi::{
     AccountKind, Activity, ActivityPage, ActivityQuery, Authorization, HubEvent, HubEventKind, ItemState, Job,
-    JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Preauth, Status as HubStatus, TicketStatus,
+    JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan, Preauth, Status as HubStatus, TicketStatus,
     action,
 };
+pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
 pub use crate::wechat::AuthType;
 
 pub use super::forms::{

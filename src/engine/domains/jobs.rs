@@ -10,5 +10,6 @@ pub async fn execute(id: RequestId, command: JobsCommand, connection: &Connectio
         JobsCommand::Show(job) => JobsEvent::Shown(Reply::new(id, client.job(job).await)),
         JobsCommand::Act(job, verb) => JobsEvent::Acted(Reply::new(id, client.job_action(job, verb).await)),
         JobsCommand::Retry(job, appids) => JobsEvent::Acted(Reply::new(id, client.job_retry(job, appids).await)),
+        JobsCommand::Deploy(plan) => JobsEvent::Deployed(Reply::new(id, client.deploy(&plan).await)),
     }
 }

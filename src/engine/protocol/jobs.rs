@@ -1,6 +1,6 @@
 //! The jobs domain: the hub's durable jobs (authorizer sync, deployments…), their items and operator actions.
 
-use super::{Job, JobId, JobQuery, JobVerb, Reply, domain_replies};
+use super::{Job, JobId, JobQuery, JobVerb, Plan, Reply, domain_replies};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobsCommand {
@@ -12,6 +12,8 @@ pub enum JobsCommand {
     Act(JobId, JobVerb),
     /// Puts failed items (all, or those named) back to pending. Reply: `Acted`.
     Retry(JobId, Vec<String>),
+    /// Starts a deployment from a plan (checked by the hub, which names each bad field). Reply: `Deployed`.
+    Deploy(Box<Plan>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +21,12 @@ pub enum JobsEvent {
     Listed(Reply<Vec<Job>>),
     Shown(Reply<Job>),
     Acted(Reply<Job>),
+    Deployed(Reply<JobId>),
 }
 
 domain_replies!(JobsCommand => JobsEvent {
     JobsCommand::List(_) => Listed,
     JobsCommand::Show(_) => Shown,
     JobsCommand::Act(..) | JobsCommand::Retry(..) => Acted,
+    JobsCommand::Deploy(_) => Deployed,
 } unasked {});

@@ -12,6 +12,8 @@ pub struct JobsState {
     pub shown: Remote<Job>,
     /// The answer to the last pause, resume, approve, cancel or retry.
     pub acted: Remote<Job>,
+    /// The answer to the last deployment started: its job's id, or the plan's bad fields.
+    pub deployed: Remote<crate::engine::protocol::JobId>,
 }
 
 impl JobsState {
@@ -29,6 +31,9 @@ impl JobsState {
                 }
                 self.acted.finish(reply);
             }
+            JobsEvent::Deployed(reply) => {
+                self.deployed.finish(reply);
+            }
         }
     }
 
@@ -37,6 +42,7 @@ impl JobsState {
             JobsCommand::List(_) => self.list.start_loading(id),
             JobsCommand::Show(_) => self.shown.start_loading(id),
             JobsCommand::Act(..) | JobsCommand::Retry(..) => self.acted.start_loading(id),
+            JobsCommand::Deploy(_) => self.deployed.start_loading(id),
         }
     }
 
@@ -45,6 +51,8 @@ impl JobsState {
             JobsCommand::List(_) => self.list.is_loading(),
             JobsCommand::Show(_) => self.shown.is_loading(),
             JobsCommand::Act(..) | JobsCommand::Retry(..) => false,
+            // A second click while the first plan is on its way would start two deployments.
+            JobsCommand::Deploy(_) => self.deployed.is_loading(),
         }
     }
 
