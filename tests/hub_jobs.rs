@@ -4,13 +4,10 @@
 
 mod hub_support;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use hub_support::*;
 use serde_json::{Value, json};
-use tokio::io::AsyncBufReadExt as _;
 use wxdesk::hub::JobsConfig;
 use wxdesk::hubapi::{EventsPage, HubEventKind, ItemState, Job, JobCreated, JobList, JobState};
 
@@ -353,73 +350,6 @@ async fn the_hub_syncs_again_on_its_schedule() {
 
 const AUTHORIZERS: usize = 3_000;
 
-fn write_config(dir: &Path, sim: &SimProcess) -> PathBuf {
-    let path = dir.join("hub.toml");
-    let text = format!(
-        "listen = \"127.0.0.1:0\"\npublic_url = \"https://hub.example.com\"\ndatabase = \"hub.sqlite3\"\n\
-         [wechat]\ncomponent_appid = \"{}\"\napi_base = \"{}\"\nmp_base = \"{}\"\nopen_base = \"{}\"\n",
-        sim.field("component_appid"),
-        sim.field("api_base"),
-        sim.field("mp_base"),
-        sim.field("open_base"),
-    );
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn hub_command(config: &Path, sim: &SimProcess) -> tokio::process::Command {
-    let secrets = sim.secrets();
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_wxdesk"));
-    command
-        .args(["hub", "--config"])
-        .arg(config)
-        .env("WXDESK_COMPONENT_APPSECRET", secrets.component_appsecret.expose())
-        .env("WXDESK_TOKEN", secrets.token.expose())
-        .env("WXDESK_ENCODING_AES_KEY", secrets.encoding_aes_key.expose())
-        .env("WXDESK_STORE_KEY", secrets.store_key.expose())
-        .env("RUST_LOG", "warn")
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    command
-}
-
-/// Starts `wxdesk hub` and returns it with the URL it printed.
-async fn spawn_hub(config: &Path, sim: &SimProcess) -> (tokio::process::Child, String) {
-    let mut child = hub_command(config, sim).stdout(Stdio::piped()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let line = tokio::io::BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await
-        .unwrap()
-        .expect("the hub prints its URL when ready");
-    let ready: Value = serde_json::from_str(&line).unwrap();
-    (child, ready["url"].as_str().unwrap().to_owned())
-}
-
-/// `wxdesk hub operator add`: the key it prints once.
-async fn add_operator(config: &Path, sim: &SimProcess) -> String {
-    let output = hub_command(config, sim)
-        .args(["operator", "add", "tester"])
-        .stdout(Stdio::piped())
-        .output()
-        .await
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
-
-async fn get_job(http: &reqwest::Client, url: &str, key: &str, id: i64) -> Job {
-    http.get(format!("{url}/api/v1/jobs/{id}"))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Info calls the simulator answered after `since`, paging through its journal.
 async fn info_calls(sim: &SimProcess, since: i64) -> usize {
     let (mut after, mut total) = (since, 0);
@@ -441,7 +371,7 @@ async fn a_sync_killed_mid_way_finishes_after_the_restart_with_every_account_onc
     let sim = SimProcess::start(&["--merchants", &merchants, "--demo", "--demo-authorized", &merchants]).await;
     slow_info(&sim, 40).await;
     let mark = sim.last_call_seq().await;
-    let config = write_config(dir.path(), &sim);
+    let config = write_config(dir.path(), &sim, "");
     let key = add_operator(&config, &sim).await;
     let http = reqwest::Client::new();
 

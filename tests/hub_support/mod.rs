@@ -316,3 +316,75 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A hub config file for `wxdesk hub --config` speaking to `sim`, with `extra` TOML appended (a `[jobs]` table).
+pub fn write_config(dir: &Path, sim: &SimProcess, extra: &str) -> std::path::PathBuf {
+    let path = dir.join("hub.toml");
+    let text = format!(
+        "listen = \"127.0.0.1:0\"\npublic_url = \"https://hub.example.com\"\ndatabase = \"hub.sqlite3\"\n\
+         [wechat]\ncomponent_appid = \"{}\"\napi_base = \"{}\"\nmp_base = \"{}\"\nopen_base = \"{}\"\n",
+        sim.field("component_appid"),
+        sim.field("api_base"),
+        sim.field("mp_base"),
+        sim.field("open_base"),
+    );
+    std::fs::write(&path, text + extra).unwrap();
+    path
+}
+
+pub fn hub_command(config: &Path, sim: &SimProcess) -> tokio::process::Command {
+    let secrets = sim.secrets();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_wxdesk"));
+    command
+        .args(["hub", "--config"])
+        .arg(config)
+        .env("WXDESK_COMPONENT_APPSECRET", secrets.component_appsecret.expose())
+        .env("WXDESK_TOKEN", secrets.token.expose())
+        .env("WXDESK_ENCODING_AES_KEY", secrets.encoding_aes_key.expose())
+        .env("WXDESK_STORE_KEY", secrets.store_key.expose())
+        .env("RUST_LOG", "warn")
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+/// Starts `wxdesk hub` and returns it with the URL it printed.
+pub async fn spawn_hub(config: &Path, sim: &SimProcess) -> (tokio::process::Child, String) {
+    let mut child = hub_command(config, sim)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    use tokio::io::AsyncBufReadExt as _;
+    let line = tokio::io::BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await
+        .unwrap()
+        .expect("the hub prints its URL when ready");
+    let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
+    (child, ready["url"].as_str().unwrap().to_owned())
+}
+
+/// `wxdesk hub operator add`: the key it prints once.
+pub async fn add_operator(config: &Path, sim: &SimProcess) -> String {
+    let output = hub_command(config, sim)
+        .args(["operator", "add", "tester"])
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+pub async fn get_job(http: &reqwest::Client, url: &str, key: &str, id: i64) -> wxdesk::hubapi::Job {
+    http.get(format!("{url}/api/v1/jobs/{id}"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}

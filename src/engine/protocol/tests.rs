@@ -125,10 +125,16 @@ fn one_of_each_command() -> Vec<Command> {
         Command::Jobs(JobsCommand::Act(7, JobVerb::Approve)),
         Command::Jobs(JobsCommand::Act(7, JobVerb::Cancel)),
         Command::Jobs(JobsCommand::Retry(7, vec!["wx0123456789abcdef".into()])),
+        Command::Jobs(JobsCommand::Deploy(Box::new(
+            serde_json::from_value(serde_json::json!({
+                "template_id": 1, "appids": ["wx0123456789abcdef"], "user_version": "1.0.0"
+            }))
+            .unwrap(),
+        ))),
     ]
 }
 
-const VARIANTS: usize = 15;
+const VARIANTS: usize = 16;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -147,6 +153,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Jobs(JobsCommand::Show(_)) => 12,
         Command::Jobs(JobsCommand::Act(..)) => 13,
         Command::Jobs(JobsCommand::Retry(..)) => 14,
+        Command::Jobs(JobsCommand::Deploy(_)) => 15,
     }
 }
 

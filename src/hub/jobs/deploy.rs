@@ -53,7 +53,7 @@ const GRAY_STEP: &str = "gray_step";
 const CODE_MANAGEMENT: i64 = 18;
 /// Polling an audit no push has told us about: first after 3 × `recheck_secs`, doubling up to this.
 const AUDIT_POLL_MAX: i64 = 1800;
-/// A call that met no definite answer (timeout, `-1`, 5xx, a dropped connection) is tried this many times in all.
+/// A step whose call met no definite answer (timeout, `-1`, 5xx, a dropped connection) is tried this many times.
 const MAX_ATTEMPTS: i64 = 5;
 
 /// The step names, as items and consoles show them.
@@ -157,8 +157,12 @@ impl<'a> Work<'a> {
     /// Whether this step was claimed before without its outcome being committed, or ended without a definite
     /// answer: a write may have reached the platform, so read back first.
     fn retried(&self) -> bool {
-        let entry = self.item.data[ENTRY].as_i64().unwrap_or(0);
-        self.item.attempts > entry + 1
+        self.tries() > 1
+    }
+
+    /// This claim's number at the item's current step (1 for the first).
+    fn tries(&self) -> i64 {
+        self.item.attempts - self.item.data[ENTRY].as_i64().unwrap_or(0)
     }
 
     /// Calls `E` with the merchant's own token.
@@ -248,8 +252,8 @@ impl<'a> Work<'a> {
             CallError::NotAuthorized(appid) => {
                 self.fail(None, format!("{appid} is no longer authorized to this platform"))
             }
-            CallError::Platform(error) if undecided(&error) && self.item.attempts < MAX_ATTEMPTS => {
-                let wait = 5 * (1 << self.item.attempts.clamp(0, 6));
+            CallError::Platform(error) if undecided(&error) && self.tries() < MAX_ATTEMPTS => {
+                let wait = 5 * (1 << self.tries().clamp(0, 6));
                 let step_error = StepError {
                     errcode: error.errcode(),
                     message: error.to_string(),
@@ -560,7 +564,7 @@ impl<'a> Work<'a> {
             }
             audit_status::WITHDRAWN => self.fail(None, "the audit was withdrawn"),
             _ => {
-                let polls = self.item.attempts - self.item.data[ENTRY].as_i64().unwrap_or(0);
+                let polls = self.tries();
                 let wait = ((3 * self.recheck()) << polls.clamp(0, 10)).min(AUDIT_POLL_MAX);
                 self.later(ItemState::WaitingAudit, step::AUDIT, now_secs() + wait, None)
             }
