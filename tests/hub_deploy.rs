@@ -52,31 +52,9 @@ async fn deploy_setup(dir: &Path, authorized: usize) -> (SimProcess, TestHub) {
     (sim, hub)
 }
 
-/// Authorized mini programs with no code of the demo's (the demo gives the first dozen code in every state).
-async fn fresh_miniprograms(hub: &TestHub, count: usize) -> Vec<String> {
-    let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
-    let mut appids: Vec<(i64, String)> = page["authorizers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["kind"] == "miniprogram")
-        .map(|a| {
-            (
-                a["authorized_at"].as_i64().unwrap(),
-                a["authorizer_appid"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    // The demo authorizes in index order, oldest first, and seeds code on the first twelve mini programs.
-    appids.sort();
-    let fresh: Vec<String> = appids
-        .into_iter()
-        .skip(12)
-        .map(|(_, appid)| appid)
-        .take(count)
-        .collect();
-    assert_eq!(fresh.len(), count, "the simulator has enough fresh mini programs");
-    fresh
+/// Authorized mini programs with no code of the demo's.
+async fn fresh(hub: &TestHub, count: usize) -> Vec<String> {
+    fresh_miniprograms(&hub.get_json("/api/v1/authorizers?limit=1000").await, count)
 }
 
 async fn templates(hub: &TestHub) -> Vec<Value> {
@@ -170,7 +148,7 @@ async fn resolve_audits(sim: &SimProcess, job: &Job, rejected: &[String]) -> usi
 async fn a_bad_plan_names_every_bad_field_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 30).await;
-    let fresh = fresh_miniprograms(&hub, 2).await;
+    let fresh = fresh(&hub, 2).await;
     let official = hub.get_json("/api/v1/authorizers?limit=1000").await["authorizers"]
         .as_array()
         .unwrap()
@@ -259,10 +237,10 @@ async fn a_bad_plan_names_every_bad_field_and_writes_nothing() {
 async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 100).await;
-    let mut appids = fresh_miniprograms(&hub, 48).await;
+    let mut appids = fresh(&hub, 48).await;
     // Two that pre-flight must skip before any quota is spent: one the demo already runs at our version…
     let template = normal_template(&hub).await;
-    let online = fresh_miniprograms(&hub, 50).await[48].clone();
+    let online = fresh(&hub, 50).await[48].clone();
     let quick = json!({ "template_id": template, "appids": [online], "user_version": "9.9.0",
                         "privacy": plan(template, &[])["privacy"], "max_failure_percent": 100 });
     let first = create(&hub, &quick).await;
@@ -270,7 +248,7 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     resolve_audits(&sim, &job(&hub, first).await, &[]).await;
     wait_until(&hub, first, "completed", |j| j.state == JobState::Completed).await;
     // …and one whose authorization lacks set 18 (re-authorized with other sets only).
-    let without_18 = fresh_miniprograms(&hub, 50).await[49].clone();
+    let without_18 = fresh(&hub, 50).await[49].clone();
     let preauth: Value = hub
         .post_json("/api/v1/preauth", &json!({ "auth_type": 2 }))
         .await
@@ -377,7 +355,7 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
 async fn a_manual_gate_waits_for_approve_between_waves() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 40).await;
-    let appids = fresh_miniprograms(&hub, 6).await;
+    let appids = fresh(&hub, 6).await;
     let template = normal_template(&hub).await;
     let mut plan = plan(template, &appids);
     plan["waves"] = json!([2, "100%"]);
@@ -413,7 +391,7 @@ async fn a_manual_gate_waits_for_approve_between_waves() {
 async fn the_audit_quota_halts_the_job_and_resume_goes_on_once_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 40).await;
-    let appids = fresh_miniprograms(&hub, 5).await;
+    let appids = fresh(&hub, 5).await;
     let template = normal_template(&hub).await;
     // Room for two audits: the third submit meets 85085.
     let rest_of = |n: i64| json!({ "limit": 30, "rest": n });
@@ -444,7 +422,7 @@ async fn the_audit_quota_halts_the_job_and_resume_goes_on_once_it_is_back() {
 async fn a_failure_rate_over_the_threshold_halts_after_the_minimum_sample_not_before() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 40).await;
-    let appids = fresh_miniprograms(&hub, 8).await;
+    let appids = fresh(&hub, 8).await;
     let template = normal_template(&hub).await;
     let mut plan = plan(template, &appids);
     // One merchant at a time (waves of one, gate auto), so results arrive before the next submit.

@@ -64,21 +64,7 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
         (list.len().to_string() == authorized && list.iter().all(|a| !a["kind"].is_null())).then_some(page)
     })
     .await;
-    let mut fresh: Vec<(i64, String)> = page["authorizers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["kind"] == "miniprogram")
-        .map(|a| {
-            (
-                a["authorized_at"].as_i64().unwrap(),
-                a["authorizer_appid"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    fresh.sort();
-    let appids: Vec<String> = fresh.into_iter().skip(12).map(|(_, a)| a).take(MERCHANTS).collect();
-    assert_eq!(appids.len(), MERCHANTS);
+    let appids = fresh_miniprograms(&page, MERCHANTS);
     let template = http
         .post(format!("{url}/api/v1/call"))
         .bearer_auth(&key)

@@ -388,3 +388,24 @@ pub async fn get_job(http: &reqwest::Client, url: &str, key: &str, id: i64) -> w
         .await
         .unwrap()
 }
+
+/// The first `count` authorized mini programs of a `GET /api/v1/authorizers` page that the simulator's demo gave no
+/// code of its own (it authorizes in index order, oldest first, and seeds code on the first twelve mini programs).
+pub fn fresh_miniprograms(page: &serde_json::Value, count: usize) -> Vec<String> {
+    let mut appids: Vec<(i64, String)> = page["authorizers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["kind"] == "miniprogram")
+        .filter_map(|a| Some((a["authorized_at"].as_i64()?, a["authorizer_appid"].as_str()?.to_owned())))
+        .collect();
+    appids.sort();
+    let fresh: Vec<String> = appids
+        .into_iter()
+        .skip(12)
+        .map(|(_, appid)| appid)
+        .take(count)
+        .collect();
+    assert_eq!(fresh.len(), count, "the simulator has {count} fresh mini programs");
+    fresh
+}

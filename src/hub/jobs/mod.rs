@@ -101,18 +101,13 @@ pub async fn start_sync(hub: &Arc<Hub>, operator: &str) -> Result<JobId, ApiErro
             if let Some(job) = rows::unfinished_job(conn, JobKind::AuthorizerSync)? {
                 return Ok((job, false));
             }
-            let (params, at) = (serde_json::json!({}), now_secs());
-            let id = rows::insert_job(conn, JobKind::AuthorizerSync, &params, &created_by, at)?;
-            let job = JobRow {
-                id,
-                kind: JobKind::AuthorizerSync,
-                state: JobState::Running,
-                reason: None,
-                params,
+            let job = rows::create_job(
+                conn,
+                JobKind::AuthorizerSync,
+                serde_json::json!({}),
                 created_by,
-                created_at: at,
-                updated_at: at,
-            };
+                now_secs(),
+            )?;
             Ok((job, true))
         })
         .await?;
@@ -143,24 +138,14 @@ pub async fn start_deployment(
     let job = hub
         .store
         .write(move |conn| {
-            let at = now_secs();
-            let id = rows::insert_job(conn, JobKind::Deployment, &params, &created_by, at)?;
+            let job = rows::create_job(conn, JobKind::Deployment, params, created_by, now_secs())?;
             let mut rest = appids.as_slice();
             for (wave, size) in sizes.iter().enumerate() {
                 let (this, next) = rest.split_at((*size).min(rest.len()));
-                rows::insert_items(conn, id, this, wave as i64, deploy::step::PREFLIGHT, at)?;
+                rows::insert_items(conn, job.id, this, wave as i64, deploy::step::PREFLIGHT, job.created_at)?;
                 rest = next;
             }
-            Ok(JobRow {
-                id,
-                kind: JobKind::Deployment,
-                state: JobState::Running,
-                reason: None,
-                params,
-                created_by,
-                created_at: at,
-                updated_at: at,
-            })
+            Ok(job)
         })
         .await?;
     hub.jobs.ensure(hub, &job);

@@ -141,6 +141,27 @@ pub fn insert_job(
     Ok(conn.last_insert_rowid())
 }
 
+/// Creates a job in `running` and returns it as stored.
+pub fn create_job(
+    conn: &Connection,
+    kind: JobKind,
+    params: serde_json::Value,
+    created_by: String,
+    at: i64,
+) -> Result<JobRow> {
+    let id = insert_job(conn, kind, &params, &created_by, at)?;
+    Ok(JobRow {
+        id,
+        kind,
+        state: JobState::Running,
+        reason: None,
+        params,
+        created_by,
+        created_at: at,
+        updated_at: at,
+    })
+}
+
 pub fn job(conn: &Connection, id: JobId) -> Result<Option<JobRow>> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
     Ok(conn.query_row(&sql, params![id], job_row).optional()?)
