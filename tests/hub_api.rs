@@ -70,6 +70,7 @@ fn item(state: ItemState) -> JobItem {
         errcode: (state == ItemState::Failed).then_some(85013),
         message: (state == ItemState::Failed).then(|| "invalid ext_json".into()),
         auditid: (state == ItemState::WaitingAudit).then_some(412_000_001),
+        reason: (state == ItemState::Skipped).then(|| wxdesk::hubapi::item_reason::ALREADY_ONLINE.into()),
         updated_at: 1_763_700_030,
     }
 }

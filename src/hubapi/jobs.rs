@@ -211,8 +211,32 @@ pub struct JobItem {
     pub errcode: Option<i64>,
     pub message: Option<String>,
     pub auditid: Option<i64>,
+    /// Why the item was skipped or failed when the hub itself decided it (not a WeChat errcode): one of
+    /// [`item_reason`]'s stable names, for a console to say in its own language; `message` says it in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Unix seconds.
     pub updated_at: i64,
+}
+
+/// The stable names of [`JobItem::reason`].
+pub mod item_reason {
+    /// The appid is not an authorizer of this platform (any more).
+    pub const NOT_AUTHORIZED: &str = "not_authorized";
+    /// Permission set 18 (code management) is not granted.
+    pub const NO_CODE_MANAGEMENT: &str = "no_code_management";
+    pub const NO_NAME: &str = "no_name";
+    pub const NO_AVATAR: &str = "no_avatar";
+    /// No category to submit the code under (§6.4).
+    pub const NO_CATEGORY: &str = "no_category";
+    /// The plan's version is online already.
+    pub const ALREADY_ONLINE: &str = "already_online";
+    /// The code uses privacy keys the guide has no text for (§6.16); `message` names them.
+    pub const PRIVACY_TEXT_MISSING: &str = "privacy_text_missing";
+    /// Someone withdrew the audit.
+    pub const AUDIT_WITHDRAWN: &str = "audit_withdrawn";
+    /// Released, but the platform shows another version online.
+    pub const VERSION_MISMATCH: &str = "version_mismatch";
 }
 
 /// `GET /api/v1/jobs?kind=&state=`.

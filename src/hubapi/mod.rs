@@ -24,6 +24,7 @@ pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, 
 pub use events::{HubErrorEvent, JobProgressBody, TokenRefreshed};
 pub use jobs::{
     ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState, RetryRequest,
+    item_reason,
 };
 pub use relay::CallRequest;
 pub use status::{LastError, Status, TicketStatus, TokenStatus};

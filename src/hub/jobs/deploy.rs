@@ -26,7 +26,7 @@ use super::super::tokens::TokenError;
 use super::super::upstream::UpstreamError;
 use super::super::{Hub, now_secs};
 use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite};
-use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy};
+use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, item_reason};
 use crate::wechat::api::Empty;
 use crate::wechat::api::code::{AuditIdRequest, GetAuditStatus};
 use crate::wechat::api::code::{
@@ -221,14 +221,9 @@ impl<'a> Work<'a> {
         Step::outcome(Outcome::Finished { state, error })
     }
 
-    fn skip(&self, why: impl Into<String>) -> Step {
-        self.finish(
-            ItemState::Skipped,
-            Some(StepError {
-                errcode: None,
-                message: why.into(),
-            }),
-        )
+    /// Skipped before anything was written, for a reason of [`item_reason`].
+    fn skip(&self, reason: &'static str, why: impl Into<String>) -> Step {
+        self.end_because(ItemState::Skipped, reason, why.into())
     }
 
     fn fail(&self, errcode: Option<i64>, message: impl Into<String>) -> Step {
@@ -244,14 +239,38 @@ impl<'a> Work<'a> {
         self.finish(ItemState::Failed, Some(StepError { errcode, message }))
     }
 
+    /// Failed for a reason the hub found itself (no errcode), one of [`item_reason`].
+    fn fail_because(&self, reason: &'static str, message: impl Into<String>) -> Step {
+        self.end_because(ItemState::Failed, reason, message.into())
+    }
+
+    fn end_because(&self, state: ItemState, reason: &'static str, message: String) -> Step {
+        tracing::info!(
+            job = self.job.id,
+            appid = self.appid(),
+            step = self.item.step,
+            reason,
+            message,
+            "item ended"
+        );
+        Step {
+            outcome: Outcome::Finished {
+                state,
+                error: Some(StepError { errcode: None, message }),
+            },
+            write: Some(self.data_write(&[("reason", reason.into())])),
+        }
+    }
+
     /// What a failed call does to the item: a definite refusal fails it with the errcode; no definite answer is
     /// tried again later (a write first reads back); the job halts on what no item can get past.
     fn failed_call(&self, error: CallError) -> Step {
         match error {
             CallError::Halt(halt) => Step::outcome(Outcome::Halt(halt)),
-            CallError::NotAuthorized(appid) => {
-                self.fail(None, format!("{appid} is no longer authorized to this platform"))
-            }
+            CallError::NotAuthorized(appid) => self.fail_because(
+                item_reason::NOT_AUTHORIZED,
+                format!("{appid} is no longer authorized to this platform"),
+            ),
             CallError::Platform(error) if undecided(&error) && self.tries() < MAX_ATTEMPTS => {
                 let wait = 5 * (1 << self.tries().clamp(0, 6));
                 let step_error = StepError {
@@ -275,32 +294,39 @@ impl<'a> Work<'a> {
         let appid = self.appid().to_owned();
         let account = match self.hub.store.read(move |conn| queries::authorizer(conn, &appid)).await {
             Ok(Some(account)) => account,
-            Ok(None) => return self.skip("not an authorizer of this platform"),
+            Ok(None) => return self.skip(item_reason::NOT_AUTHORIZED, "not an authorizer of this platform"),
             Err(error) => return Step::outcome(Outcome::Halt(Halt(format!("authorizer not read: {error}")))),
         };
         if account.revoked_at.is_some() {
-            return self.skip("the merchant revoked the authorization");
+            return self.skip(item_reason::NOT_AUTHORIZED, "the merchant revoked the authorization");
         }
         if !account.func_ids.contains(&CODE_MANAGEMENT) {
-            return self.skip("permission set 18 (code management) is not granted");
+            return self.skip(
+                item_reason::NO_CODE_MANAGEMENT,
+                "permission set 18 (code management) is not granted",
+            );
         }
         if account.nick_name.as_deref().is_none_or(str::is_empty) {
-            return self.skip("the mini program has no name yet");
+            return self.skip(item_reason::NO_NAME, "the mini program has no name yet");
         }
         if account.head_img.as_deref().is_none_or(str::is_empty) {
-            return self.skip("the mini program has no avatar yet");
+            return self.skip(item_reason::NO_AVATAR, "the mini program has no avatar yet");
         }
         let versions = match self.call::<GetVersionInfo>(&Empty {}).await {
             Ok(versions) => versions,
             Err(error) => return self.failed_call(error),
         };
         if online_version(&versions) == Some(self.plan.user_version.as_str()) {
-            return self.skip(format!("version {} is already online", self.plan.user_version));
+            return self.skip(
+                item_reason::ALREADY_ONLINE,
+                format!("version {} is already online", self.plan.user_version),
+            );
         }
         match self.call::<GetCategory>(&Empty {}).await {
-            Ok(categories) if categories.category_list.is_empty() => {
-                self.skip("the mini program has no category to submit under (§6.4)")
-            }
+            Ok(categories) if categories.category_list.is_empty() => self.skip(
+                item_reason::NO_CATEGORY,
+                "the mini program has no category to submit under (§6.4)",
+            ),
             Ok(_) => self.next(self.after_preflight()),
             Err(error) => self.failed_call(error),
         }
@@ -381,7 +407,7 @@ impl<'a> Work<'a> {
         let appid = self.appid().to_owned();
         match self.hub.store.read(move |conn| queries::authorizer(conn, &appid)).await {
             Ok(Some(account)) => Ok(account),
-            Ok(None) => Err(self.fail(None, "no longer an authorizer of this platform")),
+            Ok(None) => Err(self.fail_because(item_reason::NOT_AUTHORIZED, "no longer an authorizer of this platform")),
             Err(error) => Err(Step::outcome(Outcome::Halt(Halt(format!(
                 "authorizer not read: {error}"
             ))))),
@@ -428,8 +454,8 @@ impl<'a> Work<'a> {
         let used: BTreeSet<&str> = current.privacy_list.iter().map(String::as_str).collect();
         let missing: Vec<&str> = used.iter().copied().filter(|key| text_for(key).is_none()).collect();
         if !missing.is_empty() {
-            return self.fail(
-                None,
+            return self.fail_because(
+                item_reason::PRIVACY_TEXT_MISSING,
                 format!(
                     "the code uses privacy keys with no text in the privacy guide: {}; add them to the plan's privacy settings",
                     missing.join(", ")
@@ -562,7 +588,7 @@ impl<'a> Work<'a> {
                     }),
                 })
             }
-            audit_status::WITHDRAWN => self.fail(None, "the audit was withdrawn"),
+            audit_status::WITHDRAWN => self.fail_because(item_reason::AUDIT_WITHDRAWN, "the audit was withdrawn"),
             _ => {
                 let polls = self.tries();
                 let wait = ((3 * self.recheck()) << polls.clamp(0, 10)).min(AUDIT_POLL_MAX);
@@ -648,8 +674,8 @@ impl<'a> Work<'a> {
             Ok(versions) if online_version(&versions) == Some(self.plan.user_version.as_str()) => {
                 self.finish(ItemState::Released, None)
             }
-            Ok(versions) => self.fail(
-                None,
+            Ok(versions) => self.fail_because(
+                item_reason::VERSION_MISMATCH,
                 format!(
                     "released, but getversioninfo shows {:?} online",
                     online_version(&versions).unwrap_or("no version")

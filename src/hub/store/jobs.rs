@@ -53,6 +53,12 @@ impl ItemRow {
             errcode: self.errcode,
             message: self.message.clone(),
             auditid: self.auditid,
+            // Kept in the data by the kind; a retried item has no message, and its old reason no longer holds.
+            reason: self
+                .message
+                .as_ref()
+                .and(self.data["reason"].as_str())
+                .map(str::to_owned),
             updated_at: self.updated_at,
         }
     }
