@@ -11,7 +11,7 @@ use std::path::Path;
 use hub_support::*;
 use serde_json::{Value, json};
 use wxdesk::hub::JobsConfig;
-use wxdesk::hubapi::{ItemState, Job, JobCreated, JobState};
+use wxdesk::hubapi::{ItemState, Job, JobCreated, JobState, item_reason};
 
 const SUBMIT: &str = "/wxa/submit_audit";
 /// Platform writes a deployment makes; none of them may follow a bad plan.
@@ -302,6 +302,15 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
             .filter(|i| i.state == ItemState::WaitingAudit)
             .all(|i| i.auditid.is_some())
     );
+    let reason = |appid: &str| {
+        waiting
+            .items
+            .iter()
+            .find(|i| i.appid == appid)
+            .and_then(|i| i.reason.clone())
+    };
+    assert_eq!(reason(&online).as_deref(), Some(item_reason::ALREADY_ONLINE));
+    assert_eq!(reason(&without_18).as_deref(), Some(item_reason::NO_CODE_MANAGEMENT));
 
     assert_eq!(resolve_audits(&sim, &waiting, &rejected).await, 48);
     let done = wait_until(&hub, id, "completed", |j| j.state == JobState::Completed).await;
