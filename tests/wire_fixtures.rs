@@ -4,7 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wxdesk::wechat::api::{account, category, code, component, domain, media, quota, register, release, template};
+use wxdesk::wechat::api::{
+    account, category, code, component, domain, media, privacy, quota, register, release, template,
+};
 use wxdesk::wechat::{Endpoint, TemplateId};
 
 fn fixture(name: &str) -> Value {
@@ -183,6 +185,26 @@ fn code_management_answers() {
     assert_eq!(version.release_info.unwrap().release_version, "1.0.0");
     let upload: media::UploadMediaResponse = same_names("uploadmedia.response");
     assert_eq!(upload.kind, "image");
+}
+
+/// §6.16: both guide endpoints keep the doc's names, `privacy_desc` is an object holding its list, and a key of
+/// `privacy_list` without text in `setting_list` is unconfigured.
+#[test]
+fn privacy_guide_get_and_set() {
+    assert_eq!(
+        request::<privacy::GetPrivacySetting>("getprivacysetting.request").privacy_ver,
+        Some(privacy::privacy_ver::DEV)
+    );
+    let guide = response::<privacy::GetPrivacySetting>("getprivacysetting.response");
+    assert_eq!(guide.code_exist, 1);
+    assert_eq!(guide.unconfigured(), vec!["Album"]);
+    assert_eq!(guide.owner_setting.store_expire_timestamp.as_deref(), Some("30天"));
+    assert_eq!(guide.privacy_desc.unwrap().privacy_desc_list.len(), 3);
+    assert_eq!(guide.sdk_privacy_info_list[0].sdk_list[0].privacy_key, "Location");
+    let set = request::<privacy::SetPrivacySetting>("setprivacysetting.request");
+    assert_eq!(set.owner_setting.notice_method, "弹窗提示");
+    assert_eq!(set.setting_list.len(), 2);
+    assert_eq!(set.setting_list[0].privacy_label, None, "only answers carry the label");
 }
 
 #[test]

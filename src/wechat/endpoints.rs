@@ -123,6 +123,9 @@ const TABLE: &[EndpointInfo] = &[
     row(POST, "/wxa/bind_tester", A, WRITE, "6.15"),
     row(POST, "/wxa/unbind_tester", A, WRITE, "6.15"),
     row(POST, "/wxa/memberauth", A, READ, "6.15"),
+    // §6.16: `/cgi-bin/component/` paths that take the mini program's own authorizer token, as `access_token=`.
+    row(POST, "/cgi-bin/component/getprivacysetting", A, READ, "6.16"),
+    row(POST, "/cgi-bin/component/setprivacysetting", A, WRITE, "6.16"),
     // §7 domains
     row(POST, "/wxa/modify_domain", A, WRITE, "7.1"),
     row(POST, "/wxa/setwebviewdomain", A, WRITE, "7.2"),
