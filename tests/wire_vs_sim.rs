@@ -5,9 +5,11 @@
 use serde_json::{Value, json};
 use wxdesk::sim::{SimConfig, SimHandle};
 use wxdesk::wechat::api::{
-    Empty, account, code, component, domain, media, quota, register, release, template as tpl, tester,
+    Empty, account, code, component, domain, media, privacy, quota, register, release, template as tpl, tester,
 };
-use wxdesk::wechat::{AuditId, AuthorizerAppId, Client, ComponentAppId, Endpoint, Hosts, Secret, TemplateId, WxError};
+use wxdesk::wechat::{
+    AuditId, AuthorizerAppId, Client, ComponentAppId, DraftId, Endpoint, Hosts, Secret, TemplateId, WxError,
+};
 
 struct Platform {
     sim: SimHandle,
@@ -881,4 +883,129 @@ async fn options_names_rid_lookup_and_categories() {
         second: 999_999,
     };
     assert_eq!(errcode(p.call::<category::DeleteCategory>(a, &absent).await), 53303);
+}
+
+/// A template whose code uses `keys` (§6.16): a draft added through the control API, made a template.
+async fn template_using(p: &Platform, token: &str, keys: &[&str]) -> TemplateId {
+    let draft = p
+        .control(
+            "drafts",
+            json!({"user_version": "2.0.0", "user_desc": "隐私", "privacy_keys": keys}),
+        )
+        .await;
+    let add = tpl::AddToTemplateRequest {
+        draft_id: DraftId(draft["draft_id"].as_u64().unwrap()),
+        template_type: Some(0),
+    };
+    p.call::<tpl::AddToTemplate>(token, &add).await.unwrap();
+    let list = p
+        .call::<tpl::GetTemplateList>(token, &Default::default())
+        .await
+        .unwrap();
+    list.template_list.last().unwrap().template_id
+}
+
+fn owner() -> privacy::OwnerSetting {
+    privacy::OwnerSetting {
+        contact_email: Some("privacy@example.com".into()),
+        notice_method: "弹窗提示".into(),
+        store_expire_timestamp: Some("30天".into()),
+        ..Default::default()
+    }
+}
+
+fn explain(keys: &[&str]) -> Vec<privacy::PrivacySetting> {
+    keys.iter()
+        .map(|key| privacy::PrivacySetting {
+            privacy_key: (*key).into(),
+            privacy_text: format!("为了提供{key}相关服务"),
+            privacy_label: None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_privacy_guide_comes_before_submit_and_goes_live_with_the_release() {
+    let p = Platform::default().await;
+    let token = p.component_token().await;
+    let template_id = template_using(&p, &token, &["UserInfo", "Location"]).await;
+    let m = p.authorize(&token, "miniprogram", &MINI_PROGRAM_SETS).await;
+    let a = m.access.as_str();
+    let dev = privacy::GetPrivacySettingRequest {
+        privacy_ver: Some(privacy::privacy_ver::DEV),
+    };
+    let before = p.call::<privacy::GetPrivacySetting>(a, &dev).await.unwrap();
+    assert_eq!((before.code_exist, before.privacy_list.len()), (0, 0));
+    p.call::<code::Commit>(a, &commit_body(template_id)).await.unwrap();
+    p.advance(61).await;
+    let guide = p.call::<privacy::GetPrivacySetting>(a, &dev).await.unwrap();
+    assert_eq!(guide.code_exist, 1);
+    assert_eq!(guide.unconfigured(), vec!["UserInfo", "Location"]);
+    assert!(guide.privacy_desc.unwrap().privacy_desc_list.len() >= 20);
+    assert_eq!(
+        errcode(p.call::<code::SubmitAudit>(a, &Default::default()).await),
+        85086,
+        "the guide does not explain the code's keys yet"
+    );
+
+    let set = |ver: i64, owner: privacy::OwnerSetting, keys: &[&str]| privacy::SetPrivacySettingRequest {
+        privacy_ver: Some(ver),
+        owner_setting: owner,
+        setting_list: explain(keys),
+        sdk_privacy_info_list: Vec::new(),
+    };
+    let all = ["UserInfo", "Location"];
+    let no_notice = privacy::OwnerSetting {
+        notice_method: String::new(),
+        ..owner()
+    };
+    let monthly = privacy::OwnerSetting {
+        store_expire_timestamp: Some("一个月".into()),
+        ..owner()
+    };
+    for (request, expected) in [
+        (set(2, no_notice, &all), 86069),
+        (set(2, monthly, &all), 87072),
+        (set(3, owner(), &all), 86071),
+        (set(1, owner(), &[]), 86074),
+        (set(2, owner(), &["UserInfo"]), 40097),
+    ] {
+        assert_eq!(
+            errcode(p.call::<privacy::SetPrivacySetting>(a, &request).await),
+            expected,
+            "{request:?}"
+        );
+    }
+    p.call::<privacy::SetPrivacySetting>(a, &set(2, owner(), &all))
+        .await
+        .unwrap();
+    let guide = p.call::<privacy::GetPrivacySetting>(a, &dev).await.unwrap();
+    assert!(guide.unconfigured().is_empty());
+    assert_eq!(guide.setting_list[1].privacy_label.as_deref(), Some("位置信息"));
+    assert_eq!(guide.owner_setting.notice_method, "弹窗提示");
+    p.call::<code::SubmitAudit>(a, &Default::default()).await.unwrap();
+
+    // Released, the development guide is the live one, whose owner_setting ver 1 then edits directly.
+    p.control(
+        "audit/resolve",
+        json!({"authorizer_appid": m.appid, "outcome": "success"}),
+    )
+    .await;
+    p.call::<release::Release>(a, &Empty {}).await.unwrap();
+    let live_request = privacy::GetPrivacySettingRequest {
+        privacy_ver: Some(privacy::privacy_ver::LIVE),
+    };
+    let live = p.call::<privacy::GetPrivacySetting>(a, &live_request).await.unwrap();
+    assert_eq!(live.privacy_list, vec!["UserInfo", "Location"]);
+    assert_eq!(live.setting_list.len(), 2);
+    let phone = privacy::OwnerSetting {
+        contact_phone: Some("13800000000".into()),
+        ..owner()
+    };
+    p.call::<privacy::SetPrivacySetting>(a, &set(1, phone, &[]))
+        .await
+        .unwrap();
+    let live = p.call::<privacy::GetPrivacySetting>(a, &live_request).await.unwrap();
+    assert_eq!(live.owner_setting.contact_phone.as_deref(), Some("13800000000"));
+    assert_eq!(live.setting_list.len(), 2, "ver 1 leaves the settings as released");
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, Query, Request, State};
@@ -17,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::api::code::{self, AuditOutcome};
+use super::api::policy::AuditPolicy;
 use super::api::register;
 use super::journal::Fault;
 use super::merchants::Kind;
@@ -31,6 +33,9 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sim/unauthorize", post(unauthorize))
         .route("/__sim/push-ticket", post(push_ticket))
         .route("/__sim/audit/resolve", post(resolve_audit))
+        .route("/__sim/audit/policy", post(audit_policy))
+        .route("/__sim/quota", post(quota))
+        .route("/__sim/latency", post(latency))
         .route("/__sim/registration/resolve", post(resolve_registration))
         .route("/__sim/registrations", get(registrations))
         .route("/__sim/oa-ticket", post(oa_ticket))
@@ -212,6 +217,60 @@ async fn resolve_audit(State(shared): State<Arc<Shared>>, Lenient(body): Lenient
     }
 }
 
+/// From now on every audit ends by itself as the policy draws; the running ones are rescheduled.
+async fn audit_policy(State(shared): State<Arc<Shared>>, Lenient(policy): Lenient<AuditPolicy>) -> Response {
+    if let Err(message) = policy.check() {
+        return fail(StatusCode::BAD_REQUEST, &message);
+    }
+    let now = shared.clock.now();
+    let rescheduled = code::set_policy(&mut shared.sim(), policy, now);
+    Json(json!({"ok": true, "rescheduled": rescheduled})).into_response()
+}
+
+#[derive(Deserialize)]
+struct QuotaBody {
+    limit: i64,
+    rest: i64,
+    speedup_rest: Option<i64>,
+    speedup_limit: Option<i64>,
+}
+
+/// Sets the platform-wide audit quota `queryquota` reports (§6.13); a new simulated month refills `rest` to `limit`
+/// and `speedup_rest` to `speedup_limit` (raised to `speedup_rest` when that is higher).
+async fn quota(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<QuotaBody>) -> Response {
+    let counts = [Some(body.limit), Some(body.rest), body.speedup_rest, body.speedup_limit];
+    if counts.into_iter().flatten().any(|n| n < 0) {
+        return fail(StatusCode::BAD_REQUEST, "quota counts cannot be negative");
+    }
+    let mut sim = shared.sim();
+    let quota = &mut sim.quota;
+    quota.limit = body.limit;
+    quota.rest = body.rest;
+    if let Some(limit) = body.speedup_limit {
+        quota.speedup_limit = limit;
+    }
+    if let Some(rest) = body.speedup_rest {
+        quota.speedup_rest = rest;
+        quota.speedup_limit = quota.speedup_limit.max(rest);
+    }
+    Json(
+        json!({"rest": quota.rest, "limit": quota.limit, "speedup_rest": quota.speedup_rest,
+        "speedup_limit": quota.speedup_limit}),
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    ms: u64,
+}
+
+/// Every platform call (not this API, not the authorization pages) answers after `ms` milliseconds; 0 turns it off.
+async fn latency(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<LatencyBody>) -> Response {
+    shared.latency_ms.store(body.ms, Ordering::Relaxed);
+    Json(json!({"ms": body.ms})).into_response()
+}
+
 #[derive(Deserialize)]
 struct ResolveRegistrationBody {
     task_id: String,
@@ -313,10 +372,16 @@ struct DraftBody {
     user_version: String,
     #[serde(default)]
     user_desc: String,
+    /// The privacy keys (§6.16) the draft's code uses; none when absent.
+    #[serde(default)]
+    privacy_keys: Vec<String>,
 }
 
 async fn add_draft(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<DraftBody>) -> Response {
     let now = shared.clock.now();
-    let draft_id = shared.sim().library.add_draft(now, &body.user_version, &body.user_desc);
+    let draft_id = shared
+        .sim()
+        .library
+        .add_draft(now, &body.user_version, &body.user_desc, body.privacy_keys);
     Json(json!({"draft_id": draft_id})).into_response()
 }

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -66,6 +67,11 @@ pub async fn dispatch(
         )
             .into_response();
     };
+    // Before the lock, so that concurrent calls wait side by side rather than one after another.
+    let latency_ms = shared.latency_ms.load(Ordering::Relaxed);
+    if latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(latency_ms)).await;
+    }
     let query = Query::parse(uri.query());
     let request = Request {
         endpoint,
@@ -150,6 +156,7 @@ fn method_name(method: &Method) -> &'static str {
 }
 
 fn handle(sim: &mut Sim, request: Request<'_>) -> Answer {
+    sim.roll_month(request.now);
     let mut record = record_for(&request, request.now);
     let outcome = run(sim, &request, &mut record);
     let reply = finish(sim, outcome, &mut record, request.now);

@@ -24,6 +24,7 @@ mod state;
 mod tokens;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
 
 use rand::Rng as _;
@@ -151,6 +152,9 @@ pub(crate) struct Shared {
     pub ready: ReadyLine,
     pub urls: RwLock<PushUrls>,
     pub crypt: MsgCrypt,
+    /// Milliseconds every platform call waits before it is handled (`POST /__sim/latency`); 0 is off. Read without
+    /// the state lock, so waiting calls never hold each other up.
+    pub latency_ms: AtomicU64,
 }
 
 impl Shared {
@@ -247,6 +251,7 @@ pub async fn start(config: SimConfig) -> anyhow::Result<SimHandle> {
             message_url: config.message_url.clone(),
         }),
         crypt,
+        latency_ms: AtomicU64::new(0),
     });
     let pusher = tokio::spawn(push::run(shared.clone(), push_rx));
     let ticker = tokio::spawn(state::tick_forever(shared.clone()));

@@ -145,13 +145,14 @@ pub const fn authorizer(path: &'static str, verb: Verb, sets: &'static [u16], ha
 }
 
 /// Every area's rows.
-fn groups() -> [&'static [Endpoint]; 10] {
+fn groups() -> [&'static [Endpoint]; 11] {
     [
         api::component::ENDPOINTS,
         api::housekeeping::ENDPOINTS,
         api::templates::ENDPOINTS,
         api::code::ENDPOINTS,
         api::release::ENDPOINTS,
+        api::privacy::ENDPOINTS,
         api::media::ENDPOINTS,
         api::domains::ENDPOINTS,
         api::register::ENDPOINTS,

@@ -2,8 +2,10 @@
 //! their mini programs' code in every state of §11.3, so every panel of the console has something to show.
 
 use super::api::code::{Audit, Commit, Release};
+use super::api::privacy::Guide;
 use super::merchants::Kind;
 use super::state::Sim;
+use crate::wechat::api::privacy::OwnerSetting;
 
 /// How many of the first merchants start authorized unless told otherwise.
 pub const DEMO_AUTHORIZED: usize = 12;
@@ -34,7 +36,12 @@ pub fn demo(sim: &mut Sim, authorized: usize, now: i64) {
 }
 
 fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
-    let Some(version) = sim.library.templates.last().map(|t| t.draft.user_version.clone()) else {
+    let Some((version, keys)) = sim
+        .library
+        .templates
+        .last()
+        .map(|t| (t.draft.user_version.clone(), t.draft.privacy_keys.clone()))
+    else {
         return;
     };
     let auditid = sim.next_auditid;
@@ -46,13 +53,18 @@ fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
         at: now - 7200,
         pages: vec!["pages/index/index".into(), "pages/menu/menu".into()],
         scan_done_at: now - 7000,
+        privacy_keys: keys.clone(),
     });
+    // The merely committed mini program still needs its privacy guide; every one that was submitted had one.
+    if state != 0 {
+        code.privacy.dev = Some(demo_guide(&keys, now - 3700));
+    }
     let (status, reason, screenshots) = match state {
         0 => return,
         1 => (2, String::new(), Vec::new()),
         2 => (
             1,
-            "小程序页面内容涉及未经许可的服务，请补充相关资质后重新提交。".to_owned(),
+            super::api::policy::default_rejection(),
             vec![format!("screenshot_{auditid}_1"), format!("screenshot_{auditid}_2")],
         ),
         3 | 4 | 7 => (0, String::new(), Vec::new()),
@@ -70,8 +82,10 @@ fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
         user_desc: "门店自提与预约".into(),
         released: matches!(state, 4 | 7),
         sped_up: false,
+        privacy_keys: keys.clone(),
     });
     if matches!(state, 4 | 7) {
+        code.privacy.release(&keys);
         code.next_app_version = 2;
         let previous = Release {
             app_version: 1,
@@ -87,5 +101,23 @@ fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
         };
         code.history = vec![previous, current.clone()];
         code.online = Some(current);
+    }
+}
+
+/// A development guide explaining `keys`, as a provider's privacy step writes it.
+fn demo_guide(keys: &[String], at: i64) -> Guide {
+    Guide {
+        owner_setting: OwnerSetting {
+            contact_email: Some("privacy@shop.example.com".into()),
+            notice_method: "小程序内弹窗通知".into(),
+            store_expire_timestamp: Some("30天".into()),
+            ..OwnerSetting::default()
+        },
+        settings: keys
+            .iter()
+            .map(|key| (key.clone(), format!("为用户提供{key}相关服务")))
+            .collect(),
+        sdk: Vec::new(),
+        update_time: at,
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::api::account::Account;
+use super::api::policy::AuditPolicy;
 use super::api::register::Registrations;
 use super::api::templates::Library;
 use super::authz::{AuthCode, Authorization, PreAuth};
@@ -56,6 +57,10 @@ pub struct Sim {
     pub platform_domains: super::api::domains::PlatformDomains,
     /// §1.9: quota resets used this month (10 allowed, shared by the variants).
     pub quota_resets: u32,
+    /// How audits end on their own (`POST /__sim/audit/policy`); without one they are approved after `AUDIT_SECS`.
+    pub audit_policy: Option<AuditPolicy>,
+    /// The simulated calendar month (`clock::month_index`) the monthly counters belong to.
+    pub month: i64,
     pub journal: Journal,
     pushes: UnboundedSender<Push>,
     last_sweep: i64,
@@ -87,6 +92,8 @@ impl Sim {
             registrations: Registrations::default(),
             platform_domains: Default::default(),
             quota_resets: 0,
+            audit_policy: None,
+            month: super::clock::month_index(now),
             journal: Journal::default(),
             pushes,
             last_sweep: now,
@@ -121,8 +128,27 @@ impl Sim {
         self.accounts.entry(index).or_default()
     }
 
-    /// Moves everything that is due at `now`: the ticket, audits, registrations, expired codes.
+    /// Starts a new month's counters when `now` is in a later simulated month than the last call or tick saw: the
+    /// audit quota and speed-ups (§6.13), withdrawals (§6.8), quota resets (§1.9), name, avatar, intro and category
+    /// changes (§8.7) and reuse-OA registrations (§8.6) are all counted per month.
+    pub fn roll_month(&mut self, now: i64) {
+        let month = super::clock::month_index(now);
+        if month <= self.month {
+            return;
+        }
+        self.month = month;
+        self.quota.rest = self.quota.limit;
+        self.quota.speedup_rest = self.quota.speedup_limit;
+        self.quota_resets = 0;
+        self.registrations.oa_registrations.clear();
+        for account in self.accounts.values_mut() {
+            account.new_month();
+        }
+    }
+
+    /// Moves everything that is due at `now`: the month, the ticket, audits, registrations, expired codes.
     pub fn tick(&mut self, now: i64) {
+        self.roll_month(now);
         if now >= self.next_ticket_at {
             self.push_ticket(now);
         }

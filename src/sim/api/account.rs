@@ -73,6 +73,14 @@ impl Default for Account {
 }
 
 impl Account {
+    /// Forgets this month's changes and withdrawals (`Sim::roll_month`).
+    pub fn new_month(&mut self) {
+        self.signature_changes = 0;
+        self.head_image_changes = 0;
+        self.category_changes = 0;
+        self.code.undo_month = 0;
+    }
+
     /// §1.6 `MiniProgramInfo.categories`: `[{first, second}]` as names.
     pub fn category_names(&self) -> Value {
         self.categories

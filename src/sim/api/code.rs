@@ -8,10 +8,13 @@ use super::super::reply::{ApiError, Outcome, num_field, ok, opt_str, str_field};
 use super::super::routes::{Call, Endpoint, Verb, authorizer};
 use super::super::state::Sim;
 use super::categories::audit_categories;
+use super::policy::{self, AuditPolicy, Drawn};
+use super::privacy::PrivacyGuides;
 
 /// §6.1: a privacy-API scan runs after commit; `submit_audit` before it ends is `61039` ("retry after ~1 min").
 pub const PRIVACY_SCAN_SECS: i64 = 60;
-/// How long an audit takes in simulated seconds unless a test resolves it (the platform takes hours to days).
+/// How long an audit takes in simulated seconds unless a test resolves it or a policy is set (the platform takes
+/// hours to days).
 pub const AUDIT_SECS: i64 = 6 * 3600;
 /// §6.8: withdrawals per day and per month.
 const UNDO_PER_DAY: u32 = 5;
@@ -26,6 +29,8 @@ pub struct Commit {
     pub at: i64,
     pub pages: Vec<String>,
     pub scan_done_at: i64,
+    /// The privacy keys the template's code uses: `getprivacysetting.privacy_list` once the scan is done (§6.16).
+    pub privacy_keys: Vec<String>,
 }
 
 /// §6.7 `status`: 0 approved, 1 rejected, 2 auditing, 3 withdrawn, 4 delayed.
@@ -41,6 +46,8 @@ pub struct Audit {
     pub user_desc: String,
     pub released: bool,
     pub sped_up: bool,
+    /// The submitted code's privacy keys; a release puts the development guide live for them.
+    pub privacy_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +83,7 @@ pub struct CodeState {
     pub undo_today: u32,
     pub undo_month: u32,
     pub next_app_version: i64,
+    pub privacy: PrivacyGuides,
 }
 
 impl CodeState {
@@ -135,6 +143,7 @@ fn commit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     if template.template_type == 1 && ext.keys().any(|key| !STANDARD_EXT_KEYS.contains(&key.as_str())) {
         return Err(ApiError::new(9402203, "standard template ext_json is invalid"));
     }
+    let privacy_keys = template.draft.privacy_keys.clone();
     let template_pages = template.pages();
     let pages: Vec<String> = match ext.get("pages") {
         Some(Value::Array(chosen)) if chosen.is_empty() => return Err(ApiError::new(85047, "pages are empty")),
@@ -156,6 +165,7 @@ fn commit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         at: call.now,
         pages,
         scan_done_at: call.now + PRIVACY_SCAN_SECS,
+        privacy_keys,
     };
     sim.account(call.authorizer()).code.commit = Some(commit);
     ok(json!({}))
@@ -209,7 +219,17 @@ fn check_items(body: &Value, approved: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// §6.5, §11.3: one audit at a time (`85009`), a commit first (`85086`), the scan done (`61039`), quota (`85085`).
+/// §6.5, §11.3: what `submit_audit` answers while the development privacy guide leaves out a key the code uses.
+///
+/// [UNCONFIRMED] No source names this errcode for certain. The one report (§6.5, community 2021) saw `85086`
+/// "must commit before submit audit" with the code committed and the guide missing; `61040` is documented for
+/// privacy *APIs* not granted or not declared (§6.14, §6.17), not for the guide. The simulator answers `85086`, the
+/// reported and the harder reading: a client cannot tell it from "no commit" by the code, so it must read the commit
+/// (`getversioninfo`) and the guide (`getprivacysetting`) back rather than commit again (which restarts the scan).
+pub const PRIVACY_GUIDE_MISSING: i64 = 85086;
+
+/// §6.5, §11.3: one audit at a time (`85009`), a commit first (`85086`), the scan done (`61039`), the privacy guide
+/// explaining every key the code uses (`PRIVACY_GUIDE_MISSING`), quota (`85085`).
 fn submit_audit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     let index = call.authorizer();
     let account = sim.account(index);
@@ -227,6 +247,16 @@ fn submit_audit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
             "privacy api check is not finished, please retry after 1 minute",
         ));
     }
+    let unexplained = account.code.privacy.unexplained(&commit.privacy_keys);
+    if !unexplained.is_empty() {
+        return Err(ApiError::new(
+            PRIVACY_GUIDE_MISSING,
+            format!(
+                "must commit before submit audit hint: [privacy setting not set for {}]",
+                unexplained.join(",")
+            ),
+        ));
+    }
     check_items(call.body, &audit_categories(&account.categories))?;
     if sim.quota.rest <= 0 {
         return Err(ApiError::new(85085, "submit audit reach limit"));
@@ -240,11 +270,12 @@ fn submit_audit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         reason: String::new(),
         screenshots: Vec::new(),
         submitted_at: call.now,
-        resolve_at: call.now + AUDIT_SECS,
+        resolve_at: call.now + audit_wait(sim.audit_policy.as_ref(), auditid, 0),
         user_version: commit.user_version,
         user_desc: commit.user_desc,
         released: false,
         sped_up: false,
+        privacy_keys: commit.privacy_keys,
     };
     sim.account(index).code.audits.push(audit);
     ok(json!({"auditid": auditid}))
@@ -304,7 +335,15 @@ fn undocodeaudit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     ok(json!({}))
 }
 
-/// Ends the running audit of `index` and pushes `weapp_audit_success|fail|delay` to the message URL (§4.3).
+/// Simulated seconds round `round` of audit `auditid` takes: the policy's draw, or `AUDIT_SECS` without a policy.
+pub fn audit_wait(policy: Option<&AuditPolicy>, auditid: i64, round: u8) -> i64 {
+    policy.map_or(AUDIT_SECS, |p| p.wait_secs(auditid, round))
+}
+
+/// Ends the running audit of `index` and pushes `weapp_audit_success|fail|delay` to the message URL as the platform
+/// sends it (§4.3): no auditid, `ToUserName` the mini program's `gh_` id, a rejection's reasons numbered and joined
+/// with `<br>`, its screenshots `|`-separated permanent-material media ids that `get_material` serves to this mini
+/// program's own token.
 pub fn resolve(
     sim: &mut Sim,
     index: u32,
@@ -313,6 +352,7 @@ pub fn resolve(
     screenshots: Option<Vec<String>>,
     now: i64,
 ) -> Result<i64, &'static str> {
+    let policy = sim.audit_policy.clone();
     let audit = sim
         .account(index)
         .code
@@ -327,20 +367,20 @@ pub fn resolve(
         }
         AuditOutcome::Fail => {
             audit.status = 1;
-            audit.reason =
-                reason.unwrap_or_else(|| "小程序页面内容涉及未经许可的服务，请补充相关资质后重新提交。".into());
+            audit.reason = reason.unwrap_or_else(policy::default_rejection);
             audit.screenshots =
                 screenshots.unwrap_or_else(|| (1..=2).map(|n| format!("screenshot_{auditid}_{n}")).collect());
+            // The doc's sample writes the media ids as plain text, not CDATA (§4.3).
             vec![
                 push::cdata("Reason", &audit.reason),
                 push::number("FailTime", now),
-                push::cdata("ScreenShot", &audit.screenshots.join("|")),
+                format!("<ScreenShot>{}</ScreenShot>", audit.screenshots.join("|")),
             ]
         }
         AuditOutcome::Delay => {
             audit.status = 4;
-            audit.reason = reason.unwrap_or_else(|| "审核排队较多，审核时间将延后，请耐心等待。".into());
-            audit.resolve_at = now + AUDIT_SECS;
+            audit.reason = reason.unwrap_or_else(|| policy::DELAY_REASON.into());
+            audit.resolve_at = now + audit_wait(policy.as_ref(), auditid, 1);
             vec![push::cdata("Reason", &audit.reason), push::number("DelayTime", now)]
         }
     };
@@ -360,21 +400,45 @@ pub fn resolve(
     Ok(auditid)
 }
 
-/// Audits whose time has come are approved (a delayed audit's second wait also ends in approval).
+/// Audits whose time has come end: as the policy draws (a delay is followed by a second, final round), or approved
+/// when there is no policy. Accounts are visited in index order, so the pushes come in the same order every run.
 pub fn tick(sim: &mut Sim, now: i64) {
-    let due: Vec<u32> = sim
+    let mut due: Vec<(u32, i64, u8)> = sim
         .accounts
         .iter()
-        .filter(|(_, account)| {
-            account
-                .code
-                .latest()
-                .is_some_and(|a| (a.status == 2 || a.status == 4) && now >= a.resolve_at)
+        .filter_map(|(index, account)| {
+            let audit = account.code.latest()?;
+            let pending = (audit.status == 2 || audit.status == 4) && now >= audit.resolve_at;
+            pending.then_some((*index, audit.auditid, u8::from(audit.status == 4)))
         })
-        .map(|(index, _)| *index)
         .collect();
-    for index in due {
-        let _ = resolve(sim, index, AuditOutcome::Success, None, None, now);
+    due.sort_unstable();
+    for (index, auditid, round) in due {
+        let drawn = sim
+            .audit_policy
+            .as_ref()
+            .map_or(Drawn::Approve, |p| p.outcome(auditid, round));
+        let _ = match drawn {
+            Drawn::Approve => resolve(sim, index, AuditOutcome::Success, None, None, now),
+            Drawn::Reject { reason, screenshots } => {
+                resolve(sim, index, AuditOutcome::Fail, Some(reason), Some(screenshots), now)
+            }
+            Drawn::Delay => resolve(sim, index, AuditOutcome::Delay, None, None, now),
+        };
     }
     super::account::tick(sim, now);
+}
+
+/// From now on audits end by `policy`; the ones running are given a new end drawn from it.
+pub fn set_policy(sim: &mut Sim, policy: AuditPolicy, now: i64) -> usize {
+    let mut rescheduled = 0;
+    for account in sim.accounts.values_mut() {
+        if let Some(audit) = account.code.pending() {
+            let round = u8::from(audit.status == 4);
+            audit.resolve_at = now + policy.wait_secs(audit.auditid, round);
+            rescheduled += 1;
+        }
+    }
+    sim.audit_policy = Some(policy);
+    rescheduled
 }

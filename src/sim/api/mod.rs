@@ -7,6 +7,8 @@ pub mod component;
 pub mod domains;
 pub mod housekeeping;
 pub mod media;
+pub mod policy;
+pub mod privacy;
 pub mod register;
 pub mod release;
 pub mod templates;

@@ -57,6 +57,9 @@ fn release(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     }
     audit.released = true;
     let (user_version, user_desc) = (audit.user_version.clone(), audit.user_desc.clone());
+    let keys = audit.privacy_keys.clone();
+    // §6.16: a development guide takes effect with the release of the version audited with it.
+    code.privacy.release(&keys);
     code.next_app_version += 1;
     let release = Release {
         app_version: code.next_app_version,

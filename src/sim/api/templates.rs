@@ -18,6 +18,8 @@ pub struct Draft {
     pub source_miniprogram_appid: String,
     pub source_miniprogram: String,
     pub developer: String,
+    /// The privacy keys (§6.16) the uploaded code uses; the scan after `commit` finds exactly these.
+    pub privacy_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,21 +59,24 @@ impl Library {
             next_template_id: 1,
             ..Self::default()
         };
-        let uploads = [
-            ("1.0.0", "首个版本：点餐与会员"),
-            ("1.1.0", "新增外卖配送"),
-            ("1.2.0", "优惠券与积分商城"),
-            ("1.2.1", "修复支付回调问题"),
-            ("1.3.0", "门店自提与预约"),
+        // Each upload uses more of the user's information than the one before, so a deployment meets every case of
+        // the privacy guide: none at all, one key, several.
+        let uploads: [(&str, &str, &[&str]); 5] = [
+            ("1.0.0", "首个版本：点餐与会员", &[]),
+            ("1.1.0", "新增外卖配送", &["UserInfo"]),
+            ("1.2.0", "优惠券与积分商城", &["UserInfo", "Location"]),
+            ("1.2.1", "修复支付回调问题", &["UserInfo", "Location"]),
+            ("1.3.0", "门店自提与预约", &["UserInfo", "Location", "Album"]),
         ];
         let count = uploads.len() as i64;
-        for (i, (version, desc)) in uploads.iter().enumerate() {
-            library.add_draft(now - (count - i as i64) * 86_400, version, desc);
+        for (i, (version, desc, keys)) in uploads.iter().enumerate() {
+            let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+            library.add_draft(now - (count - i as i64) * 86_400, version, desc, keys);
         }
         library
     }
 
-    pub fn add_draft(&mut self, now: i64, user_version: &str, user_desc: &str) -> i64 {
+    pub fn add_draft(&mut self, now: i64, user_version: &str, user_desc: &str, privacy_keys: Vec<String>) -> i64 {
         let draft_id = self.next_draft_id;
         self.next_draft_id += 1;
         self.drafts.push(Draft {
@@ -82,6 +87,7 @@ impl Library {
             source_miniprogram_appid: "wx5f1c3a9e2b7d4c60".into(),
             source_miniprogram: "商户通开发版".into(),
             developer: "陈工".into(),
+            privacy_keys,
         });
         draft_id
     }
