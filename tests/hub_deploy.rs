@@ -106,11 +106,26 @@ async fn job(hub: &TestHub, id: i64) -> Job {
 }
 
 async fn wait_until(hub: &TestHub, id: i64, what: &str, done: impl Fn(&Job) -> bool) -> Job {
-    eventually(&format!("job {id}: {what}"), || async {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
         let job = job(hub, id).await;
-        done(&job).then_some(job)
-    })
-    .await
+        if done(&job) {
+            return job;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for job {id}: {what}; it is {:?} {:?} ({:?}), items: {:?}",
+            job.state,
+            job.reason,
+            job.counts,
+            job.items
+                .iter()
+                .filter(|i| !i.state.is_final())
+                .take(5)
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 async fn act(hub: &TestHub, id: i64, action: &str) -> u16 {
@@ -270,6 +285,7 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     appids.push(online.clone());
     appids.push(without_18.clone());
     let rejected: Vec<String> = appids.iter().take(48).step_by(6).cloned().collect();
+    set_quota(&sim, &json!({ "limit": 100, "rest": 100 })).await;
     let quota_before = hub
         .call(&json!({ "authorizer_appid": appids[0], "method": "GET", "path": "/wxa/queryquota", "query": {}, "body": null }))
         .await["rest"]
