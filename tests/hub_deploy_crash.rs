@@ -35,7 +35,16 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
     let dir = tempfile::tempdir().unwrap();
     // About seven in ten merchants are mini programs; the demo gives the first dozen code of its own.
     let authorized = (MERCHANTS * 10 / 7 + 40).to_string();
-    let sim = SimProcess::start(&["--demo", "--demo-authorized", &authorized, "--clock-speed", "100"]).await;
+    let sim = SimProcess::start(&[
+        "--merchants",
+        &authorized,
+        "--demo",
+        "--demo-authorized",
+        &authorized,
+        "--clock-speed",
+        "100",
+    ])
+    .await;
     // Audits resolve by themselves in about a simulated ten minutes (6 s here): nine in ten approved.
     sim.control(
         "/__sim/audit/policy",
@@ -120,27 +129,43 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
     assert_eq!(response.status(), 201);
     let id = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    // Kill at moments spread over the run: after a random short while, or once more merchants have moved on.
+    // Kill at moments spread over the run: once a share of the merchants has finished, plus a random while.
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64 ^ std::process::id() as u64;
     for kill in 0..KILLS {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let wait = Duration::from_millis(500 + seed % 2500);
+        let finished = (kill * MERCHANTS / (KILLS + 1)) as i64;
+        let mut before = get_job(&http, &url, &key, id).await;
+        while before.counts.finished() < finished {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            before = get_job(&http, &url, &key, id).await;
+        }
+        let wait = Duration::from_millis(seed % 1500);
         tokio::time::sleep(wait).await;
-        let before = get_job(&http, &url, &key, id).await;
         hub.start_kill().unwrap(); // SIGKILL
         hub.wait().await.unwrap();
-        eprintln!("kill {kill} after {wait:?}: {:?}", before.counts);
+        eprintln!("kill {kill} {wait:?} after {finished} finished: {:?}", before.counts);
         (hub, url) = spawn_hub(&config, &sim).await;
         sim.push_to(&url).await;
     }
 
-    let done = eventually("the deployment to finish", || async {
+    // Longer than `eventually`'s minute: two hundred audits, and the faults' backoff.
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let done = loop {
         let job = get_job(&http, &url, &key, id).await;
-        (job.state == JobState::Completed).then_some(job)
-    })
-    .await;
+        if job.state == JobState::Completed {
+            break job;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the deployment did not finish: {:?} {:?} {:?}",
+            job.state,
+            job.reason,
+            job.counts
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     let c = done.counts;
     assert_eq!(c.total, MERCHANTS as i64);
     assert_eq!(

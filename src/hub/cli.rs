@@ -47,7 +47,9 @@ pub async fn run(args: HubArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
+    // Logs go to stderr: stdout carries the one ready line that scripts and service managers read.
     let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

@@ -51,7 +51,8 @@ const ENTRY: &str = "entry";
 const GRAY_STEP: &str = "gray_step";
 /// Permission set 18, code management (§3.2, §6): every call of a deployment needs it.
 const CODE_MANAGEMENT: i64 = 18;
-/// Polling an audit no push has told us about: first after 3 × `recheck_secs`, doubling up to this.
+/// Polling an audit no push has told us about: first after 3 × `recheck_secs`, doubling up to this; the wait
+/// after a call with no definite answer doubles from `recheck_secs` up to it too.
 const AUDIT_POLL_MAX: i64 = 1800;
 /// A step whose call met no definite answer (timeout, `-1`, 5xx, a dropped connection) is tried this many times.
 const MAX_ATTEMPTS: i64 = 5;
@@ -272,7 +273,7 @@ impl<'a> Work<'a> {
                 format!("{appid} is no longer authorized to this platform"),
             ),
             CallError::Platform(error) if undecided(&error) && self.tries() < MAX_ATTEMPTS => {
-                let wait = 5 * (1 << self.tries().clamp(0, 6));
+                let wait = (self.recheck() << self.tries().clamp(0, 10)).min(AUDIT_POLL_MAX);
                 let step_error = StepError {
                     errcode: error.errcode(),
                     message: error.to_string(),
