@@ -178,7 +178,19 @@ async fn submit_is_refused_until_the_guide_explains_every_key_the_code_uses() {
     )
     .await;
     let second = template_using(&env, &token, &["UserInfo", "Location", "Album"]).await;
-    commit(&env, &m, second).await;
+    let body = json!({"template_id": second, "ext_json": "{}", "user_version": "3.1.0", "user_desc": "相册"});
+    assert_eq!(errcode(&env.post(&m.at("/wxa/commit"), body).await), 0);
+    let scanning = guide(&env, &m, 2).await;
+    assert_eq!(
+        (&scanning["code_exist"], &scanning["privacy_list"]),
+        (&json!(1), &json!([])),
+        "the keys are known once the scan has found them"
+    );
+    env.advance(61).await;
+    assert_eq!(
+        guide(&env, &m, 2).await["privacy_list"],
+        json!(["UserInfo", "Location", "Album"])
+    );
     assert_eq!(errcode(&submit(&env, &m).await), 85086, "Album is not explained");
     assert_eq!(
         errcode(&set_guide(&env, &m, &["UserInfo", "Location", "Album"]).await),
