@@ -65,7 +65,7 @@ fn seed_code(sim: &mut Sim, index: u32, state: usize, now: i64) {
         2 => (
             1,
             super::api::policy::default_rejection(),
-            vec![format!("screenshot_{auditid}_1"), format!("screenshot_{auditid}_2")],
+            super::api::policy::screenshots_for(auditid, auditid as u64),
         ),
         3 | 4 | 7 => (0, String::new(), Vec::new()),
         5 => (4, "审核排队较多，审核时间将延后，请耐心等待。".to_owned(), Vec::new()),

@@ -368,8 +368,7 @@ pub fn resolve(
         AuditOutcome::Fail => {
             audit.status = 1;
             audit.reason = reason.unwrap_or_else(policy::default_rejection);
-            audit.screenshots =
-                screenshots.unwrap_or_else(|| (1..=2).map(|n| format!("screenshot_{auditid}_{n}")).collect());
+            audit.screenshots = screenshots.unwrap_or_else(|| policy::screenshots_for(auditid, auditid as u64));
             // The doc's sample writes the media ids as plain text, not CDATA (§4.3).
             vec![
                 push::cdata("Reason", &audit.reason),

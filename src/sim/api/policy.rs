@@ -24,7 +24,7 @@ pub struct AuditPolicy {
     pub delay_percent: u32,
     /// The mean simulated time an audit takes; each one takes between half and one and a half of it.
     pub mean_secs: i64,
-    /// Reason texts to draw rejections from (one to three per rejection, numbered and joined with `<br>`).
+    /// Reason texts to draw rejections from (two or three per rejection, numbered and joined with `<br>`).
     #[serde(default)]
     pub reasons: Vec<String>,
     /// Changes every draw; the same seed gives the same outcomes.
@@ -103,7 +103,8 @@ impl AuditPolicy {
         }
     }
 
-    /// One to three distinct reasons, numbered as the platform numbers them and joined with `<br>` (§4.3).
+    /// Two or three distinct reasons (one when the pool has one), numbered as the platform numbers them and joined
+    /// with `<br>` (§4.3), so a receiver always meets the list it must split.
     fn reasons_for(&self, auditid: i64, round: u8) -> String {
         let own: Vec<&str> = self
             .reasons
@@ -113,7 +114,9 @@ impl AuditPolicy {
             .collect();
         let pool: Vec<&str> = if own.is_empty() { DEFAULT_REASONS.to_vec() } else { own };
         let hash = self.draw(auditid, round, 4);
-        let count = 1 + (hash % pool.len().min(3) as u64) as usize;
+        let most = pool.len().min(3);
+        let least = most.min(2);
+        let count = least + (hash % (most - least + 1) as u64) as usize;
         let start = (hash >> 8) as usize % pool.len();
         numbered((0..count).map(|n| pool[(start + n) % pool.len()]))
     }
@@ -129,11 +132,14 @@ pub fn numbered<'a>(reasons: impl IntoIterator<Item = &'a str>) -> String {
         .join("<br>")
 }
 
-/// One to three screenshot media ids of a rejection, unique to the audit.
+/// One to three screenshot media ids of a rejection: opaque, like the platform's, and unique to the audit.
 pub fn screenshots_for(auditid: i64, hash: u64) -> Vec<String> {
     let count = 1 + hash % 3;
     (1..=count)
-        .map(|n| format!("audit_{auditid}_shot_{n}_{:08x}", mix(hash ^ n) as u32))
+        .map(|n| {
+            let a = mix(hash ^ mix(auditid as u64 ^ n));
+            format!("{a:016x}{:016x}", mix(a))
+        })
         .collect()
 }
 
@@ -191,7 +197,7 @@ mod tests {
             let Drawn::Reject { reason, screenshots } = p.outcome(id, 0) else {
                 panic!("not rejected")
             };
-            assert!(reason.starts_with("1. "), "{reason}");
+            assert!(reason.starts_with("1. ") && reason.contains("<br>2. "), "{reason}");
             for (n, item) in reason.split("<br>").enumerate() {
                 assert!(item.starts_with(&format!("{}. ", n + 1)), "{reason}");
             }

@@ -207,7 +207,7 @@ fn owner_setting(body: &Value) -> Result<OwnerSetting, ApiError> {
 /// "N天" with N a positive whole number.
 fn is_days(text: &str) -> bool {
     text.strip_suffix('天')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.trim_start_matches('0') != "")
+        .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.trim_start_matches('0').is_empty())
 }
 
 fn setting_list(body: &Value) -> Result<Vec<(String, String)>, ApiError> {
