@@ -486,3 +486,43 @@ async fn a_failure_rate_over_the_threshold_halts_after_the_minimum_sample_not_be
 async fn set_quota(sim: &SimProcess, body: &Value) {
     sim.control("/__sim/quota", body).await;
 }
+
+/// The platform takes a submit but its answer never arrives: the retry reads the audit back and adopts it instead
+/// of submitting again. A connection dropped before the platform took the call is read back too, then submitted
+/// once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_submit_whose_answer_was_lost_is_read_back_not_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 30).await;
+    let appids = fresh(&hub, 2).await;
+    let template = normal_template(&hub).await;
+    sim.control(
+        "/__sim/faults",
+        &json!([{ "path": SUBMIT, "lose_answer": true, "times": 1 }, { "path": SUBMIT, "drop": true, "times": 1 }]),
+    )
+    .await;
+    let since = sim.last_call_seq().await;
+    let id = create(&hub, &plan(template, &appids)).await;
+    let waiting = eventually("both merchants waiting for their audits", || async {
+        let job = job(&hub, id).await;
+        (job.counts.waiting_audit == 2 || job.counts.failed > 0).then_some(job)
+    })
+    .await;
+    assert_eq!(waiting.counts.waiting_audit, 2, "{:?}", by_appid(&waiting));
+    let calls = sim.calls(since).await;
+    for appid in &appids {
+        let submits: Vec<i64> = calls
+            .iter()
+            .filter(|c| c["path"] == SUBMIT && c["authorizer_appid"] == appid.as_str())
+            .map(|c| c["errcode"].as_i64().unwrap())
+            .collect();
+        assert_eq!(submits.iter().filter(|e| **e == 0).count(), 1, "{appid}: {submits:?}");
+        assert_eq!(
+            submits.last(),
+            Some(&0),
+            "nothing sent after the accepted submit: {appid}: {submits:?}"
+        );
+    }
+    let item = |appid: &str| waiting.items.iter().find(|i| i.appid == appid).unwrap().auditid;
+    assert_ne!(item(&appids[0]), item(&appids[1]));
+}

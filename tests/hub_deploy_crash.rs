@@ -90,8 +90,8 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
         .find(|t| t["template_type"] == 0)
         .and_then(|t| t["template_id"].as_i64())
         .unwrap();
-    // Faults on the writes: a system error (-1) and a 502 never reach the platform's state; a dropped connection
-    // after the platform took the call leaves the hub not knowing whether it went through.
+    // Faults on the writes: a system error (-1), a 5xx and a dropped connection never reach the platform's state; a
+    // lost answer leaves the hub not knowing whether the call went through.
     sim.control(
         "/__sim/faults",
         &json!([
@@ -100,9 +100,11 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
             { "path": SUBMIT, "errcode": -1, "times": 6 },
             { "path": SUBMIT, "http_status": 503, "times": 4 },
             { "path": SUBMIT, "drop": true, "times": 4 },
-            // Longer than the hub's 15 s request timeout: the platform takes the call, the answer never arrives.
-            { "path": COMMIT, "delay_ms": 16_000, "times": 2 },
-            { "path": SUBMIT, "delay_ms": 16_000, "times": 2 },
+            // The platform takes the call, the answer never arrives.
+            { "path": COMMIT, "lose_answer": true, "times": 3 },
+            { "path": SUBMIT, "lose_answer": true, "times": 3 },
+            // Longer than the hub's 15 s request timeout.
+            { "path": SUBMIT, "delay_ms": 16_000, "times": 1 },
         ]),
     )
     .await;
@@ -185,6 +187,14 @@ async fn a_deployment_killed_five_times_and_faulted_finishes_with_no_write_repea
     let calls = all_calls(&sim, since).await;
     let mut accepted: BTreeMap<&str, usize> = BTreeMap::new();
     let mut after_accepted: Vec<&str> = Vec::new();
+    let errcodes: BTreeMap<String, usize> = calls
+        .iter()
+        .filter(|c| c["path"] == SUBMIT || c["path"] == COMMIT)
+        .fold(BTreeMap::new(), |mut seen, c| {
+            *seen.entry(format!("{} {}", c["path"], c["errcode"])).or_default() += 1;
+            seen
+        });
+    eprintln!("write calls by errcode: {errcodes:?}");
     for call in calls.iter().filter(|c| c["path"] == SUBMIT) {
         let appid = call["authorizer_appid"].as_str().unwrap_or_default();
         if accepted.contains_key(appid) {

@@ -118,6 +118,10 @@ async fn apply_fault(shared: &Shared, fault: Fault, request: Request<'_>) -> Opt
         sim.journal.record(record);
         return None;
     }
+    if fault.lose_answer {
+        handle(&mut sim, Request { now, ..request });
+        return None;
+    }
     if fault.errcode.is_none() && fault.http_status.is_none() {
         return Some(handle(&mut sim, Request { now, ..request }));
     }

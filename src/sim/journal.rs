@@ -52,6 +52,10 @@ pub struct Fault {
     pub delay_ms: Option<u64>,
     #[serde(default)]
     pub drop: bool,
+    /// The platform takes the call (its state changes, the journal records it) and then the connection drops:
+    /// the caller cannot tell whether it went through, which is what a write's read-back is for.
+    #[serde(default)]
+    pub lose_answer: bool,
     #[serde(default = "one")]
     pub times: u32,
 }
@@ -192,6 +196,7 @@ mod tests {
             http_status: None,
             delay_ms: None,
             drop: false,
+            lose_answer: false,
             times: 2,
         });
         assert!(journal.take_fault("/a").is_some());
