@@ -119,13 +119,13 @@ pub fn check(plan: &Plan, template_type: Option<u8>, accounts: &[Option<crate::h
         problems.insert("ext_json".into(), "must be a JSON object".into());
     }
     let mut unknown = Vec::new();
-    jobs::unknown_placeholders(&plan.ext_json, "ext_json", &mut unknown);
+    crate::hubapi::unknown_placeholders(&plan.ext_json, "ext_json", &mut unknown);
     for (path, name) in unknown {
         problems.insert(
             path,
             format!(
                 "unknown placeholder {{{{{name}}}}}; known: {}",
-                jobs::PLACEHOLDERS.map(|p| format!("{{{{{p}}}}}")).join(", ")
+                crate::hubapi::PLACEHOLDERS.map(|p| format!("{{{{{p}}}}}")).join(", ")
             ),
         );
     }

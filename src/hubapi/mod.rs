@@ -17,7 +17,8 @@ mod status;
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
 pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
 pub use deployments::{
-    Domains, Gate, OwnerSetting, Plan, PlanProblems, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize, wave_sizes,
+    Domains, Gate, OwnerSetting, PLACEHOLDERS, Plan, PlanProblems, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize,
+    fill_placeholders, unknown_placeholders, wave_sizes,
 };
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, HubEventKind, RegistrationResult};

@@ -26,7 +26,7 @@ use super::super::tokens::TokenError;
 use super::super::upstream::UpstreamError;
 use super::super::{Hub, now_secs};
 use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite};
-use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, item_reason};
+use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, fill_placeholders, item_reason};
 use crate::wechat::api::Empty;
 use crate::wechat::api::code::{AuditIdRequest, GetAuditStatus};
 use crate::wechat::api::code::{
@@ -729,113 +729,9 @@ pub fn threshold_base(params: &Value, counts: &JobCounts) -> Value {
     )
 }
 
-/// The placeholders a plan's ext_json may use, and where each value comes from.
-pub const PLACEHOLDERS: [&str; 4] = ["appid", "nick_name", "user_name", "principal_name"];
-
-/// Every string of `template` with `{{name}}` replaced by the merchant's value (an unknown value is empty).
-pub fn fill_placeholders(template: &Value, account: &Authorizer) -> Value {
-    match template {
-        Value::String(text) => Value::String(fill_text(text, account)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| fill_placeholders(v, account)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), fill_placeholders(v, account)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-fn fill_text(text: &str, account: &Authorizer) -> String {
-    let mut out = text.to_owned();
-    for name in PLACEHOLDERS {
-        let value = match name {
-            "appid" => Some(account.authorizer_appid.as_str()),
-            "nick_name" => account.nick_name.as_deref(),
-            "user_name" => account.user_name.as_deref(),
-            _ => account.principal_name.as_deref(),
-        };
-        out = out.replace(&format!("{{{{{name}}}}}"), value.unwrap_or_default());
-    }
-    out
-}
-
-/// The `{{…}}` names in the strings of `value` that are not placeholders we fill, with the path where each is.
-pub fn unknown_placeholders(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::String(text) => {
-            let mut rest = text.as_str();
-            while let Some(start) = rest.find("{{") {
-                let after = &rest[start + 2..];
-                let Some(end) = after.find("}}") else { break };
-                let name = after[..end].trim();
-                if !PLACEHOLDERS.contains(&name) {
-                    out.push((path.to_owned(), name.to_owned()));
-                }
-                rest = &after[end + 2..];
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                unknown_placeholders(v, &format!("{path}[{i}]"), out);
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                unknown_placeholders(v, &format!("{path}.{k}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn account() -> Authorizer {
-        Authorizer {
-            authorizer_appid: "wx0123456789abcdef".into(),
-            nick_name: Some("茶饮小铺".into()),
-            kind: None,
-            principal_name: None,
-            verify_type: None,
-            service_type: None,
-            user_name: Some("gh_0123".into()),
-            head_img: None,
-            authorized_at: 0,
-            revoked_at: None,
-            func_ids: vec![18],
-        }
-    }
-
-    #[test]
-    fn placeholders_are_filled_in_every_string_and_unknown_values_are_empty() {
-        let template = json!({ "extAppid": "{{appid}}", "ext": { "name": "{{nick_name}} ({{principal_name}})",
-                               "ids": ["{{user_name}}", 3] } });
-        let filled = fill_placeholders(&template, &account());
-        assert_eq!(
-            filled,
-            json!({ "extAppid": "wx0123456789abcdef", "ext": { "name": "茶饮小铺 ()", "ids": ["gh_0123", 3] } })
-        );
-    }
-
-    #[test]
-    fn unknown_placeholders_are_named_with_their_path() {
-        let mut found = Vec::new();
-        unknown_placeholders(
-            &json!({ "ext": { "shop": "{{ shop_id }}", "list": ["{{appid}}", "{{city}}"] } }),
-            "ext_json",
-            &mut found,
-        );
-        assert_eq!(
-            found,
-            vec![
-                ("ext_json.ext.list[1]".to_owned(), "city".to_owned()),
-                ("ext_json.ext.shop".to_owned(), "shop_id".to_owned())
-            ]
-        );
-    }
 
     #[test]
     fn the_threshold_waits_for_the_sample_and_then_compares_strictly() {

@@ -21,7 +21,6 @@ use super::store::{Store, StoreError};
 use super::{Hub, JobsConfig, now_secs};
 use crate::hubapi::{ApiError, ErrorCode, HubEventKind, Job, JobId, JobKind, JobQuery, JobState};
 
-pub use deploy::{PLACEHOLDERS, unknown_placeholders};
 pub use runner::Runner;
 
 /// The name a job the hub started by itself is created by.
