@@ -9,13 +9,19 @@ use console_support::{Console, text};
 use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use wxdesk::engine::protocol::AccountKind;
+use wxdesk::engine::protocol::{
+    AccountKind, Command, Event, Reply, Request, RequestId, TemplateLibrary, TemplatesCommand, TemplatesEvent,
+};
 use wxdesk::hubapi::{Outcome, action};
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::platform_text::permission_name;
 use wxdesk::ui::views::merchants::MerchantsView;
 use wxdesk::ui::views::provider::ProviderView;
 use wxdesk::ui::views::provider_forms::ProviderForms;
+use wxdesk::ui::views::templates::TemplatesView;
+use wxdesk::wechat::api::template::Draft;
+use wxdesk::wechat::errcodes;
+use wxdesk::wechat::ids::DraftId;
 use wxdesk::wechat::permissions::{self, simulator_sets};
 
 fn click_button(console: &mut Console, label: &str) {
@@ -392,4 +398,177 @@ fn select_merchants_copy_their_appids_and_keep_them_across_a_sort() {
     console
         .harness
         .get_by_role_and_label(Role::Button, text(lang, "merchants.copy_appid"));
+}
+
+/// The lists the Templates panel shows.
+fn template_lists(console: &Console) -> TemplateLibrary {
+    let state = console.harness.state().state();
+    state.templates.library.value().cloned().expect("the lists were read")
+}
+
+/// Clicks the `position`th button labelled `label`, in the order the tables show them.
+fn click_nth_button(console: &mut Console, label: &str, position: usize) {
+    console
+        .harness
+        .get_all_by_role_and_label(Role::Button, label)
+        .nth(position)
+        .unwrap_or_else(|| panic!("no {label} button at {position}"))
+        .click();
+    console.settle();
+}
+
+/// The words a text node shows.
+fn words(node: &egui_kittest::Node<'_>) -> String {
+    let node = node.accesskit_node();
+    node.label().or_else(|| node.value()).unwrap_or_default()
+}
+
+/// Puts `lists` on screen as if the hub had answered a read with them.
+fn show_lists(console: &mut Console, lists: TemplateLibrary) {
+    let app = console.harness.state_mut().state_mut();
+    let request = RequestId(u64::MAX);
+    app.sent(&Request {
+        id: request,
+        command: Command::Templates(TemplatesCommand::Load),
+    });
+    app.apply(Event::Templates(TemplatesEvent::Loaded(Reply::new(request, Ok(lists)))));
+    console.settle();
+}
+
+/// "已用 5 / 200": the meter's words.
+fn meter_text(lang: Lang, used: usize) -> String {
+    text(lang, "templates.slots")
+        .replace("{used}", &used.to_string())
+        .replace("{limit}", "200")
+}
+
+/// Issue 9 item 1: on the sandbox's seeded draft box and library, add a draft as a standard template and see it in
+/// the library with the meter moved, hand it to the deployment wizard, delete it through the confirmation, then
+/// try to add a draft that is gone and read WeChat's refusal in words.
+#[test]
+fn templates_add_a_draft_as_standard_then_delete_it_and_explain_a_refusal() {
+    let lang = Lang::ZhCn;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.templates"));
+    let seeded = template_lists(&console);
+    assert!(!seeded.drafts.is_empty(), "the sandbox starts with drafts");
+    let add = text(lang, "templates.add");
+    assert_eq!(
+        console.harness.query_all_by_role_and_label(Role::Button, add).count(),
+        seeded.drafts.len(),
+        "each draft is a row with its add button"
+    );
+    let used = seeded.templates.len();
+    console.harness.get_by_label(&meter_text(lang, used));
+
+    // The newest draft is the first row: add it as a standard template.
+    let first_row = |console: &Console, lists: &TemplateLibrary| {
+        let view = console.harness.state().views().get::<TemplatesView>().unwrap();
+        lists.drafts[view.drafts.rows()[0]].clone()
+    };
+    let draft = first_row(&console, &seeded);
+    click_nth_button(&mut console, add, 0);
+    console.harness.get_by_label(text(lang, "templates.standard_explain"));
+    console
+        .harness
+        .get_by_role_and_label(Role::RadioButton, text(lang, "templates.standard"))
+        .click();
+    console.harness.step();
+    click_button(&mut console, text(lang, "templates.add_confirm"));
+    let added = template_lists(&console);
+    let made = added
+        .templates
+        .iter()
+        .find(|t| !seeded.templates.iter().any(|s| s.template_id == t.template_id))
+        .expect("the library was read again and holds a new template");
+    assert_eq!(made.draft_id, Some(draft.draft_id), "copied from the chosen draft");
+    assert_eq!(made.template_type, 1, "as a standard template");
+    assert_eq!(added.templates.len(), used + 1);
+    console.harness.get_by_label(&meter_text(lang, used + 1));
+    let done = text(lang, "templates.added_as")
+        .replace("{draft}", &draft.draft_id.to_string())
+        .replace("{template}", &made.template_id.to_string())
+        .replace("{kind}", text(lang, "templates.standard"));
+    console.harness.get_by_label(&done);
+
+    // The library is newest first: the new template is the first row.
+    let row = {
+        let view = console.harness.state().views().get::<TemplatesView>().unwrap();
+        let rows = view.templates.rows();
+        rows.iter()
+            .position(|&i| added.templates[i].template_id == made.template_id)
+            .expect("the new template is shown")
+    };
+    click_nth_button(&mut console, text(lang, "templates.deploy"), row);
+    assert_eq!(
+        console.harness.state().deploy_requested(),
+        Some(made.template_id),
+        "Deploy… hands the template to the deployment wizard"
+    );
+
+    click_nth_button(&mut console, text(lang, "templates.delete"), row);
+    let title = text(lang, "templates.delete_title").replace("{id}", &made.template_id.to_string());
+    console.harness.get_by_label(&title);
+    let body = words(
+        &console
+            .harness
+            .get_by_label_contains(&format!("{}（{}", made.template_id, made.user_version)),
+    );
+    assert!(
+        body.contains("不能撤销") && body.contains("批量发布"),
+        "the dialog says it cannot be undone and what stops working: {body}"
+    );
+    assert_eq!(
+        template_lists(&console).templates.len(),
+        used + 1,
+        "nothing is deleted before the confirmation"
+    );
+    click_button(&mut console, text(lang, "templates.delete_confirm"));
+    let after = template_lists(&console);
+    assert!(
+        after.templates.iter().all(|t| t.template_id != made.template_id),
+        "the template is gone from the library"
+    );
+    assert_eq!(after.templates.len(), used);
+    console.harness.get_by_label(&meter_text(lang, used));
+
+    // A draft replaced by a newer upload since the list was read (here: put on screen by hand).
+    let gone = Draft {
+        draft_id: DraftId(9999),
+        create_time: i64::MAX / 2,
+        user_version: "9.9.9".into(),
+        user_desc: "已被新的上传替换".into(),
+        ..draft
+    };
+    let mut stale = after.clone();
+    stale.drafts.push(gone);
+    let shows_gone = |console: &Console| {
+        template_lists(console)
+            .drafts
+            .iter()
+            .any(|d| d.draft_id == DraftId(9999))
+    };
+    show_lists(&mut console, stale.clone());
+    assert!(shows_gone(&console));
+    click_button(&mut console, text(lang, "common.refresh"));
+    assert!(!shows_gone(&console), "Refresh reads the lists again");
+    show_lists(&mut console, stale.clone());
+    click_button(&mut console, text(lang, "nav.merchants"));
+    click_button(&mut console, text(lang, "nav.templates"));
+    assert!(!shows_gone(&console), "opening the panel reads the lists again");
+
+    show_lists(&mut console, stale);
+    assert_eq!(first_row(&console, &template_lists(&console)).draft_id, DraftId(9999));
+    click_nth_button(&mut console, add, 0);
+    click_button(&mut console, text(lang, "templates.add_confirm"));
+    let meaning = errcodes::explain(85064).expect("85064 is explained").zh;
+    let line = words(&console.harness.get_by_label_contains(meaning));
+    assert!(
+        line.contains("#9999") && line.contains("85064"),
+        "the refusal says which draft and why, in words: {line}"
+    );
+    assert!(
+        !shows_gone(&console),
+        "the refusal made the panel read the draft box again"
+    );
 }

@@ -74,6 +74,9 @@ fn snapshot_every_panel(lang: Lang) {
         .click();
     console.settle();
 
+    console.go(Panel::TEMPLATES);
+    console.harness.snapshot(format!("templates_{tag}"));
+
     console.go(Panel::ACTIVITY);
     console.harness.snapshot(format!("activity_{tag}"));
 }

@@ -1,6 +1,6 @@
 //! The contract between the console's engine and its UI: every `Command` the UI sends, every `Event` it gets back,
-//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`), each domain in its own
-//! file with its own command and event enums. Nothing here does IO.
+//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`, `templates`), each domain
+//! in its own file with its own command and event enums. Nothing here does IO.
 //!
 //! The rule that keeps spinners honest: every [`Request`] ends in exactly one [`Reply`] carrying the request's id,
 //! whether the work succeeded or failed. The UI's state keeps the id of the request it waits for and drops a reply
@@ -16,6 +16,7 @@ mod jobs;
 mod merchants;
 mod profiles;
 mod status;
+mod templates;
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,7 @@ pub use profiles::{
     LocalProfileSummary, ProfileId, ProfileInfo, ProfilesCommand, ProfilesEvent, ProfilesOverview, RemoteProfileSummary,
 };
 pub use status::{StatusCommand, StatusEvent};
+pub use templates::{TemplateChange, TemplateKind, TemplateLibrary, TemplatesCommand, TemplatesEvent};
 
 pub use super::client::JobVerb;
 pub use super::model::AuthorizerRow;
@@ -77,6 +79,7 @@ pub enum Command {
     Authorize(AuthorizeCommand),
     Activity(ActivityCommand),
     Jobs(JobsCommand),
+    Templates(TemplatesCommand),
 }
 
 /// What the engine tells the UI.
@@ -88,6 +91,7 @@ pub enum Event {
     Authorize(AuthorizeEvent),
     Activity(ActivityEvent),
     Jobs(JobsEvent),
+    Templates(TemplatesEvent),
     /// Something happened on the hub (from the long poll; not a reply).
     Hub(HubEvent),
     /// The long poll's connection to the hub changed (not a reply).
@@ -104,6 +108,7 @@ impl Command {
             Command::Authorize(c) => Event::Authorize(c.failed(request, error)),
             Command::Activity(c) => Event::Activity(c.failed(request, error)),
             Command::Jobs(c) => Event::Jobs(c.failed(request, error)),
+            Command::Templates(c) => Event::Templates(c.failed(request, error)),
         }
     }
 }
@@ -118,6 +123,7 @@ impl Event {
             Event::Authorize(e) => e.reply_to(),
             Event::Activity(e) => e.reply_to(),
             Event::Jobs(e) => e.reply_to(),
+            Event::Templates(e) => e.reply_to(),
             Event::Hub(_) | Event::Connection(_) => None,
         }
     }

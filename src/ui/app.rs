@@ -11,6 +11,7 @@ use crate::ui::state::{AppState, RequestIds};
 use crate::ui::views::authorize::AuthorizeView;
 use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
 use crate::ui::{fonts, i18n, theme};
+use crate::wechat::ids::TemplateId;
 
 /// The console application.
 pub struct ConsoleApp {
@@ -24,6 +25,10 @@ pub struct ConsoleApp {
     /// A fixed clock (Unix seconds) for tests; the system clock otherwise.
     fixed_now: Option<i64>,
     started: bool,
+    /// A panel opened since the last frame, whose `View::opened` is still to run.
+    opened: Option<Panel>,
+    /// The template the operator asked to deploy, for the Deployments wizard.
+    deploy_requested: Option<TemplateId>,
 }
 
 impl ConsoleApp {
@@ -42,6 +47,8 @@ impl ConsoleApp {
             engine,
             fixed_now: None,
             started: false,
+            opened: None,
+            deploy_requested: None,
         }
     }
 
@@ -91,9 +98,15 @@ impl ConsoleApp {
         self.panel
     }
 
+    /// The template whose "Deploy…" was clicked last, if any.
+    pub fn deploy_requested(&self) -> Option<TemplateId> {
+        self.deploy_requested
+    }
+
     /// Opens `panel`, as its navigation entry does.
     pub fn go_to(&mut self, panel: Panel) {
         self.panel = panel;
+        self.opened = Some(panel);
         self.prefs.panel = panel.0.to_owned();
         self.state.set_presenting(panel == Panel::AUTHORIZE);
     }
@@ -108,6 +121,9 @@ impl ConsoleApp {
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
             }
+            // The Deployments wizard (issue 9 item 2) opens here, with this template chosen. Until it exists the
+            // request is only kept: nothing opens.
+            UiAction::DeployTemplate(template) => self.deploy_requested = Some(template),
         }
     }
 
@@ -189,6 +205,11 @@ impl eframe::App for ConsoleApp {
 
         for action in std::mem::take(&mut out.actions) {
             self.act(&ctx, action);
+        }
+        if let Some(panel) = self.opened.take()
+            && let Some(view) = self.views.view_mut(panel)
+        {
+            view.opened(&self.state, &mut out);
         }
         let mut commands = self.state.take_follow_ups();
         commands.append(&mut out.commands);

@@ -1,5 +1,5 @@
 //! `AppState`: everything the console knows from its engine, one state per domain (profiles, status, merchants,
-//! authorize, activity, jobs), each with its own pure `apply`. The shell here only routes: an event goes to its
+//! authorize, activity, jobs, templates), each with its own pure `apply`. The shell here only routes: an event goes to its
 //! domain, a hub event or a new profile to every domain it concerns, and the commands they imply are queued for the
 //! end of the frame. Views read it and push `Command`s; `sent` marks a request in flight, `tick` moves the clock.
 
@@ -9,6 +9,7 @@ mod jobs;
 mod merchants;
 mod profiles;
 mod status;
+mod templates;
 
 use std::collections::VecDeque;
 
@@ -18,6 +19,7 @@ pub use jobs::JobsState;
 pub use merchants::MerchantsState;
 pub use profiles::ProfilesState;
 pub use status::{StatusState, TICKET_STALE_AFTER_SECS};
+pub use templates::TemplatesState;
 
 use crate::engine::protocol::{
     ActivityCommand, ActivityQuery, Command, ConnectionState, Event, HubEvent, HubEventKind, JobQuery, JobsCommand,
@@ -37,6 +39,7 @@ pub struct AppState {
     pub authorize: AuthorizeState,
     pub activity: ActivityState,
     pub jobs: JobsState,
+    pub templates: TemplatesState,
     /// The latest hub events, newest last.
     pub hub_events: VecDeque<HubEvent>,
     /// Unix seconds, as of the last `tick`.
@@ -80,6 +83,7 @@ impl AppState {
             Event::Authorize(event) => self.authorize.apply(event),
             Event::Activity(event) => self.activity.apply(event),
             Event::Jobs(event) => self.jobs.apply(event),
+            Event::Templates(event) => self.templates.apply(event, &mut follow),
             Event::Hub(event) => self.apply_hub_event(event, &mut follow),
             Event::Connection(state) => self.apply_connection(state, &mut follow),
         }
@@ -92,6 +96,8 @@ impl AppState {
         self.hub_events.clear();
         self.status = StatusState::default();
         self.jobs = JobsState::default();
+        // The Templates panel reads its lists when it opens (or now, when it is open and sees them gone).
+        self.templates = TemplatesState::default();
         follow.queue(Command::Status(StatusCommand::Refresh));
         follow.queue(Command::Merchants(MerchantsCommand::Load));
         follow.queue(Command::Activity(ActivityCommand::Load(self.activity.first_page())));
@@ -154,6 +160,7 @@ impl AppState {
             Command::Authorize(command) => self.authorize.sent(id, command),
             Command::Activity(command) => self.activity.sent(id, command),
             Command::Jobs(command) => self.jobs.sent(id, command),
+            Command::Templates(command) => self.templates.sent(id, command),
         }
     }
 
@@ -197,6 +204,8 @@ impl AppState {
                 self.activity.log.is_loading()
             }
             Command::Jobs(command) => self.jobs.in_flight(command),
+            // The read after an add or delete goes even when one is on its way: that one may predate the change.
+            Command::Templates(_) => false,
             _ => false,
         }
     }
@@ -217,6 +226,8 @@ impl AppState {
             ("jobs", self.jobs.list.is_loading()),
             ("job", self.jobs.shown.is_loading()),
             ("job action", self.jobs.acted.is_loading()),
+            ("templates", self.templates.library.is_loading()),
+            ("template change", self.templates.change.is_loading()),
             ("queued", !self.follow_ups.commands.is_empty()),
         ]
         .into_iter()

@@ -6,6 +6,7 @@ mod authorize;
 mod jobs;
 mod merchants;
 mod status;
+mod templates;
 
 use std::sync::Arc;
 
@@ -47,6 +48,7 @@ async fn execute_connected(id: super::protocol::RequestId, command: Command, con
         Command::Authorize(command) => Event::Authorize(authorize::execute(id, command, Some(connection)).await),
         Command::Activity(command) => Event::Activity(activity::execute(id, command, connection).await),
         Command::Jobs(command) => Event::Jobs(jobs::execute(id, command, connection).await),
+        Command::Templates(command) => Event::Templates(templates::execute(id, command, connection).await),
         command @ Command::Profiles(_) => command.failed(
             id,
             EngineError::new(ErrorKind::Stopped, "profile commands need no connection"),

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::hubapi::{ActivityPage, JobCounts};
+use crate::wechat::ids::{DraftId, TemplateId};
 
 #[test]
 fn account_kind_uses_the_hubs_spelling_both_ways() {
@@ -131,10 +132,16 @@ fn one_of_each_command() -> Vec<Command> {
             }))
             .unwrap(),
         ))),
+        Command::Templates(TemplatesCommand::Load),
+        Command::Templates(TemplatesCommand::Add {
+            draft_id: DraftId(3),
+            kind: TemplateKind::Standard,
+        }),
+        Command::Templates(TemplatesCommand::Delete(TemplateId(7))),
     ]
 }
 
-const VARIANTS: usize = 16;
+const VARIANTS: usize = 19;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -154,6 +161,9 @@ fn variant_index(command: &Command) -> usize {
         Command::Jobs(JobsCommand::Act(..)) => 13,
         Command::Jobs(JobsCommand::Retry(..)) => 14,
         Command::Jobs(JobsCommand::Deploy(_)) => 15,
+        Command::Templates(TemplatesCommand::Load) => 16,
+        Command::Templates(TemplatesCommand::Add { .. }) => 17,
+        Command::Templates(TemplatesCommand::Delete(_)) => 18,
     }
 }
 
@@ -167,6 +177,7 @@ fn same_domain(command: &Command, event: &Event) -> bool {
             | (Command::Authorize(_), Event::Authorize(_))
             | (Command::Activity(_), Event::Activity(_))
             | (Command::Jobs(_), Event::Jobs(_))
+            | (Command::Templates(_), Event::Templates(_))
     )
 }
 
@@ -226,6 +237,13 @@ fn successful_replies_answer_their_request_too() {
             Ok((ActivityQuery::default(), page)),
         ))),
         Event::Jobs(JobsEvent::Acted(Reply::new(id, Ok(job)))),
+        Event::Templates(TemplatesEvent::Loaded(Reply::new(id, Ok(TemplateLibrary::default())))),
+        Event::Templates(TemplatesEvent::Changed(Reply::new(
+            id,
+            Ok(TemplateChange::Deleted {
+                template_id: TemplateId(7),
+            }),
+        ))),
     ];
     for event in replies {
         assert_eq!(event.reply_to(), Some(id), "{event:?}");
@@ -279,4 +297,28 @@ fn auth_type_travels_as_the_platforms_number() {
         ..PreAuthRequest::default()
     };
     assert_eq!(serde_json::to_value(&request).expect("serialize")["auth_type"], 3);
+}
+
+#[test]
+fn template_kinds_travel_as_the_platforms_number() {
+    // wechat-api.md §5.2: 0 ordinary, 1 standard; §5.3 lists them the same way.
+    assert_eq!(TemplateKind::Ordinary.code(), 0);
+    assert_eq!(TemplateKind::Standard.code(), 1);
+    let listed: crate::wechat::api::template::Template = serde_json::from_value(serde_json::json!({
+        "create_time": 1488965944, "user_version": "1.0.3", "user_desc": "fix", "template_id": 3, "template_type": 1
+    }))
+    .expect("a §5.3 template");
+    assert_eq!(TemplateKind::of(&listed), TemplateKind::Standard);
+    assert_eq!(
+        TemplatesCommand::Add {
+            draft_id: DraftId(3),
+            kind: TemplateKind::Standard
+        }
+        .change(),
+        Some(TemplateChange::Added {
+            draft_id: DraftId(3),
+            kind: TemplateKind::Standard
+        })
+    );
+    assert_eq!(TemplatesCommand::Load.change(), None);
 }

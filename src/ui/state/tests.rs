@@ -537,3 +537,53 @@ fn a_new_hub_forgets_what_the_old_one_said() {
     ))));
     assert_eq!(state.hub_events.len(), 1);
 }
+
+#[test]
+fn a_template_change_reads_the_lists_again_even_with_a_read_on_its_way() {
+    use crate::engine::protocol::{TemplateChange, TemplateLibrary, TemplatesCommand, TemplatesEvent};
+    use crate::wechat::ids::TemplateId;
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    state.take_follow_ups();
+    let load = Command::Templates(TemplatesCommand::Load);
+    let first = send(&mut state, &mut ids, load.clone());
+    state.apply(Event::Templates(TemplatesEvent::Loaded(Reply::new(
+        first,
+        Ok(TemplateLibrary::default()),
+    ))));
+    let delete = send(
+        &mut state,
+        &mut ids,
+        Command::Templates(TemplatesCommand::Delete(TemplateId(4))),
+    );
+    // A refresh sent while the delete runs may answer with the template still listed.
+    let early = send(&mut state, &mut ids, load.clone());
+    state.apply(Event::Templates(TemplatesEvent::Changed(Reply::new(
+        delete,
+        Ok(TemplateChange::Deleted {
+            template_id: TemplateId(4),
+        }),
+    ))));
+    let sent = send_follow_ups(&mut state, &mut ids);
+    let after = id_of(&sent, &load);
+    assert!(after > early, "a read sent after the delete was done");
+    assert!(state.is_busy(), "the list is loading");
+    state.apply(Event::Templates(TemplatesEvent::Loaded(Reply::new(
+        early,
+        Ok(TemplateLibrary::default()),
+    ))));
+    assert_eq!(
+        state.templates.library.awaited(),
+        Some(after),
+        "the early answer is dropped"
+    );
+
+    // Another hub: its library is another one.
+    let id = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox)),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(id, Ok(info())))));
+    assert_eq!(state.templates.library, Remote::NotLoaded);
+}

@@ -10,6 +10,8 @@ pub mod merchants;
 pub mod nav;
 pub mod provider;
 pub mod provider_forms;
+pub mod template_tables;
+pub mod templates;
 pub mod welcome;
 
 use std::any::Any;
@@ -17,6 +19,7 @@ use std::any::Any;
 use crate::engine::protocol::Command;
 use crate::ui::i18n::Lang;
 use crate::ui::state::AppState;
+use crate::wechat::ids::TemplateId;
 
 /// A panel's stable id. Each view file names its own (`Panel::MERCHANTS` is in `merchants.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +31,8 @@ pub enum UiAction {
     Go(Panel),
     SetLang(Lang),
     Fullscreen(bool),
+    /// Deploy this template to merchants: what the Deployments wizard starts from.
+    DeployTemplate(TemplateId),
 }
 
 /// What the views asked for during one frame; the shell acts on it at the frame's end.
@@ -55,6 +60,9 @@ pub trait View: Any {
     /// Its name in the navigation, in the current language.
     fn title(&self) -> &'static str;
     fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox);
+    /// The panel was opened (from the navigation, a link, or restored at start); its first frame follows. The place
+    /// to ask again for data that should be current whenever it is looked at.
+    fn opened(&mut self, _state: &AppState, _out: &mut Outbox) {}
     /// Whether it takes the whole window right now, without the navigation (the presentation view's full screen).
     fn whole_window(&self) -> bool {
         false
@@ -74,6 +82,7 @@ impl Default for Views {
                 Box::new(provider::ProviderView::default()),
                 Box::new(merchants::MerchantsView::default()),
                 Box::new(authorize::AuthorizeView::default()),
+                Box::new(templates::TemplatesView::default()),
                 Box::new(jobs::JobsView::default()),
                 Box::new(activity::ActivityView::default()),
             ],

@@ -191,6 +191,8 @@ impl<'a, R, K: Clone + Eq + Hash, C: Copy + PartialEq> Table<'a, R, K, C> {
             .striped(true)
             .resizable(true)
             .sense(Sense::click())
+            // egui_extras scrolls no less than 200 points by default, which overruns a table given less room.
+            .min_scrolled_height(0.0)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::exact(CHECKBOX_WIDTH));
         for column in &self.columns {

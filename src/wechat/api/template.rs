@@ -35,6 +35,9 @@ endpoint!(
     GetTemplateDraftList, "/wxa/gettemplatedraftlist", Empty => DraftListResponse
 );
 
+/// §5: the library holds at most this many templates; `addtotemplate` answers `85065` when it is full.
+pub const TEMPLATE_LIBRARY_LIMIT: usize = 200;
+
 /// `template_type` (§5.2): 0 ordinary, 1 standard.
 pub const TEMPLATE_ORDINARY: u8 = 0;
 pub const TEMPLATE_STANDARD: u8 = 1;
