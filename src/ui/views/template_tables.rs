@@ -206,9 +206,10 @@ pub fn templates_ui(
     clicked.get()
 }
 
-/// The description takes the room the other columns leave.
+/// The description takes the room the other columns leave, as the window grows or shrinks: egui_extras keeps a
+/// resizable column at its first width, so this one is not resizable (the others are).
 fn description() -> Column {
-    Column::remainder().at_least(100.0).clip(true)
+    Column::remainder().at_least(100.0).clip(true).resizable(false)
 }
 
 /// Room for a date and time, or for the date alone in a narrow window.

@@ -72,7 +72,8 @@ impl View for TemplatesView {
 
     /// Another operator, or DevTools, may have changed either list since it was last read.
     fn opened(&mut self, state: &AppState, out: &mut Outbox) {
-        if can_read(state) {
+        // Its first frame may already have asked, seeing nothing read yet.
+        if can_read(state) && !out.commands.contains(&load()) {
             out.send(load());
         }
     }
