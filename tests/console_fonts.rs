@@ -57,6 +57,18 @@ fn the_subset_covers_common_hanzi_but_not_everything() {
 }
 
 #[test]
+fn the_outcome_marks_are_in_the_subset() {
+    let mut fonts = subset_only();
+    let font = FontId::proportional(14.0);
+    for mark in [
+        wxdesk::ui::views::activity::OK_MARK,
+        wxdesk::ui::views::activity::FAILED_MARK,
+    ] {
+        assert!(fonts.has_glyph(&font, mark), "{mark} would show as a box");
+    }
+}
+
+#[test]
 fn the_subset_stays_small() {
     // What the font adds to the binary; the full Simplified Chinese face is about 16 MB.
     assert!(

@@ -12,7 +12,7 @@ use super::SandboxSize;
 use super::client::HubClient;
 use super::local::new_store_key;
 use super::protocol::{AccountKind, EngineError, ErrorKind, Secret};
-use crate::hubapi::{JobKind, JobQuery, JobState};
+use crate::hubapi::{HUB_OPERATOR, HubEventKind, JobId, JobKind, JobQuery, JobState};
 
 /// How long the sandbox may take for the simulator's first ticket to reach the hub (it is pushed at once).
 const TICKET_WAIT: Duration = Duration::from_secs(20);
@@ -87,9 +87,9 @@ impl Sandbox {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        // The sync is a hub job: start it (or find the one the hub started itself) and wait for its end, so the
-        // console opens on a full merchant list. Its counts come from the job list, which leaves the items out.
-        let id = client.sync().await?;
+        // The hub syncs by itself once it has a ticket (its start-up reconciliation); wait for that job's end, so
+        // the console opens on a full merchant list. Starting one here as well would race with it: a second sync
+        // would start whenever the first was already over, and run while the console opens.
         let query = JobQuery {
             kind: Some(JobKind::AuthorizerSync),
             state: None,
@@ -97,8 +97,10 @@ impl Sandbox {
         let deadline = tokio::time::Instant::now() + SYNC_WAIT;
         loop {
             let jobs = client.jobs(&query).await?.jobs;
-            match jobs.iter().find(|job| job.id == id) {
-                Some(job) if job.state == JobState::Completed => return Ok(()),
+            match jobs.iter().find(|job| job.created_by == HUB_OPERATOR) {
+                Some(job) if job.state == JobState::Completed => {
+                    return until_announced(&client, job.id, deadline).await;
+                }
                 Some(job) if job.state.is_final() || job.state == JobState::Halted => {
                     return Err(startup(format!(
                         "the sandbox's merchant sync ended {}: {}",
@@ -243,4 +245,30 @@ pub async fn simulate_scan(
 
 fn scan_error(message: impl Into<String>) -> EngineError {
     EngineError::new(ErrorKind::Network, message)
+}
+
+/// Waits until the event log holds the `job_progress` that says the start-up sync completed. The hub commits the
+/// job's state before it sends that event, and the console reads events after the newest one when it connects: with
+/// the event in the log first, every console starts from the same place, not from a race.
+async fn until_announced(client: &HubClient, id: JobId, deadline: tokio::time::Instant) -> Result<(), EngineError> {
+    let mut after = 0;
+    loop {
+        let page = client.events(after, 0).await?;
+        let announced = page.events.iter().any(|event| {
+            matches!(&event.kind, HubEventKind::JobProgress(job) if job.id == id && job.state == JobState::Completed)
+        });
+        if announced {
+            return Ok(());
+        }
+        if page.next > after {
+            after = page.next;
+            continue;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(startup(
+                "the sandbox's merchant sync finished but never said so on the event stream",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

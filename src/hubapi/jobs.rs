@@ -7,6 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 /// A job's id, as the hub numbers them.
 pub type JobId = i64;
 
+/// `created_by` of the jobs the hub starts by itself (its start-up and scheduled syncs).
+pub const HUB_OPERATOR: &str = "hub";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {

@@ -24,8 +24,8 @@ pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use events::{AuditResult, Authorization, EventsPage, EventsQuery, HubEvent, HubEventKind, RegistrationResult};
 pub use events::{HubErrorEvent, JobProgressBody, TokenRefreshed};
 pub use jobs::{
-    ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState, RetryRequest,
-    item_reason,
+    HUB_OPERATOR, ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState,
+    RetryRequest, item_reason,
 };
 pub use relay::CallRequest;
 pub use status::{LastError, Status, TicketStatus, TokenStatus};

@@ -48,8 +48,9 @@ pub struct Step {
 }
 
 /// One kind of job. The runner owns the states, the claims, the commits, concurrency, pacing and events; a kind
-/// only says what its work is. A step makes at most one platform call and does not write to the store itself: the
-/// runner commits its outcome together with its `write`, after the call's slot is free again.
+/// only says what its work is. A step makes a few platform calls, at most one of them a write that cannot simply be
+/// repeated (read back first when the step runs again), and does not write to the store itself: the runner commits
+/// its outcome together with its `write`, after the step's slot is free again.
 pub trait Kind: Send + Sync + 'static {
     /// Steps of one job in flight at once.
     fn concurrency(&self) -> usize;

@@ -23,8 +23,7 @@ use crate::hubapi::{ApiError, ErrorCode, HubEventKind, Job, JobId, JobKind, JobQ
 
 pub use runner::Runner;
 
-/// The name a job the hub started by itself is created by.
-pub const HUB_OPERATOR: &str = "hub";
+pub use crate::hubapi::HUB_OPERATOR;
 
 /// What an operator can do to a job (`POST /api/v1/jobs/{id}/…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

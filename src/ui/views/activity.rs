@@ -1,4 +1,4 @@
-//! The Activity panel: what operators did (who, what in words, on what, ✓ or ✗ with why), filtered by operator and
+//! The Activity panel: what operators did (who, what in words, on what, ✓ or × with why), filtered by operator and
 //! action and paged back through history; and the latest hub events below.
 
 use egui::RichText;
@@ -37,14 +37,31 @@ impl View for ActivityView {
     fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         activity_ui(ui, state, self, out);
     }
+
+    /// What happened since the panel was last open: the newest page under the filters, without a Refresh.
+    fn opened(&mut self, state: &AppState, out: &mut Outbox) {
+        if state.profiles.profile.value().is_some() && !state.activity.log.is_loading() {
+            out.send(Command::Activity(ActivityCommand::Load(first_page(self, state))));
+        }
+    }
+}
+
+/// The newest page under the view's filters.
+fn first_page(view: &ActivityView, state: &AppState) -> ActivityQuery {
+    ActivityQuery {
+        operator: Some(view.operator.trim().to_owned()).filter(|o| !o.is_empty()),
+        action: Some(view.action.clone()).filter(|a| !a.is_empty()),
+        ..state.activity.first_page()
+    }
 }
 
 /// The action filters offered, as (prefix or name, label).
-fn action_filters() -> [(&'static str, &'static str); 5] {
+fn action_filters() -> [(&'static str, &'static str); 6] {
     [
         ("", t!("activity.any_action")),
         (action::PREAUTH_CREATE, t!("activity.act_preauth")),
         (action::AUTHORIZERS_SYNC, t!("activity.act_sync")),
+        (action::DEPLOYMENT_CREATE, t!("activity.act_deploy")),
         ("job.", t!("activity.filter_jobs")),
         (action::CALL_PREFIX, t!("activity.filter_calls")),
     ]
@@ -52,16 +69,7 @@ fn action_filters() -> [(&'static str, &'static str); 5] {
 
 fn activity_ui(ui: &mut egui::Ui, state: &AppState, view: &mut ActivityView, out: &mut Outbox) {
     let connected = state.profiles.profile.value().is_some();
-    let query = ActivityQuery {
-        operator: Some(view.operator.trim().to_owned()).filter(|o| !o.is_empty()),
-        action: Some(view.action.clone()).filter(|a| !a.is_empty()),
-        ..ActivityQuery::default()
-    };
-    let first_page = ActivityQuery {
-        operator: query.operator.clone(),
-        action: query.action.clone(),
-        ..state.activity.first_page()
-    };
+    let first_page = first_page(view, state);
     ui.horizontal(|ui| {
         ui.heading(t!("activity.title"));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -106,7 +114,12 @@ fn activity_ui(ui: &mut egui::Ui, state: &AppState, view: &mut ActivityView, out
             out.send(Command::Activity(ActivityCommand::Load(older)));
         }
     }
-    log_ui(ui, entries, state.hide_volatile);
+    // The table's column lines run to the bottom of the clip rect: keep them out of the hub events pane below.
+    ui.scope(|ui| {
+        let above = ui.available_rect_before_wrap().intersect(ui.clip_rect());
+        ui.set_clip_rect(above);
+        log_ui(ui, entries, state.hide_volatile);
+    });
 }
 
 /// Operator and action filters; a changed filter asks for the newest page under it.
@@ -209,6 +222,7 @@ pub fn action_text(name: &str) -> String {
     match name {
         action::PREAUTH_CREATE => t!("activity.act_preauth").to_owned(),
         action::AUTHORIZERS_SYNC => t!("activity.act_sync").to_owned(),
+        action::DEPLOYMENT_CREATE => t!("activity.act_deploy").to_owned(),
         action::JOB_PAUSE => t!("activity.act_job_pause").to_owned(),
         action::JOB_RESUME => t!("activity.act_job_resume").to_owned(),
         action::JOB_APPROVE => t!("activity.act_job_approve").to_owned(),
@@ -222,17 +236,21 @@ pub fn action_text(name: &str) -> String {
     }
 }
 
-/// ✓ or ✗ with the reason, an errcode explained in the UI's language.
+/// The marks before an outcome; both are in the bundled font subset (`tests/console_fonts.rs`), which ✗ is not.
+pub const OK_MARK: char = '✓';
+pub const FAILED_MARK: char = '×';
+
+/// ✓ or × with the reason, an errcode explained in the UI's language.
 fn outcome_text(entry: &Activity) -> (String, Tone) {
     match entry.outcome {
-        Outcome::Ok => (format!("✓ {}", t!("activity.ok")), Tone::Good),
+        Outcome::Ok => (format!("{OK_MARK} {}", t!("activity.ok")), Tone::Good),
         Outcome::Failed => {
             let why = match (entry.errcode, &entry.reason) {
                 (Some(errcode), reason) => wechat_error_text(errcode, reason.as_deref().unwrap_or_default()),
                 (None, Some(reason)) => reason.clone(),
                 (None, None) => String::new(),
             };
-            (format!("✗ {} {why}", t!("activity.failed")), Tone::Bad)
+            (format!("{FAILED_MARK} {} {why}", t!("activity.failed")), Tone::Bad)
         }
     }
 }

@@ -39,6 +39,13 @@ impl View for JobsView {
     fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         jobs_ui(ui, state, self, out);
     }
+
+    /// Jobs other consoles or the hub started while the panel was closed: the list again, without a Refresh.
+    fn opened(&mut self, state: &AppState, out: &mut Outbox) {
+        if state.profiles.profile.value().is_some() && !state.jobs.list.is_loading() {
+            out.send(Command::Jobs(JobsCommand::List(JobQuery::default())));
+        }
+    }
 }
 
 fn jobs_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, out: &mut Outbox) {
