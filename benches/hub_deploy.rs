@@ -49,7 +49,7 @@ async fn main() {
     sim.push_to(&hub.handle.url()).await;
     hub.wait_for_ticket().await;
     let page = eventually("the hub's own sync to list every merchant", || async {
-        let page = hub.get_json("/api/v1/authorizers?limit=5000").await;
+        let page = every_authorizer(&hub).await;
         let list = page["authorizers"].as_array()?;
         (list.len().to_string() == authorized && list.iter().all(|a| !a["kind"].is_null())).then_some(page)
     })
@@ -124,6 +124,21 @@ async fn main() {
         cpu / elapsed * 100.0,
         peak_rss_mb()
     );
+}
+
+/// Every authorizer, paging by the API's largest page (1,000), as one `{authorizers: […]}`.
+async fn every_authorizer(hub: &TestHub) -> Value {
+    let mut all = Vec::new();
+    loop {
+        let page = hub
+            .get_json(&format!("/api/v1/authorizers?limit=1000&offset={}", all.len()))
+            .await;
+        let list = page["authorizers"].as_array().cloned().unwrap_or_default();
+        if list.is_empty() {
+            return json!({ "authorizers": all });
+        }
+        all.extend(list);
+    }
 }
 
 /// The platform calls the simulator journaled after `since`, paging through its journal (token calls included:
