@@ -226,6 +226,8 @@ impl AppState {
             ("jobs", self.jobs.list.is_loading()),
             ("job", self.jobs.shown.is_loading()),
             ("job action", self.jobs.acted.is_loading()),
+            ("deploy", self.jobs.deployed.is_loading()),
+            ("audit quota", self.jobs.quota.is_loading()),
             ("templates", self.templates.library.is_loading()),
             ("template change", self.templates.change.is_loading()),
             ("queued", !self.follow_ups.commands.is_empty()),
