@@ -82,7 +82,7 @@ impl AppState {
             Event::Merchants(event) => self.merchants.apply(event),
             Event::Authorize(event) => self.authorize.apply(event),
             Event::Activity(event) => self.activity.apply(event),
-            Event::Jobs(event) => self.jobs.apply(event),
+            Event::Jobs(event) => self.jobs.apply(event, &mut follow),
             Event::Templates(event) => self.templates.apply(event, &mut follow),
             Event::Hub(event) => self.apply_hub_event(event, &mut follow),
             Event::Connection(state) => self.apply_connection(state, &mut follow),
