@@ -30,7 +30,8 @@ pub const DOMAIN_LISTS: [&str; 5] = [
     "webviewdomain",
 ];
 /// What a new form's ext_json says: the two placeholders nearly every template needs.
-pub const DEFAULT_EXT_JSON: &str = "{\n  \"extAppid\": \"{{appid}}\",\n  \"ext\": {\n    \"name\": \"{{nick_name}}\"\n  }\n}";
+pub const DEFAULT_EXT_JSON: &str =
+    "{\n  \"extAppid\": \"{{appid}}\",\n  \"ext\": {\n    \"name\": \"{{nick_name}}\"\n  }\n}";
 
 /// Problems by the hub's field paths, each in words for the operator.
 pub type Problems = BTreeMap<String, String>;
@@ -339,9 +340,7 @@ fn parse_gray_steps(text: &str, problems: &mut Problems) -> Vec<u32> {
     for (i, entry) in entries.enumerate() {
         let step = entry.trim_end_matches('%').trim().parse::<u32>().ok();
         match step {
-            Some(step) if (1..=100).contains(&step) && steps.last().is_none_or(|last| step > *last) => {
-                steps.push(step)
-            }
+            Some(step) if (1..=100).contains(&step) && steps.last().is_none_or(|last| step > *last) => steps.push(step),
             _ => {
                 problems.insert(format!("release.steps[{i}]"), t!("deploy.gray_step_bad", entry = entry));
             }
@@ -365,7 +364,10 @@ pub fn plan(form: &DeployForm, standard: bool, ready: &[String]) -> (Option<Plan
     if version.is_empty() {
         problems.insert("user_version".into(), t!("deploy.need_version").to_owned());
     } else if version.chars().count() > MAX_USER_VERSION {
-        problems.insert("user_version".into(), t!("deploy.version_too_long", max = MAX_USER_VERSION));
+        problems.insert(
+            "user_version".into(),
+            t!("deploy.version_too_long", max = MAX_USER_VERSION),
+        );
     }
     if ready.is_empty() {
         problems.insert("appids".into(), t!("deploy.need_merchants").to_owned());
@@ -412,11 +414,18 @@ pub fn plan(form: &DeployForm, standard: bool, ready: &[String]) -> (Option<Plan
 fn domains(form: &DeployForm, problems: &mut Problems) -> Option<Domains> {
     let mut lists: [Vec<String>; 5] = Default::default();
     for (n, (name, text)) in DOMAIN_LISTS.iter().zip(&form.domains).enumerate() {
-        let scheme = if *name == "wsrequestdomain" { "wss://" } else { "https://" };
+        let scheme = if *name == "wsrequestdomain" {
+            "wss://"
+        } else {
+            "https://"
+        };
         let lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
         for (i, line) in lines.enumerate() {
             if !line.starts_with(scheme) {
-                problems.insert(format!("domains.{name}[{i}]"), t!("deploy.domain_scheme", scheme = scheme));
+                problems.insert(
+                    format!("domains.{name}[{i}]"),
+                    t!("deploy.domain_scheme", scheme = scheme),
+                );
             }
             lists[n].push(line.to_owned());
         }
@@ -424,7 +433,13 @@ fn domains(form: &DeployForm, problems: &mut Problems) -> Option<Domains> {
     if lists.iter().all(Vec::is_empty) {
         return None;
     }
-    let [requestdomain, wsrequestdomain, uploaddomain, downloaddomain, webviewdomain] = lists;
+    let [
+        requestdomain,
+        wsrequestdomain,
+        uploaddomain,
+        downloaddomain,
+        webviewdomain,
+    ] = lists;
     Some(Domains {
         requestdomain,
         wsrequestdomain,
@@ -452,7 +467,10 @@ fn privacy(form: &DeployForm, problems: &mut Problems) -> PrivacyPlan {
         &owner_setting.contact_weixin,
     ];
     if contacts.iter().all(|c| c.is_none()) {
-        problems.insert("privacy.owner_setting".into(), t!("deploy.privacy_need_contact").to_owned());
+        problems.insert(
+            "privacy.owner_setting".into(),
+            t!("deploy.privacy_need_contact").to_owned(),
+        );
     }
     if owner_setting.notice_method.is_empty() {
         problems.insert(
@@ -462,7 +480,10 @@ fn privacy(form: &DeployForm, problems: &mut Problems) -> PrivacyPlan {
     }
     for (i, setting) in form.privacy_texts.iter().enumerate() {
         if setting.privacy_key.trim().is_empty() {
-            problems.insert(format!("privacy.setting_list[{i}].privacy_key"), t!("deploy.privacy_need_key").to_owned());
+            problems.insert(
+                format!("privacy.setting_list[{i}].privacy_key"),
+                t!("deploy.privacy_need_key").to_owned(),
+            );
         }
         if setting.privacy_text.trim().is_empty() {
             problems.insert(

@@ -83,10 +83,21 @@ fn blocked_merchants_say_why_and_the_rest_keep_the_order_chosen() {
         faceless,
     ];
     let chosen = ready(&[
-        "wxa", "wxgone", "wxb", "wxno18", "wxrevoked", "wxofficial", "wxnameless", "wxfaceless",
+        "wxa",
+        "wxgone",
+        "wxb",
+        "wxno18",
+        "wxrevoked",
+        "wxofficial",
+        "wxnameless",
+        "wxfaceless",
     ]);
     let split = preflight(&chosen, &rows);
-    assert_eq!(split.ready, ready(&["wxa", "wxb"]), "in the order chosen, not the list's");
+    assert_eq!(
+        split.ready,
+        ready(&["wxa", "wxb"]),
+        "in the order chosen, not the list's"
+    );
     let why: Vec<(&str, Blocked)> = split.blocked.iter().map(|(a, b)| (a.as_str(), *b)).collect();
     assert_eq!(
         why,
@@ -164,7 +175,11 @@ fn a_full_form_makes_the_plan_of_design_md() {
     assert!(problems.is_empty(), "{problems:?}");
     let plan = plan.unwrap();
     assert_eq!(plan.template_id, 3);
-    assert_eq!(plan.appids, ready(&["wxa", "wxc"]), "only the ready merchants are named");
+    assert_eq!(
+        plan.appids,
+        ready(&["wxa", "wxc"]),
+        "only the ready merchants are named"
+    );
     assert_eq!(
         plan.waves,
         vec![
@@ -178,7 +193,10 @@ fn a_full_form_makes_the_plan_of_design_md() {
     assert_eq!(domains.requestdomain, vec!["https://api.example.com".to_owned()]);
     assert_eq!(domains.webviewdomain, vec!["https://h5.example.com".to_owned()]);
     let privacy = plan.privacy.unwrap();
-    assert_eq!(privacy.owner_setting.contact_email.as_deref(), Some("privacy@example.com"));
+    assert_eq!(
+        privacy.owner_setting.contact_email.as_deref(),
+        Some("privacy@example.com")
+    );
     assert_eq!(privacy.owner_setting.contact_phone, None);
     assert_eq!(
         plan.release,
@@ -195,7 +213,10 @@ fn a_full_form_makes_the_plan_of_design_md() {
     })
     .unwrap();
     assert_eq!(sent["waves"], json!([1, "50%", "100%"]));
-    assert_eq!(sent["release"], json!({ "mode": "gray", "steps": [10, 50, 100], "interval_secs": 1800 }));
+    assert_eq!(
+        sent["release"],
+        json!({ "mode": "gray", "steps": [10, 50, 100], "interval_secs": 1800 })
+    );
 }
 
 fn plan_of(form: &DeployForm) -> Plan {
@@ -245,7 +266,10 @@ fn waves_that_leave_merchants_out_are_named_against_the_ready_count() {
     let mut form = form(&["wxa", "wxb", "wxc"]);
     form.waves = "1, 2".into();
     let (plan, problems) = plan(&form, false, &ready(&["wxa", "wxb", "wxc"]));
-    assert!(plan.is_some(), "the plan is still made: the hub would name the same field");
+    assert!(
+        plan.is_some(),
+        "the plan is still made: the hub would name the same field"
+    );
     assert_eq!(problems.keys().collect::<Vec<_>>(), ["waves[1]"]);
     assert!(problems["waves[1]"].contains('3'), "{problems:?}");
     form.waves = String::new();
@@ -285,14 +309,24 @@ fn a_template_brings_its_version_unless_the_operator_typed_one() {
     let library = [template(1, "1.0.0", "首个版本"), template(2, "1.1.0", "外卖配送")];
     let mut form = DeployForm::default();
     form.choose_template(TemplateId(1), &library);
-    assert_eq!((form.user_version.as_str(), form.user_desc.as_str()), ("1.0.0", "首个版本"));
+    assert_eq!(
+        (form.user_version.as_str(), form.user_desc.as_str()),
+        ("1.0.0", "首个版本")
+    );
     form.choose_template(TemplateId(2), &library);
-    assert_eq!(form.user_version, "1.1.0", "still the template's own: it follows the new one");
+    assert_eq!(
+        form.user_version, "1.1.0",
+        "still the template's own: it follows the new one"
+    );
     form.user_version = "2.0.0-spring".into();
     form.choose_template(TemplateId(1), &library);
     assert_eq!(form.template, Some(TemplateId(1)));
     assert_eq!(form.user_version, "2.0.0-spring", "typed by the operator: kept");
     assert_eq!(form.user_desc, "首个版本");
     form.choose_template(TemplateId(9), &library);
-    assert_eq!(form.template, Some(TemplateId(9)), "not read yet: chosen, the rest kept");
+    assert_eq!(
+        form.template,
+        Some(TemplateId(9)),
+        "not read yet: chosen, the rest kept"
+    );
 }

@@ -165,14 +165,14 @@ pub(crate) fn actions_ui(
         true => approve.fill(crate::ui::theme::Tone::Good.fill()),
         false => approve,
     };
-    if ui
-        .add_enabled(can(&[JobState::WaitingApproval]), approve)
-        .clicked()
-    {
+    if ui.add_enabled(can(&[JobState::WaitingApproval]), approve).clicked() {
         out.send(act(JobVerb::Approve));
     }
     if ui
-        .add_enabled(can(&[JobState::Paused, JobState::Halted]), egui::Button::new(t!("jobs.resume")))
+        .add_enabled(
+            can(&[JobState::Paused, JobState::Halted]),
+            egui::Button::new(t!("jobs.resume")),
+        )
         .clicked()
     {
         out.send(act(JobVerb::Resume));
