@@ -1,22 +1,20 @@
 //! The deployment wizard's form as plain data, and what the console makes of it before the hub sees it: the plan,
-//! its problems under the hub's own field paths (`appids[3]`, `waves[1]`, `ext_json.ext.shop`…), the wizard section
-//! each path belongs to, and which chosen merchants are ready and which are blocked and why. Pure and unit-tested;
-//! the hub checks the plan again and its 400 lands in the same sections.
+//! its problems under the hub's own field paths (`appids[3]`, `waves[1]`, `ext_json.ext.shop`…) and the wizard
+//! section each path belongs to (which merchants are ready is `deploy_ready`'s). Pure and unit-tested; the hub checks
+//! the plan again and its 400 lands in the same sections.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::engine::protocol::{
-    AccountKind, Authorizer, AuthorizerRow, Domains, Gate, OwnerSetting, Plan, PrivacyPlan, PrivacyText, ReleasePolicy,
-    WaveSize, unknown_placeholders, wave_sizes,
+    Domains, Gate, OwnerSetting, Plan, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize, unknown_placeholders,
+    wave_sizes,
 };
 use crate::t;
 use crate::wechat::api::template::Template;
 use crate::wechat::ids::TemplateId;
 
-/// Permission set 18, code management (§3.2): every call of a deployment needs it.
-pub const CODE_MANAGEMENT: u32 = 18;
 /// §6.1: `user_version` is at most 64 characters (`85015`).
 const MAX_USER_VERSION: usize = 64;
 /// §6.1: a standard template's ext_json takes only these keys (`9402203`).
@@ -194,90 +192,6 @@ impl DeployForm {
                 self.appids.push(appid.to_owned());
             }
         }
-    }
-}
-
-/// Why a chosen merchant cannot be deployed to, as its authorizer row shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Blocked {
-    /// Not among the authorizers (any more).
-    NotAuthorized,
-    Revoked,
-    OfficialAccount,
-    NoCodeManagement,
-    NoName,
-    NoAvatar,
-}
-
-impl Blocked {
-    /// Why, in words; the first two and the official account would make the hub refuse the plan, the others would
-    /// only be skipped, but none can be deployed to, so none is sent.
-    pub fn text(self) -> &'static str {
-        match self {
-            Blocked::NotAuthorized => t!("deploy.blocked_not_authorized"),
-            Blocked::Revoked => t!("deploy.blocked_revoked"),
-            Blocked::OfficialAccount => t!("deploy.blocked_official_account"),
-            Blocked::NoCodeManagement => t!("deploy.blocked_no_set_18"),
-            Blocked::NoName => t!("deploy.blocked_no_name"),
-            Blocked::NoAvatar => t!("deploy.blocked_no_avatar"),
-        }
-    }
-}
-
-/// Why `row` cannot be deployed to, in the order the hub checks; `None` when it can.
-pub fn blocked(row: Option<&AuthorizerRow>) -> Option<Blocked> {
-    let Some(row) = row else {
-        return Some(Blocked::NotAuthorized);
-    };
-    if row.revoked_at.is_some() {
-        Some(Blocked::Revoked)
-    } else if row.kind == AccountKind::OfficialAccount {
-        Some(Blocked::OfficialAccount)
-    } else if !row.func_ids.contains(&CODE_MANAGEMENT) {
-        Some(Blocked::NoCodeManagement)
-    } else if row.nick_name.trim().is_empty() {
-        Some(Blocked::NoName)
-    } else if row.head_img.trim().is_empty() {
-        Some(Blocked::NoAvatar)
-    } else {
-        None
-    }
-}
-
-/// The chosen merchants split into those the plan will name and those it leaves out, each in the order chosen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Preflight {
-    pub ready: Vec<String>,
-    pub blocked: Vec<(String, Blocked)>,
-}
-
-pub fn preflight(appids: &[String], rows: &[AuthorizerRow]) -> Preflight {
-    let by_appid: HashMap<&str, &AuthorizerRow> = rows.iter().map(|row| (row.appid.as_str(), row)).collect();
-    let mut out = Preflight::default();
-    for appid in appids {
-        match blocked(by_appid.get(appid.as_str()).copied()) {
-            None => out.ready.push(appid.clone()),
-            Some(why) => out.blocked.push((appid.clone(), why)),
-        }
-    }
-    out
-}
-
-/// A merchant row as the hub's placeholder filling reads it.
-pub fn as_authorizer(row: &AuthorizerRow) -> Authorizer {
-    let some = |text: &str| (!text.is_empty()).then(|| text.to_owned());
-    Authorizer {
-        authorizer_appid: row.appid.clone(),
-        nick_name: some(&row.nick_name),
-        kind: Some(row.kind),
-        principal_name: some(&row.principal_name),
-        verify_type: Some(i64::from(row.verify_type)),
-        service_type: Some(i64::from(row.service_type)),
-        user_name: some(&row.user_name),
-        head_img: some(&row.head_img),
-        authorized_at: row.authorized_at,
-        revoked_at: row.revoked_at,
-        func_ids: row.func_ids.iter().map(|&id| i64::from(id)).collect(),
     }
 }
 

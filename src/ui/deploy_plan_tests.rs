@@ -1,28 +1,10 @@
 //! Unit tests of the deployment wizard's form: the plan it makes, the problems it finds under the hub's field paths,
-//! the sections those paths land in, and which merchants are ready.
+//! and the sections those paths land in.
 
 use serde_json::json;
 
 use super::*;
-use crate::engine::protocol::fill_placeholders;
 use crate::ui::i18n::{Lang, set_current};
-
-fn row(appid: &str, name: &str, sets: &[u32]) -> AuthorizerRow {
-    AuthorizerRow {
-        appid: appid.into(),
-        nick_name: name.into(),
-        kind: AccountKind::MiniProgram,
-        principal_name: "某某餐饮有限公司".into(),
-        verified: true,
-        verify_type: 0,
-        authorized_at: 0,
-        revoked_at: None,
-        func_ids: sets.to_vec(),
-        user_name: format!("gh_{appid}"),
-        head_img: "https://example.com/a.png".into(),
-        service_type: 0,
-    }
-}
 
 fn form(appids: &[&str]) -> DeployForm {
     DeployForm {
@@ -63,58 +45,6 @@ fn every_field_path_of_the_hub_lands_in_its_section() {
 }
 
 #[test]
-fn blocked_merchants_say_why_and_the_rest_keep_the_order_chosen() {
-    set_current(Lang::En);
-    let mut revoked = row("wxrevoked", "旧店", &[18]);
-    revoked.revoked_at = Some(5);
-    let mut official = row("wxofficial", "公众号", &[1]);
-    official.kind = AccountKind::OfficialAccount;
-    let mut nameless = row("wxnameless", "", &[18]);
-    nameless.head_img.clear();
-    let mut faceless = row("wxfaceless", "无头像", &[18]);
-    faceless.head_img.clear();
-    let rows = vec![
-        row("wxb", "B 店", &[17, 18]),
-        row("wxa", "A 店", &[18]),
-        row("wxno18", "没有代码管理", &[17]),
-        revoked,
-        official,
-        nameless,
-        faceless,
-    ];
-    let chosen = ready(&[
-        "wxa",
-        "wxgone",
-        "wxb",
-        "wxno18",
-        "wxrevoked",
-        "wxofficial",
-        "wxnameless",
-        "wxfaceless",
-    ]);
-    let split = preflight(&chosen, &rows);
-    assert_eq!(
-        split.ready,
-        ready(&["wxa", "wxb"]),
-        "in the order chosen, not the list's"
-    );
-    let why: Vec<(&str, Blocked)> = split.blocked.iter().map(|(a, b)| (a.as_str(), *b)).collect();
-    assert_eq!(
-        why,
-        vec![
-            ("wxgone", Blocked::NotAuthorized),
-            ("wxno18", Blocked::NoCodeManagement),
-            ("wxrevoked", Blocked::Revoked),
-            ("wxofficial", Blocked::OfficialAccount),
-            // No name comes before no avatar, as the hub checks them.
-            ("wxnameless", Blocked::NoName),
-            ("wxfaceless", Blocked::NoAvatar),
-        ]
-    );
-    assert!(Blocked::NoCodeManagement.text().contains("18"));
-}
-
-#[test]
 fn ext_json_problems_name_where_they_are() {
     set_current(Lang::En);
     let mut problems = Problems::new();
@@ -141,18 +71,6 @@ fn ext_json_problems_name_where_they_are() {
         problems.keys().collect::<Vec<_>>(),
         ["ext_json.ext.shop"],
         "an ordinary template takes any key"
-    );
-}
-
-#[test]
-fn the_preview_fills_placeholders_as_the_hub_will() {
-    let shop = row("wx0123456789abcdef", "茶饮小铺", &[18]);
-    let mut problems = Problems::new();
-    let value = parse_ext_json(DEFAULT_EXT_JSON, false, &mut problems).unwrap();
-    assert!(problems.is_empty());
-    assert_eq!(
-        fill_placeholders(&value, &as_authorizer(&shop)),
-        json!({ "extAppid": "wx0123456789abcdef", "ext": { "name": "茶饮小铺" } })
     );
 }
 

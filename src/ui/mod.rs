@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod deploy_plan;
+pub mod deploy_ready;
 pub mod fonts;
 pub mod i18n;
 pub mod merchant_index;

@@ -7,7 +7,8 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::engine::protocol::{AccountKind, AuthorizerRow, Command, TemplateKind, TemplatesCommand};
 use crate::t;
-use crate::ui::deploy_plan::{self, CODE_MANAGEMENT, DeployForm, Problems};
+use crate::ui::deploy_plan::{DeployForm, Problems};
+use crate::ui::deploy_ready::{self, Blocked, CODE_MANAGEMENT};
 use crate::ui::remote::Remote;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
@@ -217,9 +218,9 @@ fn outside_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
         .filter(|(_, why)| {
             matches!(
                 why,
-                deploy_plan::Blocked::NotAuthorized
-                    | deploy_plan::Blocked::Revoked
-                    | deploy_plan::Blocked::OfficialAccount
+                Blocked::NotAuthorized
+                    | Blocked::Revoked
+                    | Blocked::OfficialAccount
             )
         })
         .map(|(appid, _)| appid.as_str())
@@ -284,7 +285,7 @@ fn picker_table_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, show
                     ui.visuals_mut().override_text_color = None;
                     ui.add(egui::Label::new(&merchant.principal_name).truncate());
                 });
-                row.col(|ui| match deploy_plan::blocked(Some(merchant)) {
+                row.col(|ui| match deploy_ready::blocked(Some(merchant)) {
                     None => {
                         chip_ui(ui, t!("deploy.ready"), Tone::Good);
                     }

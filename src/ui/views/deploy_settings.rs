@@ -7,6 +7,7 @@ use egui::RichText;
 use crate::engine::protocol::{Gate, PLACEHOLDERS, PrivacyText, fill_placeholders, wave_sizes};
 use crate::t;
 use crate::ui::deploy_plan::{self, DOMAIN_LISTS, DeployForm, Problems, ReleaseMode};
+use crate::ui::deploy_ready;
 use crate::ui::theme::Tone;
 use crate::ui::views::deploy_sections::{field_label_ui, problems_ui};
 use crate::ui::views::deploy_wizard::Ctx;
@@ -101,7 +102,7 @@ fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut
         ui.label(RichText::new(t!("deploy.preview_fix_first")).weak());
         return;
     };
-    let filled = fill_placeholders(&value, &deploy_plan::as_authorizer(row));
+    let filled = fill_placeholders(&value, &deploy_ready::as_authorizer(row));
     let text = serde_json::to_string_pretty(&filled).unwrap_or_default();
     egui::Frame::new()
         .fill(ui.visuals().faint_bg_color)

@@ -7,7 +7,8 @@ use egui::RichText;
 
 use crate::engine::protocol::{AuthorizerRow, Command, EngineError, JobId, JobsCommand, Plan, TemplateKind};
 use crate::t;
-use crate::ui::deploy_plan::{self, DeployForm, Preflight, Problems, Section};
+use crate::ui::deploy_plan::{self, DeployForm, Problems, Section};
+use crate::ui::deploy_ready::{self, Preflight};
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
@@ -75,7 +76,7 @@ impl PreflightCache {
     fn get(&mut self, version: u64, appids: &[String], rows: &[AuthorizerRow]) -> &Preflight {
         let fresh = self.key.as_ref().is_some_and(|(v, a)| *v == version && a == appids);
         if !fresh {
-            self.split = deploy_plan::preflight(appids, rows);
+            self.split = deploy_ready::preflight(appids, rows);
             self.key = Some((version, appids.to_vec()));
         }
         &self.split
