@@ -10,11 +10,18 @@ use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::{
-    AccountKind, Command, Event, Reply, Request, RequestId, TemplateLibrary, TemplatesCommand, TemplatesEvent,
+    AccountKind, Command, Event, ItemState, Job, JobState, Reply, Request, RequestId, TemplateLibrary,
+    TemplatesCommand, TemplatesEvent, item_reason,
 };
 use wxdesk::hubapi::{Outcome, action};
+use wxdesk::ui::app::ConsoleApp;
+use wxdesk::ui::deploy_plan::Section;
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::platform_text::permission_name;
+use wxdesk::ui::views::Panel;
+use wxdesk::ui::views::deploy_wizard::Wizard;
+use wxdesk::ui::views::deployments::DeploymentsView;
+use wxdesk::ui::views::deployments::Page;
 use wxdesk::ui::views::merchants::MerchantsView;
 use wxdesk::ui::views::provider::ProviderView;
 use wxdesk::ui::views::provider_forms::ProviderForms;
@@ -352,13 +359,6 @@ fn select_merchants_copy_their_appids_and_keep_them_across_a_sort() {
         .harness
         .get_by_label(&text(lang, "table.selected").replace("{count}", "4"));
 
-    let deploy = console
-        .harness
-        .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_deploy"));
-    assert!(
-        deploy.accesskit_node().is_disabled(),
-        "deployments come with the Templates panel"
-    );
     console
         .harness
         .get_by_role_and_label(Role::Button, text(lang, "merchants.bulk_copy_appids"))
@@ -380,6 +380,14 @@ fn select_merchants_copy_their_appids_and_keep_them_across_a_sort() {
         Some(expected.join("\n").as_str()),
         "one appid a line, in the table's order"
     );
+
+    // "Deploy a template…" opens the deployment wizard with the same merchants, in the table's order.
+    click_button(&mut console, text(lang, "merchants.bulk_deploy"));
+    assert_eq!(console.harness.state().panel(), Panel::DEPLOYMENTS);
+    let wizard = &console.harness.state().views().get::<DeploymentsView>().unwrap().wizard;
+    assert_eq!(wizard.form.appids, expected, "the selection, in the table's order");
+    assert_eq!(wizard.section, Section::Template, "no template yet: that comes first");
+    click_button(&mut console, text(lang, "nav.merchants"));
 
     // Re-sorting keeps the selection: it is held by appid, not by row.
     click_button(&mut console, text(lang, "merchants.col_name"));
@@ -497,10 +505,14 @@ fn templates_add_a_draft_as_standard_then_delete_it_and_explain_a_refusal() {
     };
     click_nth_button(&mut console, text(lang, "templates.deploy"), row);
     assert_eq!(
-        console.harness.state().deploy_requested(),
-        Some(made.template_id),
-        "Deploy… hands the template to the deployment wizard"
+        console.harness.state().panel(),
+        Panel::DEPLOYMENTS,
+        "Deploy… opens the wizard"
     );
+    let wizard = &console.harness.state().views().get::<DeploymentsView>().unwrap().wizard;
+    assert_eq!(wizard.form.template, Some(made.template_id), "with the template chosen");
+    assert_eq!(wizard.form.user_version, made.user_version, "and its version");
+    click_button(&mut console, text(lang, "nav.templates"));
 
     click_nth_button(&mut console, text(lang, "templates.delete"), row);
     let title = text(lang, "templates.delete_title").replace("{id}", &made.template_id.to_string());
@@ -566,5 +578,302 @@ fn templates_add_a_draft_as_standard_then_delete_it_and_explain_a_refusal() {
     assert!(
         !shows_gone(&console),
         "the refusal made the panel read the draft box again"
+    );
+}
+
+/// The Deployments panel's wizard, as the test reads it.
+fn wizard(console: &Console) -> &Wizard {
+    &console.harness.state().views().get::<DeploymentsView>().unwrap().wizard
+}
+
+/// The job open on the Deployments panel's job page, once its items arrived.
+fn open_job(app: &ConsoleApp) -> Option<&Job> {
+    let view = app.views().get::<DeploymentsView>()?;
+    let Page::Job(id) = view.page else { return None };
+    app.state().jobs.shown.value().filter(|job| job.id == id)
+}
+
+/// Replaces the text of the input labelled `label`, as assistive technology does.
+fn set_text(console: &mut Console, role: Role, label: &str, value: &str) {
+    console
+        .harness
+        .get_by_role_and_label(role, label)
+        .set_text_value_accesskit(value);
+    console.settle();
+}
+
+/// Opens the wizard section titled `key` (its tab reads "N. title", with a problem count when it has problems).
+fn open_section(console: &mut Console, lang: Lang, number: usize, key: &str) {
+    let tab = format!("{number}. {}", text(lang, key));
+    console.harness.get_by_label_contains(&tab).click();
+    console.settle();
+}
+
+/// Clicks "Start…", checks what the confirmation says, and confirms.
+fn start_deployment(console: &mut Console, lang: Lang, merchants: usize) {
+    click_button(console, text(lang, "deploy.start_ellipsis"));
+    let title = text(lang, "deploy.confirm_title").replace("{count}", &merchants.to_string());
+    console.harness.get_by_label(&title);
+    let body = words(
+        &console
+            .harness
+            .get_by_label_contains(&format!("{merchants} 个小程序提交代码")),
+    );
+    assert!(
+        body.contains("提审额度") && body.contains("本月剩余"),
+        "the confirmation says how much quota it spends and what is left: {body}"
+    );
+    click_button(console, text(lang, "deploy.start"));
+}
+
+/// Issue 9 item 3 on the real sandbox: find which mini programs already run the newest template (a first deployment
+/// to every ready one skips those at pre-flight; cancel it through its confirmation), then deploy through the wizard
+/// to one of them and two others with waves [1, "100%"] and a manual gate: a domain the hub refuses comes back next
+/// to its input with the form kept; the canary is skipped with its reason in words, the job waits for approval, the
+/// approval starts the second wave and its merchants move past pre-flight.
+#[test]
+fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
+    let lang = Lang::ZhCn;
+    let mut console = Console::start(lang);
+    click_button(&mut console, text(lang, "nav.templates"));
+    let lists = template_lists(&console);
+    let newest = lists.templates.iter().max_by_key(|t| t.create_time).unwrap().clone();
+    let row = {
+        let view = console.harness.state().views().get::<TemplatesView>().unwrap();
+        view.templates
+            .rows()
+            .iter()
+            .position(|&i| lists.templates[i].template_id == newest.template_id)
+            .unwrap()
+    };
+    click_nth_button(&mut console, text(lang, "templates.deploy"), row);
+    assert_eq!(
+        wizard(&console).section,
+        Section::Merchants,
+        "the template is chosen: on to the merchants"
+    );
+
+    // First deployment: every ready mini program, one wave that goes on by itself.
+    let set_18 = text(lang, "deploy.choose_set_18").replace("（{count} 个）", "");
+    console.harness.get_by_label_contains(&set_18).click();
+    console.settle();
+    let everyone = wizard(&console).form.appids.clone();
+    assert!(
+        everyone.len() >= 4,
+        "the sandbox has mini programs with set 18: {everyone:?}"
+    );
+    open_section(&mut console, lang, 6, "deploy.section_waves");
+    set_text(&mut console, Role::TextInput, text(lang, "deploy.waves"), "100%");
+    console
+        .harness
+        .get_by_role_and_label(Role::RadioButton, text(lang, "deploy.gate_auto"))
+        .click();
+    console.settle();
+    open_section(&mut console, lang, 7, "deploy.section_summary");
+    let quota = console.harness.state().state().jobs.quota.value().copied();
+    assert!(
+        quota.is_some_and(|q| q.limit > 0),
+        "the pre-flight read the audit quota: {quota:?}"
+    );
+    let ready_count = everyone.len();
+    start_deployment(&mut console, lang, ready_count);
+    console.wait_until("every merchant past pre-flight", |app| {
+        open_job(app).is_some_and(|job| {
+            job.items.len() == ready_count
+                && job
+                    .items
+                    .iter()
+                    .all(|item| item.step != "preflight" || item.state.is_final())
+        })
+    });
+    let first = open_job(console.harness.state()).unwrap().clone();
+    let online: Vec<String> = first
+        .items
+        .iter()
+        .filter(|item| item.reason.as_deref() == Some(item_reason::ALREADY_ONLINE))
+        .map(|item| item.appid.clone())
+        .collect();
+    assert!(
+        !online.is_empty(),
+        "some sandbox mini programs run the newest template: {:#?}",
+        first.items
+    );
+    click_button(&mut console, text(lang, "jobs.cancel"));
+    let body = words(&console.harness.get_by_label_contains("不会撤回"));
+    assert!(
+        body.contains("额度") && body.contains("不能继续"),
+        "it says what cancelling does: {body}"
+    );
+    click_button(&mut console, text(lang, "deployments.cancel_confirm"));
+    console.wait_until("the first deployment cancelled", |app| {
+        open_job(app).is_some_and(|job| job.state == JobState::Cancelled)
+    });
+
+    // The deployment under test: the canary runs the template already, two others do not.
+    click_button(&mut console, text(lang, "deploy.back_to_list"));
+    click_button(&mut console, text(lang, "deployments.new"));
+    assert_eq!(
+        wizard(&console).form.template,
+        None,
+        "a started deployment leaves an empty form"
+    );
+    let radio = format!("#{} · {} {}", newest.template_id, newest.user_version, newest.user_desc);
+    console.harness.get_by_role_and_label(Role::RadioButton, &radio).click();
+    console.settle();
+    let others: Vec<String> = everyone
+        .iter()
+        .filter(|a| !online.contains(a))
+        .take(2)
+        .cloned()
+        .collect();
+    let chosen: Vec<String> = [online[0].clone()].into_iter().chain(others).collect();
+    open_section(&mut console, lang, 2, "deploy.section_merchants");
+    let names = console.harness.state().state().merchants.list.value().unwrap().clone();
+    let name_of = |appid: &str| names.iter().find(|r| r.appid == appid).unwrap().nick_name.clone();
+    for appid in &chosen {
+        console
+            .harness
+            .get_by_role(Role::TextInput)
+            .set_text_value_accesskit(appid);
+        console.settle();
+        console
+            .harness
+            .get_by_role_and_label(Role::CheckBox, &name_of(appid))
+            .click();
+        console.settle();
+    }
+    assert_eq!(
+        wizard(&console).form.appids,
+        chosen,
+        "in the order chosen: the canary first"
+    );
+
+    // An unknown placeholder is caught at the editor, and the preview fills the known ones for a chosen merchant.
+    open_section(&mut console, lang, 3, "deploy.section_ext_json");
+    let bad = r#"{"extAppid": "{{appid}}", "ext": {"shop": "{{shop_id}}"}}"#;
+    set_text(&mut console, Role::MultilineTextInput, "ext_json", bad);
+    let unknown = text(lang, "deploy.ext_unknown_placeholder").replace("{name}", "shop_id");
+    console.harness.get_by_label_contains(&unknown);
+    // The section's tab counts its problem.
+    let tab = format!("3. {} (1)", text(lang, "deploy.section_ext_json"));
+    console.harness.get_by_role_and_label(Role::Button, &tab);
+    let good = r#"{"extAppid": "{{appid}}", "ext": {"name": "{{nick_name}}"}}"#;
+    set_text(&mut console, Role::MultilineTextInput, "ext_json", good);
+    assert!(
+        console.harness.query_by_label_contains(&unknown).is_none(),
+        "fixed, the problem is gone"
+    );
+    console
+        .harness
+        .get_by_label_contains(&format!("\"name\": \"{}\"", name_of(&chosen[0])));
+
+    // A domain the console lets through but the hub refuses (a path): the 400 lands next to the input.
+    open_section(&mut console, lang, 4, "deploy.section_domains");
+    let request = text(lang, "deploy.domain_request");
+    set_text(
+        &mut console,
+        Role::MultilineTextInput,
+        request,
+        "https://api.example.com/v1",
+    );
+    open_section(&mut console, lang, 7, "deploy.section_summary");
+    console
+        .harness
+        .get_by_label(&text(lang, "deploy.summary_ready").replace("{count}", "3"));
+    start_deployment(&mut console, lang, 3);
+    assert_eq!(
+        wizard(&console).section,
+        Section::Domains,
+        "the refusal opens the section of the bad field"
+    );
+    let line = words(&console.harness.get_by_label_contains("第 1 行："));
+    assert!(
+        line.contains("https://api.example.com"),
+        "the hub's reason beside the list: {line}"
+    );
+    let banner = text(lang, "deploy.refused")
+        .replace("{count}", "1")
+        .replace("{sections}", text(lang, "deploy.section_domains"));
+    console.harness.get_by_label(&banner);
+    assert_eq!(wizard(&console).form.appids, chosen, "nothing lost from the form");
+    set_text(&mut console, Role::MultilineTextInput, request, "");
+    open_section(&mut console, lang, 7, "deploy.section_summary");
+    start_deployment(&mut console, lang, 3);
+
+    // Wave 1 is the canary alone: skipped at pre-flight, so the gate closes at once.
+    console.wait_until("the gate after the first wave", |app| {
+        open_job(app).is_some_and(|job| job.state == JobState::WaitingApproval)
+    });
+    let job = open_job(console.harness.state()).unwrap().clone();
+    assert_eq!(job.items.len(), 3);
+    let canary = job.items.iter().find(|item| item.appid == chosen[0]).unwrap();
+    assert_eq!((canary.wave, canary.state), (0, ItemState::Skipped));
+    let reason = text(lang, "jobs.reason_already_online");
+    console.harness.get_by_label(reason);
+    assert!(
+        job.items
+            .iter()
+            .filter(|item| item.wave == 1)
+            .all(|item| item.state == ItemState::Pending),
+        "the second wave waits for approval: {:#?}",
+        job.items
+    );
+    console
+        .harness
+        .get_by_label_contains(&format!("开始第 2 批（2 个商家）"));
+    let approve = text(lang, "jobs.approve");
+    assert!(
+        !console
+            .harness
+            .get_by_role_and_label(Role::Button, approve)
+            .accesskit_node()
+            .is_disabled()
+    );
+    click_button(&mut console, approve);
+    console.wait_until("the second wave past pre-flight", |app| {
+        open_job(app).is_some_and(|job| {
+            job.items
+                .iter()
+                .filter(|item| item.wave == 1)
+                .all(|item| item.step != "preflight" || item.state.is_final())
+        })
+    });
+    let job = open_job(console.harness.state()).unwrap().clone();
+    assert_eq!(job.state, JobState::Running, "{job:#?}");
+    assert!(
+        console
+            .harness
+            .get_by_role_and_label(Role::Button, approve)
+            .accesskit_node()
+            .is_disabled(),
+        "no gate to approve while the wave runs"
+    );
+    for item in job.items.iter().filter(|item| item.wave == 1) {
+        console.harness.get_by_label(&name_of(&item.appid));
+    }
+
+    // Pause holds it (resume would go on); cancelling ends it, here and on every console.
+    click_button(&mut console, text(lang, "jobs.pause"));
+    console.wait_until("the pause", |app| {
+        open_job(app).is_some_and(|job| job.state == JobState::Paused)
+    });
+    let resume = console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "jobs.resume"));
+    assert!(
+        !resume.accesskit_node().is_disabled(),
+        "a paused deployment can be resumed"
+    );
+    click_button(&mut console, text(lang, "jobs.cancel"));
+    click_button(&mut console, text(lang, "deployments.cancel_confirm"));
+    console.wait_until("the cancel", |app| {
+        open_job(app).is_some_and(|job| job.state == JobState::Cancelled)
+    });
+    let listed = console.harness.state().state().jobs.list.value().unwrap();
+    let row = listed.iter().find(|listed| listed.id == job.id);
+    assert_eq!(
+        row.map(|r| r.state),
+        Some(JobState::Cancelled),
+        "the list follows: {listed:#?}"
     );
 }

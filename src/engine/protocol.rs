@@ -38,6 +38,8 @@ pub use crate::hubapi::{
     action,
 };
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
+// The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
+pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};
 pub use crate::wechat::AuthType;
 
 pub use super::forms::{

@@ -9,9 +9,9 @@ use crate::ui::i18n::Lang;
 use crate::ui::prefs::Prefs;
 use crate::ui::state::{AppState, RequestIds};
 use crate::ui::views::authorize::AuthorizeView;
+use crate::ui::views::deployments::DeploymentsView;
 use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
 use crate::ui::{fonts, i18n, theme};
-use crate::wechat::ids::TemplateId;
 
 /// The console application.
 pub struct ConsoleApp {
@@ -27,8 +27,6 @@ pub struct ConsoleApp {
     started: bool,
     /// A panel opened since the last frame, whose `View::opened` is still to run.
     opened: Option<Panel>,
-    /// The template the operator asked to deploy, for the Deployments wizard.
-    deploy_requested: Option<TemplateId>,
 }
 
 impl ConsoleApp {
@@ -48,7 +46,6 @@ impl ConsoleApp {
             fixed_now: None,
             started: false,
             opened: None,
-            deploy_requested: None,
         }
     }
 
@@ -98,11 +95,6 @@ impl ConsoleApp {
         self.panel
     }
 
-    /// The template whose "Deploy…" was clicked last, if any.
-    pub fn deploy_requested(&self) -> Option<TemplateId> {
-        self.deploy_requested
-    }
-
     /// Opens `panel`, as its navigation entry does.
     pub fn go_to(&mut self, panel: Panel) {
         self.panel = panel;
@@ -121,9 +113,18 @@ impl ConsoleApp {
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
             }
-            // The Deployments wizard (issue 9 item 2) opens here, with this template chosen. Until it exists the
-            // request is only kept: nothing opens.
-            UiAction::DeployTemplate(template) => self.deploy_requested = Some(template),
+            UiAction::DeployTemplate(template) => {
+                if let Some(deployments) = self.views.get_mut::<DeploymentsView>() {
+                    deployments.deploy_template(template, &self.state);
+                }
+                self.go_to(Panel::DEPLOYMENTS);
+            }
+            UiAction::DeployTo(appids) => {
+                if let Some(deployments) = self.views.get_mut::<DeploymentsView>() {
+                    deployments.deploy_to(appids);
+                }
+                self.go_to(Panel::DEPLOYMENTS);
+            }
         }
     }
 

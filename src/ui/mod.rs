@@ -5,6 +5,8 @@
 //! `src/ui` does IO.
 
 pub mod app;
+pub mod deploy_plan;
+pub mod deploy_ready;
 pub mod fonts;
 pub mod i18n;
 pub mod merchant_index;

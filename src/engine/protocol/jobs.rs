@@ -1,6 +1,8 @@
-//! The jobs domain: the hub's durable jobs (authorizer sync, deployments…), their items and operator actions.
+//! The jobs domain: the hub's durable jobs (authorizer sync, deployments…), their items and operator actions, and
+//! the platform's audit quota a deployment spends.
 
 use super::{Job, JobId, JobQuery, JobVerb, Plan, Reply, domain_replies};
+use crate::wechat::api::release::QueryQuotaResponse;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobsCommand {
@@ -14,6 +16,10 @@ pub enum JobsCommand {
     Retry(JobId, Vec<String>),
     /// Starts a deployment from a plan (checked by the hub, which names each bad field). Reply: `Deployed`.
     Deploy(Box<Plan>),
+    /// Reads the platform's monthly audit quota (`queryquota`, wechat-api.md §6.13) through this mini program, which
+    /// must have granted set 18; the quota is the platform's, the same whichever mini program reads it. Reply:
+    /// `AuditQuota`.
+    AuditQuota(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +28,7 @@ pub enum JobsEvent {
     Shown(Reply<Job>),
     Acted(Reply<Job>),
     Deployed(Reply<JobId>),
+    AuditQuota(Reply<QueryQuotaResponse>),
 }
 
 domain_replies!(JobsCommand => JobsEvent {
@@ -29,4 +36,5 @@ domain_replies!(JobsCommand => JobsEvent {
     JobsCommand::Show(_) => Shown,
     JobsCommand::Act(..) | JobsCommand::Retry(..) => Acted,
     JobsCommand::Deploy(_) => Deployed,
+    JobsCommand::AuditQuota(_) => AuditQuota,
 } unasked {});

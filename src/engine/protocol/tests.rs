@@ -132,6 +132,7 @@ fn one_of_each_command() -> Vec<Command> {
             }))
             .unwrap(),
         ))),
+        Command::Jobs(JobsCommand::AuditQuota("wx0123456789abcdef".into())),
         Command::Templates(TemplatesCommand::Load),
         Command::Templates(TemplatesCommand::Add {
             draft_id: DraftId(3),
@@ -141,7 +142,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 19;
+const VARIANTS: usize = 20;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -164,6 +165,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Templates(TemplatesCommand::Load) => 16,
         Command::Templates(TemplatesCommand::Add { .. }) => 17,
         Command::Templates(TemplatesCommand::Delete(_)) => 18,
+        Command::Jobs(JobsCommand::AuditQuota(_)) => 19,
     }
 }
 
@@ -237,6 +239,14 @@ fn successful_replies_answer_their_request_too() {
             Ok((ActivityQuery::default(), page)),
         ))),
         Event::Jobs(JobsEvent::Acted(Reply::new(id, Ok(job)))),
+        Event::Jobs(JobsEvent::AuditQuota(Reply::new(
+            id,
+            Ok(crate::wechat::api::release::QueryQuotaResponse {
+                rest: 27,
+                limit: 27,
+                ..Default::default()
+            }),
+        ))),
         Event::Templates(TemplatesEvent::Loaded(Reply::new(id, Ok(TemplateLibrary::default())))),
         Event::Templates(TemplatesEvent::Changed(Reply::new(
             id,

@@ -5,26 +5,26 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use crate::engine::protocol::{Command, Job, JobKind, JobQuery, JobState, JobVerb, JobsCommand};
-use crate::engine::protocol::{ItemState, JobItem};
+use crate::engine::protocol::{Command, Job, JobItem, JobQuery, JobVerb, JobsCommand};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
+use crate::ui::views::job_parts::{Names, actions_ui, items_ui, job_progress_ui, kind_text, state_text};
 use crate::ui::views::{Outbox, Panel, View};
 use crate::ui::widgets::confirm::Confirm;
-use crate::ui::widgets::progress::{Progress, progress_ui};
-use crate::ui::widgets::{self, remote_line_ui, tone_text, wechat_error_text};
+use crate::ui::widgets::{self, remote_line_ui, tone_text};
 
 impl Panel {
     pub const JOBS: Panel = Panel("jobs");
 }
 
-/// The panel's own state: the job whose cancellation waits for confirmation.
+/// The panel's own state: the job whose cancellation waits for confirmation, and merchant names for the items.
 #[derive(Debug, Default)]
 pub struct JobsView {
     confirm_cancel: Option<i64>,
+    names: Names,
 }
 
 impl View for JobsView {
@@ -140,17 +140,6 @@ fn jobs_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, out: &mut O
         });
 }
 
-fn job_progress_ui(ui: &mut egui::Ui, job: &Job) {
-    let counts = job.counts;
-    let progress = Progress {
-        done: counts.finished().max(0) as u64,
-        total: counts.total.max(0) as u64,
-        failed: counts.failed.max(0) as u64,
-        running: job.state == JobState::Running,
-    };
-    progress_ui(ui, &progress);
-}
-
 fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job, out: &mut Outbox) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -161,52 +150,7 @@ fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job
             ui.label(tone_text(reason, Tone::Warning));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let busy = state.jobs.acted.is_loading();
-            let can = |wanted: &[JobState]| !busy && wanted.contains(&job.state);
-            if ui
-                .add_enabled(
-                    can(&[
-                        JobState::Running,
-                        JobState::Paused,
-                        JobState::WaitingApproval,
-                        JobState::Halted,
-                    ]),
-                    egui::Button::new(t!("jobs.cancel")),
-                )
-                .clicked()
-            {
-                view.confirm_cancel = Some(job.id);
-            }
-            if ui
-                .add_enabled(!busy && job.counts.failed > 0, egui::Button::new(t!("jobs.retry")))
-                .clicked()
-            {
-                out.send(Command::Jobs(JobsCommand::Retry(job.id, Vec::new())));
-            }
-            if ui
-                .add_enabled(can(&[JobState::WaitingApproval]), egui::Button::new(t!("jobs.approve")))
-                .clicked()
-            {
-                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Approve)));
-            }
-            if ui
-                .add_enabled(
-                    can(&[JobState::Paused, JobState::Halted]),
-                    egui::Button::new(t!("jobs.resume")),
-                )
-                .clicked()
-            {
-                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Resume)));
-            }
-            if ui
-                .add_enabled(
-                    can(&[JobState::Running, JobState::WaitingApproval]),
-                    egui::Button::new(t!("jobs.pause")),
-                )
-                .clicked()
-            {
-                out.send(Command::Jobs(JobsCommand::Act(job.id, JobVerb::Pause)));
-            }
+            actions_ui(ui, state, job, &mut view.confirm_cancel, out);
         });
     });
     job_progress_ui(ui, job);
@@ -214,58 +158,10 @@ fn detail_ui(ui: &mut egui::Ui, state: &AppState, view: &mut JobsView, job: &Job
         ui.spinner();
         return;
     }
-    items_ui(ui, &job.items);
-}
-
-fn items_ui(ui: &mut egui::Ui, items: &[JobItem]) {
-    TableBuilder::new(ui)
-        .id_salt("job-items")
-        .striped(true)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(170.0))
-        .column(Column::initial(60.0))
-        .column(Column::initial(110.0).clip(true))
-        .column(Column::initial(100.0).clip(true))
-        .column(Column::remainder().clip(true))
-        .header(24.0, |mut header| {
-            for title in [
-                t!("jobs.col_appid"),
-                t!("jobs.col_wave"),
-                t!("jobs.col_step"),
-                t!("jobs.col_state"),
-                t!("jobs.col_error"),
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(22.0, items.len(), |mut row| {
-                let item = &items[row.index()];
-                row.col(|ui| {
-                    ui.label(RichText::new(&item.appid).monospace());
-                });
-                row.col(|ui| {
-                    ui.label((item.wave + 1).to_string());
-                });
-                row.col(|ui| {
-                    ui.label(&item.step);
-                });
-                row.col(|ui| {
-                    let (text, tone) = item_state_text(item.state);
-                    ui.label(tone_text(text, tone));
-                });
-                row.col(|ui| {
-                    let error = match (item.errcode, &item.message) {
-                        (Some(errcode), message) => wechat_error_text(errcode, message.as_deref().unwrap_or_default()),
-                        (None, Some(message)) => message.clone(),
-                        (None, None) => String::new(),
-                    };
-                    ui.add(egui::Label::new(tone_text(error, Tone::Bad)).truncate());
-                });
-            });
-        });
+    let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
+    view.names.refresh(state.merchants.version, list);
+    let items: Vec<&JobItem> = job.items.iter().collect();
+    items_ui(ui, &items, &view.names, state.hide_volatile);
 }
 
 /// Cancelling cannot be undone: say what it does before it is sent.
@@ -279,39 +175,5 @@ fn confirm_ui(ui: &mut egui::Ui, view: &mut JobsView, out: &mut Outbox) {
     });
     if let Some(id) = confirmed {
         out.send(Command::Jobs(JobsCommand::Act(id, JobVerb::Cancel)));
-    }
-}
-
-pub fn kind_text(kind: JobKind) -> &'static str {
-    match kind {
-        JobKind::AuthorizerSync => t!("jobs.kind_sync"),
-        JobKind::Deployment => t!("jobs.kind_deployment"),
-        JobKind::Other => t!("jobs.kind_other"),
-    }
-}
-
-pub fn state_text(state: JobState) -> (&'static str, Tone) {
-    match state {
-        JobState::Running => (t!("jobs.running"), Tone::Pending),
-        JobState::Paused => (t!("jobs.paused"), Tone::Warning),
-        JobState::WaitingApproval => (t!("jobs.waiting_approval"), Tone::Warning),
-        JobState::Halted => (t!("jobs.halted"), Tone::Bad),
-        JobState::Completed => (t!("jobs.completed"), Tone::Good),
-        JobState::Cancelled => (t!("jobs.cancelled"), Tone::Neutral),
-    }
-}
-
-fn item_state_text(state: ItemState) -> (&'static str, Tone) {
-    match state {
-        ItemState::Pending => (t!("jobs.item_pending"), Tone::Neutral),
-        ItemState::InProgress => (t!("jobs.item_in_progress"), Tone::Pending),
-        ItemState::WaitingAudit => (t!("jobs.item_waiting_audit"), Tone::Pending),
-        ItemState::Approved => (t!("jobs.item_approved"), Tone::Good),
-        ItemState::Released => (t!("jobs.item_released"), Tone::Good),
-        ItemState::Rejected => (t!("jobs.item_rejected"), Tone::Bad),
-        ItemState::Failed => (t!("jobs.item_failed"), Tone::Bad),
-        ItemState::Skipped => (t!("jobs.item_skipped"), Tone::Warning),
-        ItemState::Cancelled => (t!("jobs.item_cancelled"), Tone::Neutral),
-        ItemState::Done => (t!("jobs.item_done"), Tone::Good),
     }
 }

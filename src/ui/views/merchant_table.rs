@@ -11,6 +11,7 @@ use crate::ui::platform_text;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
 use crate::ui::views::merchants::{MerchantsView, kind_text};
+use crate::ui::views::{Outbox, UiAction};
 use crate::ui::widgets::chip::chip_row_ui;
 use crate::ui::widgets::table::{Selection, Table, TableColumn};
 use crate::ui::widgets::tone_text;
@@ -19,21 +20,28 @@ use crate::ui::widgets::tone_text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Bulk {
     CopyAppids,
+    Deploy,
 }
 
 /// Draws the table and its bulk bar, and carries out what the bar asked for.
-pub fn table_ui(ui: &mut egui::Ui, list: &[AuthorizerRow], view: &mut MerchantsView, hide_volatile: bool) {
+pub fn table_ui(
+    ui: &mut egui::Ui,
+    list: &[AuthorizerRow],
+    view: &mut MerchantsView,
+    hide_volatile: bool,
+    out: &mut Outbox,
+) {
     let order = &view.index.rows;
     let mut table = Table::new("merchant-table", list, order, view.index.generation(), appid_of);
     for column in columns(hide_volatile) {
         table = table.column(column);
     }
     let response = table.show(ui, &mut view.table, &mut view.query.sort, bulk_ui);
+    // In the table's order: the deployment's first wave is the first rows the operator sees.
+    let selected = || view.table.selection.in_order(order.iter().map(|&i| appid_of(&list[i])));
     match response.action {
-        Some(Bulk::CopyAppids) => {
-            let appids = view.table.selection.in_order(order.iter().map(|&i| appid_of(&list[i])));
-            ui.ctx().copy_text(appids.join("\n"));
-        }
+        Some(Bulk::CopyAppids) => ui.ctx().copy_text(selected().join("\n")),
+        Some(Bulk::Deploy) => out.act(UiAction::DeployTo(selected())),
         None => {}
     }
 }
@@ -75,10 +83,14 @@ fn bulk_ui(ui: &mut egui::Ui, _selection: &Selection<String>) -> Option<Bulk> {
     let copy = ui
         .button(t!("merchants.bulk_copy_appids"))
         .on_hover_text(t!("merchants.bulk_copy_appids_hint"));
-    // Deployments are a hub job that arrives with the Templates panel; the button shows where it will be.
-    ui.add_enabled(false, egui::Button::new(t!("merchants.bulk_deploy")))
-        .on_disabled_hover_text(t!("merchants.bulk_deploy_later"));
-    copy.clicked().then_some(Bulk::CopyAppids)
+    let deploy = ui
+        .button(t!("merchants.bulk_deploy"))
+        .on_hover_text(t!("merchants.bulk_deploy_hint"));
+    match (copy.clicked(), deploy.clicked()) {
+        (true, _) => Some(Bulk::CopyAppids),
+        (_, true) => Some(Bulk::Deploy),
+        _ => None,
+    }
 }
 
 fn name_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow) {

@@ -67,7 +67,7 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
         ui.vertical_centered(|ui| ui.label(RichText::new(t!("merchants.no_match")).weak()));
         return;
     }
-    merchant_table::table_ui(ui, list, view, state.hide_volatile);
+    merchant_table::table_ui(ui, list, view, state.hide_volatile, out);
 }
 
 /// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.

@@ -3,6 +3,13 @@
 
 pub mod activity;
 pub mod authorize;
+pub mod deploy_sections;
+pub mod deploy_settings;
+pub mod deploy_summary;
+pub mod deploy_wizard;
+pub mod deployment_job;
+pub mod deployments;
+pub mod job_parts;
 pub mod jobs;
 pub mod merchant_detail;
 pub mod merchant_table;
@@ -31,8 +38,10 @@ pub enum UiAction {
     Go(Panel),
     SetLang(Lang),
     Fullscreen(bool),
-    /// Deploy this template to merchants: what the Deployments wizard starts from.
+    /// Deploy this template to merchants: opens the Deployments wizard with it chosen.
     DeployTemplate(TemplateId),
+    /// Deploy a template to these merchants: opens the Deployments wizard with them chosen.
+    DeployTo(Vec<String>),
 }
 
 /// What the views asked for during one frame; the shell acts on it at the frame's end.
@@ -83,6 +92,7 @@ impl Default for Views {
                 Box::new(merchants::MerchantsView::default()),
                 Box::new(authorize::AuthorizeView::default()),
                 Box::new(templates::TemplatesView::default()),
+                Box::new(deployments::DeploymentsView::default()),
                 Box::new(jobs::JobsView::default()),
                 Box::new(activity::ActivityView::default()),
             ],

@@ -1,6 +1,7 @@
-//! The confirmation dialog of destructive actions (STYLE.md: they ask first and say what will happen): a modal with
-//! a title, one sentence on exactly what will happen, a red button named after the action, and Cancel. Esc, a click
-//! outside and Cancel all cancel; the keyboard focus starts on Cancel so a stray Enter destroys nothing.
+//! The confirmation dialog of destructive or costly actions (STYLE.md: they ask first and say what will happen): a
+//! modal with a title, one sentence on exactly what will happen, a button named after the action (red for what
+//! destroys, green for what starts costly work), and Cancel. Esc, a click outside and Cancel all cancel; the keyboard
+//! focus starts on Cancel so a stray Enter starts or destroys nothing.
 
 use egui::{Color32, RichText};
 
@@ -16,6 +17,9 @@ pub struct Confirm {
     pub consequence: String,
     /// The confirm button: the action's own name ("Delete draft"), never "OK".
     pub action: String,
+    /// The confirm button's colour: the bad tone for what destroys, the good tone for what starts costly work (a
+    /// deployment that spends audit quota).
+    pub tone: Tone,
 }
 
 /// The operator's answer in one frame.
@@ -33,7 +37,13 @@ impl Confirm {
             title: title.into(),
             consequence: consequence.into(),
             action: action.into(),
+            tone: Tone::Bad,
         }
+    }
+
+    /// The same dialog with its confirm button in `tone`.
+    pub fn with_tone(self, tone: Tone) -> Confirm {
+        Confirm { tone, ..self }
     }
 
     /// Shows the dialog over everything for this frame. The caller keeps showing it until the answer is not
@@ -52,7 +62,7 @@ impl Confirm {
                 ui.add_space(12.0);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let confirm =
-                        egui::Button::new(RichText::new(&self.action).color(Color32::WHITE)).fill(Tone::Bad.color());
+                        egui::Button::new(RichText::new(&self.action).color(Color32::WHITE)).fill(self.tone.color());
                     let confirmed = ui.add(confirm).clicked();
                     let cancel = ui.button(t!("common.cancel"));
                     if ui.memory(|memory| memory.focused().is_none()) {
