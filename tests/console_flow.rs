@@ -818,9 +818,7 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
         "the second wave waits for approval: {:#?}",
         job.items
     );
-    console
-        .harness
-        .get_by_label_contains(&format!("开始第 2 批（2 个商家）"));
+    console.harness.get_by_label_contains("开始第 2 批（2 个商家）");
     let approve = text(lang, "jobs.approve");
     assert!(
         !console

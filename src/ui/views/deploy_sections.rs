@@ -218,9 +218,7 @@ fn outside_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
         .filter(|(_, why)| {
             matches!(
                 why,
-                Blocked::NotAuthorized
-                    | Blocked::Revoked
-                    | Blocked::OfficialAccount
+                Blocked::NotAuthorized | Blocked::Revoked | Blocked::OfficialAccount
             )
         })
         .map(|(appid, _)| appid.as_str())
