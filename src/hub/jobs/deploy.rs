@@ -16,7 +16,7 @@
 //! repeat, and are not read back first.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
 
@@ -70,11 +70,21 @@ pub mod step {
     pub const CONFIRM: &str = "confirm";
 }
 
-pub struct Deployment;
+/// One driver's deployment. The plan is read from the job's params once per driver, not at every step: it holds
+/// every merchant's appid, and the params only gain the runner's own keys while the job runs.
+#[derive(Default)]
+pub struct Deployment {
+    plan: OnceLock<Result<Plan, String>>,
+}
 
-/// The job's plan, read back from its params (written by `deployments::create` from a checked plan).
-fn plan(job: &JobRow) -> Result<Plan, Halt> {
-    serde_json::from_value(job.params.clone()).map_err(|e| Halt(format!("the job's plan cannot be read: {e}")))
+impl Deployment {
+    /// The job's plan, read back from its params (written by `deployments::create` from a checked plan).
+    fn plan(&self, job: &JobRow) -> Result<&Plan, Halt> {
+        self.plan
+            .get_or_init(|| serde_json::from_value(job.params.clone()).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Halt(format!("the job's plan cannot be read: {e}")))
+    }
 }
 
 impl Kind for Deployment {
@@ -88,16 +98,11 @@ impl Kind for Deployment {
     }
 
     async fn step(&self, hub: &Arc<Hub>, job: &JobRow, item: &ItemRow) -> Step {
-        let plan = match plan(job) {
+        let plan = match self.plan(job) {
             Ok(plan) => plan,
             Err(halt) => return Step::outcome(Outcome::Halt(halt)),
         };
-        let work = Work {
-            hub,
-            job,
-            item,
-            plan: &plan,
-        };
+        let work = Work { hub, job, item, plan };
         match item.step.as_str() {
             step::PREFLIGHT => work.preflight().await,
             step::DOMAINS => work.domains().await,
@@ -117,7 +122,7 @@ impl Kind for Deployment {
     }
 
     fn waits_for_approval(&self, job: &JobRow) -> bool {
-        plan(job).is_ok_and(|plan| plan.gate == Gate::Manual)
+        self.plan(job).is_ok_and(|plan| plan.gate == Gate::Manual)
     }
 }
 
@@ -634,31 +639,9 @@ impl<'a> Work<'a> {
         };
         match self.call::<GrayRelease>(&request).await {
             Ok(_) if index + 1 >= steps.len() => self.finish(ItemState::Released, None),
-            Ok(_) => {
-                let data = self.data_write(&[(GRAY_STEP, (index + 1).into()), (ENTRY, self.item.attempts.into())]);
-                Step {
-                    outcome: Outcome::Later {
-                        state: ItemState::Pending,
-                        step: step::RELEASE.to_owned(),
-                        next_at: now_secs() + interval_secs as i64,
-                        error: None,
-                    },
-                    write: Some(data),
-                }
-            }
+            Ok(_) => self.next_gray_step(index, now_secs() + interval_secs as i64),
             // The new percentage must exceed the current one: a repeat of a step that went through.
-            Err(CallError::Platform(error)) if error.errcode() == Some(85082) => {
-                let data = self.data_write(&[(GRAY_STEP, (index + 1).into()), (ENTRY, self.item.attempts.into())]);
-                Step {
-                    outcome: Outcome::Later {
-                        state: ItemState::Pending,
-                        step: step::RELEASE.to_owned(),
-                        next_at: now_secs(),
-                        error: None,
-                    },
-                    write: Some(data),
-                }
-            }
+            Err(CallError::Platform(error)) if error.errcode() == Some(85082) => self.next_gray_step(index, now_secs()),
             Err(CallError::Platform(error)) if error.errcode() == Some(85079) => {
                 match self.call::<Release>(&Empty {}).await {
                     Ok(_) => self.next(step::CONFIRM),
@@ -666,6 +649,20 @@ impl<'a> Work<'a> {
                 }
             }
             Err(error) => self.failed_call(error),
+        }
+    }
+
+    /// Gray step `index` went through: the next one is due at `at`, a new step for the read-back count.
+    fn next_gray_step(&self, index: usize, at: i64) -> Step {
+        let data = self.data_write(&[(GRAY_STEP, (index + 1).into()), (ENTRY, self.item.attempts.into())]);
+        Step {
+            outcome: Outcome::Later {
+                state: ItemState::Pending,
+                step: step::RELEASE.to_owned(),
+                next_at: at,
+                error: None,
+            },
+            write: Some(data),
         }
     }
 

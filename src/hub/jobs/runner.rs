@@ -80,7 +80,7 @@ impl Runner {
                 tokio::spawn(drive(hub.clone(), job.id, AuthorizerSync, receiver));
             }
             JobKind::Deployment => {
-                tokio::spawn(drive(hub.clone(), job.id, Deployment, receiver));
+                tokio::spawn(drive(hub.clone(), job.id, Deployment::default(), receiver));
             }
             other => {
                 tracing::warn!(
