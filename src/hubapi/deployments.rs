@@ -79,10 +79,11 @@ pub enum Gate {
 }
 
 /// What happens to an approved version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum ReleasePolicy {
     /// Released to every user as soon as the audit approves it (§6.9).
+    #[default]
     Release,
     /// Released to a growing share of users (§6.11): each step's percentage, increasing, the last up to 100; a
     /// step follows the one before after `interval_secs`.
@@ -93,12 +94,6 @@ pub enum ReleasePolicy {
     },
     /// Kept approved; released later by hand (Audits panel).
     Hold,
-}
-
-impl Default for ReleasePolicy {
-    fn default() -> Self {
-        ReleasePolicy::Release
-    }
 }
 
 fn default_gray_interval() -> u64 {

@@ -133,7 +133,6 @@ impl Picker {
             .sort_by(|&a, &b| (&list[a].nick_name, &list[a].appid).cmp(&(&list[b].nick_name, &list[b].appid)));
         self.key = Some((version, needle));
     }
-
 }
 
 pub(crate) fn merchants_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, picker: &mut Picker) {
@@ -217,9 +216,7 @@ fn outside_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
         .filter(|(_, why)| {
             matches!(
                 why,
-                Blocked::NotAuthorized
-                    | Blocked::Revoked
-                    | Blocked::OfficialAccount
+                Blocked::NotAuthorized | Blocked::Revoked | Blocked::OfficialAccount
             )
         })
         .map(|(appid, _)| appid.as_str())

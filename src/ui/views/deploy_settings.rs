@@ -35,13 +35,14 @@ pub(crate) fn ext_json_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployFor
     let wide = ui.available_width() >= SIDE_BY_SIDE_WIDTH;
     if wide {
         ui.columns(2, |columns| {
-            editor_ui(&mut columns[0], ctx, form);
-            preview_ui(&mut columns[1], ctx, form, preview);
+            editor_ui(&mut columns[0], ctx, form, 14);
+            preview_ui(&mut columns[1], ctx, form, preview, 14);
         });
     } else {
-        editor_ui(ui, ctx, form);
+        // Stacked, each shorter, so the preview starts within a small window.
+        editor_ui(ui, ctx, form, 8);
         ui.add_space(8.0);
-        preview_ui(ui, ctx, form, preview);
+        preview_ui(ui, ctx, form, preview, 8);
     }
 }
 
@@ -54,12 +55,12 @@ fn placeholder_text(name: &str) -> &'static str {
     }
 }
 
-fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
+fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, rows: usize) {
     let label = field_label_ui(ui, "ext_json");
     ui.add(
         egui::TextEdit::multiline(&mut form.ext_json)
             .code_editor()
-            .desired_rows(14)
+            .desired_rows(rows)
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
@@ -67,7 +68,7 @@ fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
 }
 
 /// The ext_json filled for one chosen merchant, as the hub will commit it for that merchant.
-fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut Option<String>) {
+fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut Option<String>, rows: usize) {
     let ready = &ctx.preflight.ready;
     if preview.as_ref().is_none_or(|appid| !ready.contains(appid)) {
         *preview = ready.first().cloned();
@@ -110,7 +111,7 @@ fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut
     ui.add(
         egui::TextEdit::multiline(&mut text.as_str())
             .code_editor()
-            .desired_rows(14)
+            .desired_rows(rows)
             .desired_width(f32::INFINITY),
     );
 }

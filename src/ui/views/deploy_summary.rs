@@ -218,7 +218,10 @@ fn problems_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, go: &mut Option<Section>) {
         ui.label(tone_text(t!("deploy.no_problems"), Tone::Good));
         return;
     }
-    ui.label(tone_text(t!("deploy.problems", count = ctx.all_problems.len()), Tone::Bad));
+    ui.label(tone_text(
+        t!("deploy.problems", count = ctx.all_problems.len()),
+        Tone::Bad,
+    ));
     for section in Section::ALL {
         let here: Vec<(&String, &String)> = ctx
             .all_problems

@@ -217,7 +217,7 @@ pub(crate) fn items_ui(ui: &mut egui::Ui, items: &[&JobItem], names: &Names, hid
     // In a narrow window (900 points wide, less the navigation) the columns give up room so that all seven fit.
     let compact = ui.available_width() < COMPACT_BELOW;
     let [merchant, wave, step, state, reason, auditid, updated] = match compact {
-        true => [150.0, 36.0, 72.0, 76.0, 110.0, 84.0, 150.0],
+        true => [140.0, 36.0, 64.0, 72.0, 90.0, 72.0, 140.0],
         false => [190.0, 44.0, 84.0, 84.0, 160.0, 90.0, 160.0],
     };
     TableBuilder::new(ui)
