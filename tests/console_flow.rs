@@ -763,9 +763,15 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
         console.harness.query_by_label_contains(&unknown).is_none(),
         "fixed, the problem is gone"
     );
-    console
+    let filled = format!("\"name\": \"{}\"", name_of(&chosen[0]));
+    let previewed = console
         .harness
-        .get_by_label_contains(&format!("\"name\": \"{}\"", name_of(&chosen[0])));
+        .get_all_by_role(Role::MultilineTextInput)
+        .any(|node| node.value().is_some_and(|value| value.contains(&filled)));
+    assert!(
+        previewed,
+        "the preview fills {{{{nick_name}}}} for the first merchant chosen"
+    );
 
     // A domain the console lets through but the hub refuses (a path): the 400 lands next to the input.
     open_section(&mut console, lang, 4, "deploy.section_domains");
@@ -818,7 +824,10 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
         "the second wave waits for approval: {:#?}",
         job.items
     );
-    console.harness.get_by_label_contains("开始第 2 批（2 个商家）");
+    let gate = text(lang, "deployments.gate")
+        .replace("{wave}", "2")
+        .replace("{count}", "2");
+    console.harness.get_by_label(&gate);
     let approve = text(lang, "jobs.approve");
     assert!(
         !console

@@ -77,6 +77,15 @@ fn snapshot_every_panel(lang: Lang) {
     console.go(Panel::TEMPLATES);
     console.harness.snapshot(format!("templates_{tag}"));
 
+    console.go(Panel::DEPLOYMENTS);
+    console.harness.snapshot(format!("deployments_{tag}"));
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "deployments.new"))
+        .click();
+    console.settle();
+    console.harness.snapshot(format!("deploy_wizard_{tag}"));
+
     console.go(Panel::ACTIVITY);
     console.harness.snapshot(format!("activity_{tag}"));
 }

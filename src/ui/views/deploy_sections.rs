@@ -107,7 +107,7 @@ pub(crate) fn template_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployFor
 pub struct Picker {
     pub filter: String,
     key: Option<(u64, String)>,
-    /// Indices into the merchant list: authorized mini programs matching the filter, in the list's order.
+    /// Indices into the merchant list: authorized mini programs matching the filter, by name.
     rows: Vec<usize>,
 }
 
@@ -128,12 +128,10 @@ impl Picker {
                             .any(|field| field.to_lowercase().contains(&needle)))
             })
             .collect();
+        // By name, then appid: the same order on every console and every run, whatever order the hub listed them in.
+        self.rows
+            .sort_by(|&a, &b| (&list[a].nick_name, &list[a].appid).cmp(&(&list[b].nick_name, &list[b].appid)));
         self.key = Some((version, needle));
-    }
-
-    /// The rows shown, as indices into the merchant list.
-    pub fn rows(&self) -> &[usize] {
-        &self.rows
     }
 }
 
@@ -150,7 +148,7 @@ pub(crate) fn merchants_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployFo
         ui.add(
             egui::TextEdit::singleline(&mut picker.filter)
                 .hint_text(t!("deploy.merchants_filter"))
-                .desired_width(240.0),
+                .desired_width(280.0),
         );
         let all = t!("deploy.choose_set_18", count = with_set_18.len());
         if ui
@@ -238,6 +236,15 @@ fn outside_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
 }
 
 fn picker_table_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, shown: &[usize]) {
+    // egui_extras draws the column lines down the whole clip rect: keep them above the wizard's bottom bar.
+    let area = ui.available_rect_before_wrap();
+    ui.scope_builder(egui::UiBuilder::new().max_rect(area), |ui| {
+        ui.set_clip_rect(area.intersect(ui.clip_rect()));
+        picker_rows_ui(ui, ctx, form, shown);
+    });
+}
+
+fn picker_rows_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, shown: &[usize]) {
     TableBuilder::new(ui)
         .id_salt("deploy-picker")
         .striped(true)

@@ -17,6 +17,8 @@ use crate::ui::widgets::{chip_ui, tone_text};
 const PREVIEW_CHOICES: usize = 300;
 /// Below this width the editor and the preview stack instead of standing side by side.
 const SIDE_BY_SIDE_WIDTH: f32 = 720.0;
+/// The widest a list of domains grows: a domain is short, and a line across a wide window is hard to follow.
+const EDITOR_WIDTH: f32 = 640.0;
 
 pub(crate) fn ext_json_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, preview: &mut Option<String>) {
     ui.label(RichText::new(t!("deploy.ext_intro")).weak());
@@ -33,13 +35,14 @@ pub(crate) fn ext_json_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployFor
     let wide = ui.available_width() >= SIDE_BY_SIDE_WIDTH;
     if wide {
         ui.columns(2, |columns| {
-            editor_ui(&mut columns[0], ctx, form);
-            preview_ui(&mut columns[1], ctx, form, preview);
+            editor_ui(&mut columns[0], ctx, form, 14);
+            preview_ui(&mut columns[1], ctx, form, preview, 14);
         });
     } else {
-        editor_ui(ui, ctx, form);
+        // Stacked, each shorter, so the preview starts within a small window.
+        editor_ui(ui, ctx, form, 8);
         ui.add_space(8.0);
-        preview_ui(ui, ctx, form, preview);
+        preview_ui(ui, ctx, form, preview, 8);
     }
 }
 
@@ -52,12 +55,12 @@ fn placeholder_text(name: &str) -> &'static str {
     }
 }
 
-fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
+fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm, rows: usize) {
     let label = field_label_ui(ui, "ext_json");
     ui.add(
         egui::TextEdit::multiline(&mut form.ext_json)
             .code_editor()
-            .desired_rows(14)
+            .desired_rows(rows)
             .desired_width(f32::INFINITY),
     )
     .labelled_by(label.id);
@@ -65,7 +68,7 @@ fn editor_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
 }
 
 /// The ext_json filled for one chosen merchant, as the hub will commit it for that merchant.
-fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut Option<String>) {
+fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut Option<String>, rows: usize) {
     let ready = &ctx.preflight.ready;
     if preview.as_ref().is_none_or(|appid| !ready.contains(appid)) {
         *preview = ready.first().cloned();
@@ -104,57 +107,52 @@ fn preview_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &DeployForm, preview: &mut
     };
     let filled = fill_placeholders(&value, &deploy_ready::as_authorizer(row));
     let text = serde_json::to_string_pretty(&filled).unwrap_or_default();
-    egui::Frame::new()
-        .fill(ui.visuals().faint_bg_color)
-        .corner_radius(4)
-        .inner_margin(egui::Margin::same(8))
-        .show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
-        });
+    // A read-only editor: a label would drop the indentation that makes the JSON readable.
+    ui.add(
+        egui::TextEdit::multiline(&mut text.as_str())
+            .code_editor()
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY),
+    );
 }
 
 pub(crate) fn domains_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, form: &mut DeployForm) {
     ui.label(RichText::new(t!("deploy.domains_intro")).weak());
     ui.add_space(6.0);
-    egui::Grid::new("deploy-domains")
-        .num_columns(2)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            for (name, text) in DOMAIN_LISTS.iter().zip(form.domains.iter_mut()) {
-                let label = ui.vertical(|ui| {
-                    let label = field_label_ui(ui, domain_title(name));
-                    ui.label(RichText::new(*name).monospace().small().weak());
-                    label
-                });
-                ui.vertical(|ui| {
-                    let hint = match *name {
-                        "wsrequestdomain" => "wss://ws.example.com",
-                        _ => "https://api.example.com",
-                    };
-                    ui.add(
-                        egui::TextEdit::multiline(text)
-                            .hint_text(hint)
-                            .desired_rows(2)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label.inner.id);
-                    let prefix = format!("domains.{name}");
-                    for (path, why) in ctx.problems.iter().filter(|(path, _)| path.starts_with(&prefix)) {
-                        let line = path
-                            .strip_prefix(&format!("{prefix}["))
-                            .and_then(|rest| rest.strip_suffix(']'))
-                            .and_then(|i| i.parse::<usize>().ok());
-                        let text = match line {
-                            Some(i) => t!("deploy.domain_line", line = i + 1, why = why),
-                            None => why.clone(),
-                        };
-                        ui.label(tone_text(format!("⚠ {text}"), Tone::Bad));
-                    }
-                });
-                ui.end_row();
-            }
-        });
+    let width = ui.available_width().min(EDITOR_WIDTH);
+    for (name, text) in DOMAIN_LISTS.iter().zip(form.domains.iter_mut()) {
+        let label = ui
+            .horizontal(|ui| {
+                let label = field_label_ui(ui, domain_title(name));
+                ui.label(RichText::new(*name).monospace().small().weak());
+                label
+            })
+            .inner;
+        let hint = match *name {
+            "wsrequestdomain" => "wss://ws.example.com",
+            _ => "https://api.example.com",
+        };
+        ui.add(
+            egui::TextEdit::multiline(text)
+                .hint_text(hint)
+                .desired_rows(2)
+                .desired_width(width),
+        )
+        .labelled_by(label.id);
+        let prefix = format!("domains.{name}");
+        for (path, why) in ctx.problems.iter().filter(|(path, _)| path.starts_with(&prefix)) {
+            let line = path
+                .strip_prefix(&format!("{prefix}["))
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|i| i.parse::<usize>().ok());
+            let text = match line {
+                Some(i) => t!("deploy.domain_line", line = i + 1, why = why),
+                None => why.clone(),
+            };
+            ui.label(tone_text(format!("⚠ {text}"), Tone::Bad));
+        }
+        ui.add_space(8.0);
+    }
 }
 
 fn domain_title(name: &str) -> &'static str {

@@ -37,7 +37,7 @@ pub(crate) fn summary_ui(
         .show(ui, |ui| {
             let template = match ctx.template {
                 Some(template) => format!(
-                    "#{} · {} {}（{}）",
+                    "#{} · {} {} · {}",
                     template.template_id,
                     template.user_version,
                     template.user_desc,
@@ -214,14 +214,17 @@ fn quota_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, asked: &mut bool, out: &mut Outbox
 
 /// Every problem still in the way, by section, each with a way back to its input.
 fn problems_ui(ui: &mut egui::Ui, ctx: &Ctx<'_>, go: &mut Option<Section>) {
-    if ctx.problems.is_empty() {
+    if ctx.all_problems.is_empty() {
         ui.label(tone_text(t!("deploy.no_problems"), Tone::Good));
         return;
     }
-    ui.label(tone_text(t!("deploy.problems", count = ctx.problems.len()), Tone::Bad));
+    ui.label(tone_text(
+        t!("deploy.problems", count = ctx.all_problems.len()),
+        Tone::Bad,
+    ));
     for section in Section::ALL {
         let here: Vec<(&String, &String)> = ctx
-            .problems
+            .all_problems
             .iter()
             .filter(|(path, _)| Section::of(path) == section)
             .collect();

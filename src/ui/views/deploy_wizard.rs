@@ -3,6 +3,8 @@
 //! bottom, and on the pre-flight page Start, which asks first and then sends the plan. A 400 from the hub puts each
 //! bad field back next to its input, the form untouched; a new job opens its page.
 
+use std::collections::HashSet;
+
 use egui::RichText;
 
 use crate::engine::protocol::{AuthorizerRow, Command, EngineError, JobId, JobsCommand, Plan, TemplateKind};
@@ -35,10 +37,15 @@ pub struct Wizard {
     confirming: Option<Plan>,
     /// The merchants the last plan sent named, in its order.
     sent: Vec<String>,
+    /// The sections the operator has left at least once: they show what is missing in them.
+    left: HashSet<Section>,
     /// The audit quota was asked for since the pre-flight page opened.
     pub(crate) quota_asked: bool,
     cache: PreflightCache,
 }
+
+/// The sections whose inputs start empty: what is missing there shows once the operator has left them.
+const STARTS_EMPTY: [Section; 3] = [Section::Template, Section::Merchants, Section::Privacy];
 
 /// The hub's refusal of a plan: its error (with `fields` by path) and the merchants the plan named, so `appids[3]`
 /// can be shown against the fourth of them.
@@ -88,8 +95,12 @@ pub(crate) struct Ctx<'a> {
     pub state: &'a AppState,
     pub rows: &'a [AuthorizerRow],
     pub preflight: &'a Preflight,
-    /// The console's own problems and the hub's, by path (the console's words first).
+    /// The problems the sections show: the console's own and the hub's, by path (the console's words first), less
+    /// those of a section that starts empty (template, merchants, privacy) until the operator has left it once: a
+    /// form should not open covered in "required".
     pub problems: &'a Problems,
+    /// Every problem, for the pre-flight page.
+    pub all_problems: &'a Problems,
     pub refused: Option<&'a Refused>,
     pub template: Option<&'a Template>,
     pub standard: bool,
@@ -110,11 +121,6 @@ impl Wizard {
         *self = Wizard::default();
     }
 
-    /// Whether the Start answer is still on its way.
-    pub fn is_starting(&self) -> bool {
-        self.awaiting
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) -> WizardExit {
         if let Some(exit) = self.answer(state) {
             return exit;
@@ -130,16 +136,24 @@ impl Wizard {
         let preflight = self.cache.get(state.merchants.version, &self.form.appids, rows);
         let (plan, local) = deploy_plan::plan(&self.form, standard, &preflight.ready);
         let mut problems = local.clone();
-        if let Some(refused) = &self.refused {
-            for (path, why) in refused.problems() {
-                problems.entry(path).or_insert(why);
-            }
+        let from_hub = self.refused.as_ref().map(Refused::problems).unwrap_or_default();
+        for (path, why) in &from_hub {
+            problems.entry(path.clone()).or_insert_with(|| why.clone());
         }
+        let shown: Problems = problems
+            .iter()
+            .filter(|(path, _)| {
+                let section = Section::of(path);
+                from_hub.contains_key(*path) || !STARTS_EMPTY.contains(&section) || self.left.contains(&section)
+            })
+            .map(|(path, why)| (path.clone(), why.clone()))
+            .collect();
         let ctx = Ctx {
             state,
             rows,
             preflight,
-            problems: &problems,
+            problems: &shown,
+            all_problems: &problems,
             refused: self.refused.as_ref(),
             template,
             standard,
@@ -161,7 +175,7 @@ impl Wizard {
             });
         });
         refused_banner_ui(ui, self.refused.as_ref());
-        tabs_ui(ui, &mut self.section, &problems);
+        tabs_ui(ui, &mut self.section, &shown);
         ui.separator();
         let section = self.section;
         egui::Panel::bottom("deploy-wizard-bar")
@@ -190,15 +204,18 @@ impl Wizard {
                     }
                 }
             });
+        if before != self.section {
+            self.left.insert(before);
+        }
         if before != Section::Summary && self.section == Section::Summary {
-            // Each visit to the pre-flight page reads the quota again: other deployments spend it too.
+            // Each visit to the pre-flight page reads the quota again: other deployments spend it too. It lists every
+            // problem, so from now on every section shows its own.
             self.quota_asked = false;
+            self.left.extend(Section::ALL);
         }
         self.confirm_ui(ui.ctx(), state, out);
         if reset {
-            self.form = DeployForm::default();
-            self.refused = None;
-            self.section = Section::Template;
+            self.reset();
         }
         exit
     }

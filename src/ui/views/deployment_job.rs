@@ -66,19 +66,26 @@ impl JobPage {
             if let Some(job) = shown.or(summary) {
                 let (text, tone) = state_text(job.state);
                 chip_ui(ui, text, tone);
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    actions_ui(ui, state, job, &mut self.confirm_cancel, out);
-                });
             }
         });
+        // The actions on a row of their own, so they keep their room in a narrow window.
+        if let Some(job) = shown.or(summary) {
+            ui.horizontal(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    actions_ui(ui, state, job, &mut self.confirm_cancel, out);
+                    // Why it halted or was cancelled, in the room the buttons leave.
+                    if let Some(reason) = &job.reason {
+                        ui.add(egui::Label::new(tone_text(reason, Tone::Warning)).truncate())
+                            .on_hover_text(reason);
+                    }
+                });
+            });
+        }
         self.confirm_ui(ui.ctx(), out);
         let Some(job) = shown.or(summary) else {
             remote_line_ui(ui, &state.jobs.shown, Some(show(id)), &mut out.commands);
             return back;
         };
-        if let Some(reason) = &job.reason {
-            ui.label(tone_text(reason, Tone::Warning));
-        }
         job_progress_ui(ui, job);
         remote_line_ui(ui, &state.jobs.acted, None, &mut out.commands);
         if let Remote::Failed { error, .. } = &state.jobs.shown {

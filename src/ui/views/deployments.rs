@@ -174,7 +174,7 @@ fn list_ui(ui: &mut egui::Ui, state: &AppState, view: &mut DeploymentsView, out:
         .column(Column::initial(100.0).at_least(80.0).clip(true))
         .column(Column::initial(260.0).at_least(160.0))
         .column(Column::initial(90.0).at_least(60.0).clip(true))
-        .column(Column::initial(130.0).at_least(90.0).clip(true))
+        .column(Column::initial(170.0).at_least(90.0).clip(true))
         .column(Column::remainder().at_least(100.0).clip(true))
         .header(26.0, |mut header| {
             for title in [

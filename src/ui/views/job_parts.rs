@@ -209,21 +209,30 @@ impl Names {
     }
 }
 
+/// Below this width the item table's columns take their compact widths.
+const COMPACT_BELOW: f32 = 900.0;
+
 /// The items of a job, one row a merchant: name and appid, wave, step, state, what went wrong, audit id, updated.
 pub(crate) fn items_ui(ui: &mut egui::Ui, items: &[&JobItem], names: &Names, hide_volatile: bool) {
+    // In a narrow window (900 points wide, less the navigation) the columns give up room so that all seven fit.
+    let compact = ui.available_width() < COMPACT_BELOW;
+    let [merchant, wave, step, state, reason, auditid, updated] = match compact {
+        true => [140.0, 36.0, 64.0, 72.0, 90.0, 72.0, 140.0],
+        false => [190.0, 44.0, 84.0, 84.0, 160.0, 90.0, 160.0],
+    };
     TableBuilder::new(ui)
-        .id_salt("job-items")
+        .id_salt(("job-items", compact))
         .striped(true)
         .resizable(true)
         .min_scrolled_height(0.0)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(190.0).at_least(120.0).clip(true))
-        .column(Column::initial(44.0).at_least(36.0))
-        .column(Column::initial(84.0).at_least(60.0).clip(true))
-        .column(Column::initial(84.0).at_least(70.0).clip(true))
-        .column(Column::remainder().at_least(160.0).clip(true))
-        .column(Column::initial(90.0).at_least(60.0).clip(true))
-        .column(Column::initial(120.0).at_least(80.0).clip(true))
+        .column(Column::initial(merchant).at_least(120.0).clip(true))
+        .column(Column::initial(wave).at_least(32.0))
+        .column(Column::initial(step).at_least(60.0).clip(true))
+        .column(Column::initial(state).at_least(64.0).clip(true))
+        .column(Column::remainder().at_least(reason).clip(true))
+        .column(Column::initial(auditid).at_least(60.0).clip(true))
+        .column(Column::initial(updated).at_least(80.0).clip(true))
         .header(24.0, |mut header| {
             for title in [
                 t!("jobs.col_merchant"),
