@@ -630,9 +630,10 @@ fn start_deployment(console: &mut Console, lang: Lang, merchants: usize) {
 /// to every ready one skips those at pre-flight; cancel it through its confirmation), then deploy through the wizard
 /// to one of them and two others with waves [1, "100%"] and a manual gate: a domain the hub refuses comes back next
 /// to its input with the form kept; the canary is skipped with its reason in words, the job waits for approval, the
-/// approval starts the second wave and its merchants move past pre-flight.
+/// approval starts the second wave, which pauses and resumes, reaches the audit, and is rejected by the sandbox's
+/// platform: each merchant's numbered reasons show on its row and the job completes.
 #[test]
-fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
+fn deploy_through_the_wizard_approve_the_next_wave_and_read_skip_and_rejection_reasons() {
     let lang = Lang::ZhCn;
     let mut console = Console::start(lang);
     click_button(&mut console, text(lang, "nav.templates"));
@@ -708,6 +709,7 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
     console.wait_until("the first deployment cancelled", |app| {
         open_job(app).is_some_and(|job| job.state == JobState::Cancelled)
     });
+    let cancelled = open_job(console.harness.state()).unwrap().clone();
 
     // The deployment under test: the canary runs the template already, two others do not.
     click_button(&mut console, text(lang, "deploy.back_to_list"));
@@ -720,12 +722,15 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
     let radio = format!("#{} · {} {}", newest.template_id, newest.user_version, newest.user_desc);
     console.harness.get_by_role_and_label(Role::RadioButton, &radio).click();
     console.settle();
-    let others: Vec<String> = everyone
+    // Two whose first deployment was cancelled before its audit: none of theirs is running.
+    let others: Vec<String> = cancelled
+        .items
         .iter()
-        .filter(|a| !online.contains(a))
+        .filter(|item| item.state == ItemState::Cancelled && item.auditid.is_none())
         .take(2)
-        .cloned()
+        .map(|item| item.appid.clone())
         .collect();
+    assert_eq!(others.len(), 2, "{:#?}", cancelled.items);
     let chosen: Vec<String> = [online[0].clone()].into_iter().chain(others).collect();
     open_section(&mut console, lang, 2, "deploy.section_merchants");
     let names = console.harness.state().state().merchants.list.value().unwrap().clone();
@@ -859,28 +864,81 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_a_skip_reason() {
         console.harness.get_by_label(&name_of(&item.appid));
     }
 
-    // Pause holds it (resume would go on); cancelling ends it, here and on every console.
+    // Pause holds it; resume goes on.
     click_button(&mut console, text(lang, "jobs.pause"));
     console.wait_until("the pause", |app| {
         open_job(app).is_some_and(|job| job.state == JobState::Paused)
     });
-    let resume = console
-        .harness
-        .get_by_role_and_label(Role::Button, text(lang, "jobs.resume"));
+    let resume = text(lang, "jobs.resume");
     assert!(
-        !resume.accesskit_node().is_disabled(),
+        !console
+            .harness
+            .get_by_role_and_label(Role::Button, resume)
+            .accesskit_node()
+            .is_disabled(),
         "a paused deployment can be resumed"
     );
-    click_button(&mut console, text(lang, "jobs.cancel"));
-    click_button(&mut console, text(lang, "deployments.cancel_confirm"));
-    console.wait_until("the cancel", |app| {
-        open_job(app).is_some_and(|job| job.state == JobState::Cancelled)
+    click_button(&mut console, resume);
+
+    // The second wave reaches the audit, or stops before it where the merchant's privacy guide lacks a text the
+    // code needs (which mini programs of the sandbox those are depends on which the first deployment reached).
+    let second_wave = |job: &Job| {
+        job.items
+            .iter()
+            .filter(|item| item.wave == 1)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    console.wait_until("the second wave at its audits", |app| {
+        open_job(app).is_some_and(|job| {
+            second_wave(job)
+                .iter()
+                .all(|item| item.state == ItemState::WaitingAudit || item.state.is_final())
+        })
     });
+    let job = open_job(console.harness.state()).unwrap().clone();
+    let auditing = second_wave(&job)
+        .iter()
+        .filter(|item| item.state == ItemState::WaitingAudit)
+        .count();
+    assert!(auditing >= 1, "{:#?}", job.items);
+    // The sandbox's platform rejects them at once, and the reasons show in words.
+    let waiting = text(lang, "deployments.sandbox_audits").replace("{count}", &auditing.to_string());
+    console.harness.get_by_label(&waiting);
+    click_button(&mut console, text(lang, "deployments.sandbox_reject"));
+    console.wait_until("the rejections pushed to the hub", |app| {
+        open_job(app).is_some_and(|job| job.state == JobState::Completed)
+    });
+    let job = open_job(console.harness.state()).unwrap().clone();
+    let mut rejected = 0;
+    for item in second_wave(&job) {
+        match item.state {
+            ItemState::Rejected => {
+                rejected += 1;
+                let reasons = item.message.as_deref().unwrap_or_default();
+                assert!(reasons.contains("<br>"), "numbered reasons: {reasons:?}");
+            }
+            _ => assert_eq!(
+                (item.state, item.reason.as_deref()),
+                (ItemState::Failed, Some(item_reason::PRIVACY_TEXT_MISSING)),
+                "{item:#?}"
+            ),
+        }
+    }
+    assert_eq!(rejected, auditing, "every audit ended rejected: {:#?}", job.items);
+    // Each rejected row shows the first numbered reason (its tooltip holds all of them).
+    let first_reason = "小程序页面内容涉及未经许可的服务";
+    let shown = console.harness.get_all_by_label_contains(first_reason).count();
+    assert_eq!(shown, rejected, "each rejected merchant's reason is on its row");
+    assert!(
+        console.harness.query_by_label(&waiting).is_none(),
+        "no audit left to end"
+    );
     let listed = console.harness.state().state().jobs.list.value().unwrap();
     let row = listed.iter().find(|listed| listed.id == job.id);
     assert_eq!(
         row.map(|r| r.state),
-        Some(JobState::Cancelled),
+        Some(JobState::Completed),
         "the list follows: {listed:#?}"
     );
 }

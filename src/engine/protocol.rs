@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use activity::{ActivityCommand, ActivityEvent};
 pub use authorize::{AuthorizeCommand, AuthorizeEvent, PreAuthRequest};
-pub use jobs::{JobsCommand, JobsEvent};
+pub use jobs::{JobsCommand, JobsEvent, SimulatedAudit};
 pub use merchants::{AuthorizersSource, MerchantsCommand, MerchantsEvent};
 pub use profiles::{
     LocalProfileSummary, ProfileId, ProfileInfo, ProfilesCommand, ProfilesEvent, ProfilesOverview, RemoteProfileSummary,

@@ -5,19 +5,24 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::hub::{HubConfig, HubHandle, HubSecrets};
+use crate::hub::{HubConfig, HubHandle, HubSecrets, JobsConfig};
 use crate::sim::{SimConfig, SimHandle};
 
 use super::SandboxSize;
 use super::client::HubClient;
 use super::local::new_store_key;
-use super::protocol::{AccountKind, EngineError, ErrorKind, Secret};
+use super::protocol::{AccountKind, EngineError, ErrorKind, Secret, SimulatedAudit};
 use crate::hubapi::{HUB_OPERATOR, HubEventKind, JobId, JobKind, JobQuery, JobState};
 
 /// How long the sandbox may take for the simulator's first ticket to reach the hub (it is pushed at once).
 const TICKET_WAIT: Duration = Duration::from_secs(20);
 /// How long the first merchant sync may take (100,000 benchmark merchants take about a minute).
 const SYNC_WAIT: Duration = Duration::from_secs(600);
+/// The sandbox's privacy scan after a commit, in seconds (a minute on the platform, §6.1), and how often its hub
+/// looks again at such work (20 s by default): a deployment tried in the sandbox moves in seconds, not minutes.
+/// Audits still take the platform's hours; the job page offers to end them.
+const SANDBOX_SCAN_SECS: i64 = 3;
+const SANDBOX_RECHECK_SECS: u64 = 1;
 
 /// How to reach the sandbox's simulator and hub from a command task.
 #[derive(Debug, Clone)]
@@ -42,6 +47,7 @@ impl Sandbox {
             demo: true,
             merchants: size.merchants,
             demo_authorized: size.authorized,
+            privacy_scan_secs: SANDBOX_SCAN_SECS,
             ..SimConfig::default()
         })
         .await
@@ -156,7 +162,11 @@ async fn start_hub(sim: &SimHandle, dir: &Path) -> Result<HubHandle, EngineError
         previous_encoding_aes_key: None,
         store_key: new_store_key(),
     };
-    crate::hub::start(config, secrets)
+    let jobs = JobsConfig {
+        recheck_secs: SANDBOX_RECHECK_SECS,
+        ..JobsConfig::default()
+    };
+    crate::hub::start_with_jobs(config, secrets, jobs)
         .await
         .map_err(|e| startup(format!("the sandbox's hub did not start: {e}")))
 }
@@ -205,37 +215,19 @@ pub async fn simulate_scan(
         "kind": kind.as_str(),
         "func_ids": func_ids,
     });
-    let response = links
-        .http
-        .post(format!("{}/__sim/authorize", links.sim_base))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| scan_error(format!("the simulator did not answer: {e}")))?;
-    let status = response.status();
-    let answer: serde_json::Value = response
-        .json()
-        .await
-        .map_err(|e| scan_error(format!("the simulator's answer is not JSON: {e}")))?;
-    if !status.is_success() {
-        let reason = answer
-            .get("error")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("no reason given");
-        return Err(scan_error(format!("the simulator refused the scan: {reason}")));
-    }
+    let answer = control(links, "/__sim/authorize", &body, "the scan").await?;
     let redirect = answer
         .get("redirect_url")
         .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| scan_error("the simulator's answer has no redirect_url"))?;
+        .ok_or_else(|| sim_error("the simulator's answer has no redirect_url"))?;
     let landing = links
         .http
         .get(redirect)
         .send()
         .await
-        .map_err(|e| scan_error(format!("the hub did not answer: {e}")))?;
+        .map_err(|e| sim_error(format!("the hub did not answer: {e}")))?;
     if !landing.status().is_success() {
-        return Err(scan_error(format!(
+        return Err(sim_error(format!(
             "the hub's landing page answered HTTP {}",
             landing.status()
         )));
@@ -243,8 +235,49 @@ pub async fn simulate_scan(
     Ok(())
 }
 
-fn scan_error(message: impl Into<String>) -> EngineError {
+fn sim_error(message: impl Into<String>) -> EngineError {
     EngineError::new(ErrorKind::Network, message)
+}
+
+/// Ends the running audits of `appids` on the simulated platform, which pushes each result to the hub as WeChat
+/// would (§4.3); a rejection carries the simulator's numbered reasons and screenshots. Answers how many it ended.
+/// Stops at the first refusal (a mini program with no audit running), naming it; those before it stay ended.
+pub async fn resolve_audits(links: &Links, appids: &[String], outcome: SimulatedAudit) -> Result<usize, EngineError> {
+    for appid in appids {
+        let body = serde_json::json!({ "authorizer_appid": appid, "outcome": outcome.as_str() });
+        control(links, "/__sim/audit/resolve", &body, &format!("ending {appid}'s audit")).await?;
+    }
+    Ok(appids.len())
+}
+
+/// POSTs `body` to the simulator's control API at `path` and reads its JSON answer; `what` names the request in
+/// the errors (the simulator answers `{"error": "…"}` when it refuses).
+async fn control(
+    links: &Links,
+    path: &str,
+    body: &serde_json::Value,
+    what: &str,
+) -> Result<serde_json::Value, EngineError> {
+    let response = links
+        .http
+        .post(format!("{}{path}", links.sim_base))
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| sim_error(format!("the simulator did not answer: {e}")))?;
+    let status = response.status();
+    let answer: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|e| sim_error(format!("the simulator's answer is not JSON: {e}")))?;
+    if !status.is_success() {
+        let reason = answer
+            .get("error")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("no reason given");
+        return Err(sim_error(format!("the simulator refused {what}: {reason}")));
+    }
+    Ok(answer)
 }
 
 /// Waits until the event log holds the `job_progress` that says the start-up sync completed. The hub commits the

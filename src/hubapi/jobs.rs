@@ -234,6 +234,9 @@ pub mod item_reason {
     pub const NO_CATEGORY: &str = "no_category";
     /// The plan's version is online already.
     pub const ALREADY_ONLINE: &str = "already_online";
+    /// A version is under audit already (or its audit is delayed): a second cannot be submitted until it ends or
+    /// is withdrawn (`85009`, §6.5); `message` names it.
+    pub const AUDIT_RUNNING: &str = "audit_running";
     /// The code uses privacy keys the guide has no text for (§6.16); `message` names them.
     pub const PRIVACY_TEXT_MISSING: &str = "privacy_text_missing";
     /// Someone withdrew the audit.

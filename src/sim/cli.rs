@@ -53,6 +53,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         provider: None,
         demo: args.demo,
         demo_authorized: args.demo_authorized,
+        ..SimConfig::default()
     };
     let handle = start(config).await?;
     let mut line = serde_json::to_value(handle.ready())?;

@@ -60,6 +60,9 @@ pub struct SimConfig {
     pub demo: bool,
     /// With `demo`: how many of the first merchants start authorized (benchmarks ask for all of them).
     pub demo_authorized: usize,
+    /// Simulated seconds the privacy scan after a commit runs (§6.1: about a minute on the platform). The sandbox
+    /// shortens it, so a deployment tried there does not sit a minute on each merchant.
+    pub privacy_scan_secs: i64,
 }
 
 impl Default for SimConfig {
@@ -76,6 +79,7 @@ impl Default for SimConfig {
             provider: None,
             demo: false,
             demo_authorized: seed::DEMO_AUTHORIZED,
+            privacy_scan_secs: api::code::PRIVACY_SCAN_SECS,
         }
     }
 }

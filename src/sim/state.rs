@@ -59,6 +59,8 @@ pub struct Sim {
     pub quota_resets: u32,
     /// How audits end on their own (`POST /__sim/audit/policy`); without one they are approved after `AUDIT_SECS`.
     pub audit_policy: Option<AuditPolicy>,
+    /// `SimConfig::privacy_scan_secs`.
+    pub privacy_scan_secs: i64,
     /// The simulated calendar month (`clock::month_index`) the monthly counters belong to.
     pub month: i64,
     pub journal: Journal,
@@ -93,6 +95,7 @@ impl Sim {
             platform_domains: Default::default(),
             quota_resets: 0,
             audit_policy: None,
+            privacy_scan_secs: config.privacy_scan_secs.max(0),
             month: super::clock::month_index(now),
             journal: Journal::default(),
             pushes,

@@ -2,7 +2,8 @@
 //! typed relay.
 
 use crate::engine::profiles::Connection;
-use crate::engine::protocol::{JobsCommand, JobsEvent, Reply, RequestId};
+use crate::engine::protocol::{EngineError, ErrorKind, JobsCommand, JobsEvent, Reply, RequestId};
+use crate::engine::sandbox;
 use crate::wechat::api::Empty;
 use crate::wechat::api::release::QueryQuota;
 
@@ -18,5 +19,15 @@ pub async fn execute(id: RequestId, command: JobsCommand, connection: &Connectio
             let quota = client.relay::<QueryQuota>(Some(&appid), &Empty::default()).await;
             JobsEvent::AuditQuota(Reply::new(id, quota))
         }
+        JobsCommand::SimulateAudits { appids, outcome } => JobsEvent::AuditsSimulated(Reply::new(
+            id,
+            match &connection.sandbox {
+                Some(links) => sandbox::resolve_audits(links, &appids, outcome).await,
+                None => Err(EngineError::new(
+                    ErrorKind::NotSandbox,
+                    "simulating an audit works only in the sandbox",
+                )),
+            },
+        )),
     }
 }

@@ -20,6 +20,30 @@ pub enum JobsCommand {
     /// must have granted set 18; the quota is the platform's, the same whichever mini program reads it. Reply:
     /// `AuditQuota`.
     AuditQuota(String),
+    /// Sandbox only: the simulated platform ends these mini programs' running audits now (the real one takes hours),
+    /// and pushes each result to the hub as WeChat would. Reply: `AuditsSimulated` with how many it ended.
+    SimulateAudits {
+        appids: Vec<String>,
+        outcome: SimulatedAudit,
+    },
+}
+
+/// How the sandbox's simulated audit ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimulatedAudit {
+    Approve,
+    /// Rejected with the simulator's numbered reasons and screenshots.
+    Reject,
+}
+
+impl SimulatedAudit {
+    /// The simulator's control API's name for the outcome (`POST /__sim/audit/resolve`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "success",
+            Self::Reject => "fail",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +53,7 @@ pub enum JobsEvent {
     Acted(Reply<Job>),
     Deployed(Reply<JobId>),
     AuditQuota(Reply<QueryQuotaResponse>),
+    AuditsSimulated(Reply<usize>),
 }
 
 domain_replies!(JobsCommand => JobsEvent {
@@ -37,4 +62,5 @@ domain_replies!(JobsCommand => JobsEvent {
     JobsCommand::Act(..) | JobsCommand::Retry(..) => Acted,
     JobsCommand::Deploy(_) => Deployed,
     JobsCommand::AuditQuota(_) => AuditQuota,
+    JobsCommand::SimulateAudits { .. } => AuditsSimulated,
 } unasked {});

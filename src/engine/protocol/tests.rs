@@ -133,6 +133,10 @@ fn one_of_each_command() -> Vec<Command> {
             .unwrap(),
         ))),
         Command::Jobs(JobsCommand::AuditQuota("wx0123456789abcdef".into())),
+        Command::Jobs(JobsCommand::SimulateAudits {
+            appids: vec!["wx0123456789abcdef".into()],
+            outcome: SimulatedAudit::Reject,
+        }),
         Command::Templates(TemplatesCommand::Load),
         Command::Templates(TemplatesCommand::Add {
             draft_id: DraftId(3),
@@ -142,7 +146,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 20;
+const VARIANTS: usize = 21;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -166,6 +170,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Templates(TemplatesCommand::Add { .. }) => 17,
         Command::Templates(TemplatesCommand::Delete(_)) => 18,
         Command::Jobs(JobsCommand::AuditQuota(_)) => 19,
+        Command::Jobs(JobsCommand::SimulateAudits { .. }) => 20,
     }
 }
 

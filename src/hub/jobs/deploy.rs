@@ -329,11 +329,30 @@ impl<'a> Work<'a> {
             );
         }
         match self.call::<GetCategory>(&Empty {}).await {
-            Ok(categories) if categories.category_list.is_empty() => self.skip(
-                item_reason::NO_CATEGORY,
-                "the mini program has no category to submit under (§6.4)",
+            Ok(categories) if categories.category_list.is_empty() => {
+                return self.skip(
+                    item_reason::NO_CATEGORY,
+                    "the mini program has no category to submit under (§6.4)",
+                );
+            }
+            Ok(_) => {}
+            Err(error) => return self.failed_call(error),
+        }
+        // §6.5: one audit at a time. A version under audit would make `submit_audit` fail with 85009 after our
+        // commit had replaced the merchant's trial code: skip before any write. Even our own version's audit is not
+        // adopted here: it was submitted by someone else (another deployment, a person), from code this plan did
+        // not commit, so it is named, not taken over.
+        match self.call::<GetLatestAuditStatus>(&Empty {}).await {
+            Ok(latest) if matches!(latest.status, audit_status::AUDITING | audit_status::DELAYED) => self.skip(
+                item_reason::AUDIT_RUNNING,
+                format!(
+                    "version {} is under audit (audit {}); withdraw it or wait for its result (85009)",
+                    latest.user_version, latest.auditid.0
+                ),
             ),
             Ok(_) => self.next(self.after_preflight()),
+            // No audit was ever submitted.
+            Err(CallError::Platform(error)) if error.errcode() == Some(85058) => self.next(self.after_preflight()),
             Err(error) => self.failed_call(error),
         }
     }

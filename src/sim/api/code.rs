@@ -164,7 +164,7 @@ fn commit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         user_desc: user_desc.to_owned(),
         at: call.now,
         pages,
-        scan_done_at: call.now + PRIVACY_SCAN_SECS,
+        scan_done_at: call.now + sim.privacy_scan_secs,
         privacy_keys,
     };
     sim.account(call.authorizer()).code.commit = Some(commit);

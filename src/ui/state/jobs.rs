@@ -19,6 +19,8 @@ pub struct JobsState {
     pub deployed: Remote<JobId>,
     /// The platform's monthly audit quota (`queryquota`): what a deployment's `submit_audit`s spend.
     pub quota: Remote<QueryQuotaResponse>,
+    /// Sandbox only: how many audits the last "end the waiting audits" ended.
+    pub simulated: Remote<usize>,
     /// The job the last `Show` asked for.
     showing: Option<JobId>,
     /// That job moved while its `Show` was on its way: the answer may predate the move, so it is read again.
@@ -51,6 +53,9 @@ impl JobsState {
             JobsEvent::AuditQuota(reply) => {
                 self.quota.finish(reply);
             }
+            JobsEvent::AuditsSimulated(reply) => {
+                self.simulated.finish(reply);
+            }
         }
     }
 
@@ -65,6 +70,7 @@ impl JobsState {
             JobsCommand::Act(..) | JobsCommand::Retry(..) => self.acted.start_loading(id),
             JobsCommand::Deploy(_) => self.deployed.start_loading(id),
             JobsCommand::AuditQuota(_) => self.quota.start_loading(id),
+            JobsCommand::SimulateAudits { .. } => self.simulated.start_loading(id),
         }
     }
 
@@ -76,6 +82,7 @@ impl JobsState {
             // A second click while the first plan is on its way would start two deployments.
             JobsCommand::Deploy(_) => self.deployed.is_loading(),
             JobsCommand::AuditQuota(_) => self.quota.is_loading(),
+            JobsCommand::SimulateAudits { .. } => self.simulated.is_loading(),
         }
     }
 

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use egui::RichText;
 
-use crate::engine::protocol::{Command, ItemState, Job, JobCounts, JobId, JobItem, JobState, JobVerb, JobsCommand};
+use crate::engine::protocol::{
+    Command, ItemState, Job, JobCounts, JobId, JobItem, JobState, JobVerb, JobsCommand, SimulatedAudit,
+};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
@@ -98,6 +100,9 @@ impl JobPage {
         };
         let waves = waves_of(&job.items);
         gate_banner_ui(ui, job, &waves);
+        if state.is_sandbox() {
+            sandbox_audits_ui(ui, state, job, out);
+        }
         waves_ui(ui, &waves, &mut self.filter);
         ui.add_space(6.0);
         let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
@@ -164,6 +169,39 @@ fn gate_banner_ui(ui: &mut egui::Ui, job: &Job, waves: &BTreeMap<i64, JobCounts>
     };
     banner_ui(ui, Tone::Warning, |ui| {
         ui.label(tone_text(text, Tone::Warning));
+    });
+}
+
+/// Sandbox only: the audits this job waits for end now, approved or rejected, instead of in simulated hours. The
+/// simulator pushes each result to the hub, which moves the items on as it would on the platform.
+fn sandbox_audits_ui(ui: &mut egui::Ui, state: &AppState, job: &Job, out: &mut Outbox) {
+    let appids: Vec<String> = job
+        .items
+        .iter()
+        .filter(|item| item.state == ItemState::WaitingAudit)
+        .map(|item| item.appid.clone())
+        .collect();
+    // A refusal stays readable after the audits it was about have moved on.
+    remote_line_ui(ui, &state.jobs.simulated, None, &mut out.commands);
+    if appids.is_empty() {
+        return;
+    }
+    let busy = state.jobs.simulated.is_loading();
+    banner_ui(ui, Tone::Pending, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t!("deployments.sandbox_audits", count = appids.len()));
+            for (label, outcome) in [
+                (t!("deployments.sandbox_approve"), SimulatedAudit::Approve),
+                (t!("deployments.sandbox_reject"), SimulatedAudit::Reject),
+            ] {
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    out.send(Command::Jobs(JobsCommand::SimulateAudits {
+                        appids: appids.clone(),
+                        outcome,
+                    }));
+                }
+            }
+        });
     });
 }
 

@@ -77,6 +77,7 @@ pub(crate) fn reason_text(reason: &str) -> Option<&'static str> {
         item_reason::NO_AVATAR => t!("jobs.reason_no_avatar"),
         item_reason::NO_CATEGORY => t!("jobs.reason_no_category"),
         item_reason::ALREADY_ONLINE => t!("jobs.reason_already_online"),
+        item_reason::AUDIT_RUNNING => t!("jobs.reason_audit_running"),
         item_reason::PRIVACY_TEXT_MISSING => t!("jobs.reason_privacy_text_missing"),
         item_reason::AUDIT_WITHDRAWN => t!("jobs.reason_audit_withdrawn"),
         item_reason::VERSION_MISMATCH => t!("jobs.reason_version_mismatch"),
