@@ -253,7 +253,7 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = deploy_setup(dir.path(), 100).await;
     let mut appids = fresh(&hub, 48).await;
-    // Two that pre-flight must skip before any quota is spent: one the demo already runs at our version…
+    // Three that pre-flight must skip before any quota is spent: one the demo already runs at our version…
     let template = normal_template(&hub).await;
     let online = fresh(&hub, 50).await[48].clone();
     let quick = json!({ "template_id": template, "appids": [online], "user_version": "9.9.0",
@@ -282,8 +282,18 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
         (!sets.is_empty() && !sets.contains(&json!(18))).then_some(())
     })
     .await;
+    // …and one with another version under audit (submitted by a deployment still waiting for it).
+    let busy = fresh(&hub, 51).await[50].clone();
+    let other = json!({ "template_id": template, "appids": [busy], "user_version": "9.8.0",
+                        "privacy": plan(template, &[])["privacy"], "max_failure_percent": 100 });
+    let waiting_job = create(&hub, &other).await;
+    wait_until(&hub, waiting_job, "waiting for its audit", |j| {
+        j.counts.waiting_audit == 1
+    })
+    .await;
     appids.push(online.clone());
     appids.push(without_18.clone());
+    appids.push(busy.clone());
     let rejected: Vec<String> = appids.iter().take(48).step_by(6).cloned().collect();
     set_quota(&sim, &json!({ "limit": 100, "rest": 100 })).await;
     let quota_before = hub
@@ -295,10 +305,10 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     let since = sim.last_call_seq().await;
     let id = create(&hub, &plan(template, &appids)).await;
     let waiting = wait_until(&hub, id, "every merchant submitted or skipped", |j| {
-        j.counts.waiting_audit + j.counts.skipped + j.counts.failed == 50
+        j.counts.waiting_audit + j.counts.skipped + j.counts.failed == 51
     })
     .await;
-    assert_eq!(waiting.counts.skipped, 2, "{:?}", by_appid(&waiting));
+    assert_eq!(waiting.counts.skipped, 3, "{:?}", by_appid(&waiting));
     assert_eq!(waiting.counts.failed, 0, "{:?}", by_appid(&waiting));
     let items = by_appid(&waiting);
     assert!(
@@ -327,16 +337,22 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     };
     assert_eq!(reason(&online).as_deref(), Some(item_reason::ALREADY_ONLINE));
     assert_eq!(reason(&without_18).as_deref(), Some(item_reason::NO_CODE_MANAGEMENT));
+    assert_eq!(reason(&busy).as_deref(), Some(item_reason::AUDIT_RUNNING));
+    assert!(
+        items[&busy].1.as_deref().unwrap().contains("9.8.0"),
+        "the message names the version under audit: {:?}",
+        items[&busy]
+    );
 
     assert_eq!(resolve_audits(&sim, &waiting, &rejected).await, 48);
     let done = wait_until(&hub, id, "completed", |j| j.state == JobState::Completed).await;
     let c = done.counts;
-    assert_eq!((c.released, c.rejected, c.skipped), (40, 8, 2), "{c:?}");
+    assert_eq!((c.released, c.rejected, c.skipped), (40, 8, 3), "{c:?}");
     assert_eq!(
         c.released + c.rejected + c.skipped + c.failed + c.approved + c.cancelled,
         c.total
     );
-    assert_eq!(c.total, 50);
+    assert_eq!(c.total, 51);
     let items = by_appid(&done);
     for appid in &rejected {
         let (state, reason) = &items[appid];
@@ -358,7 +374,12 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
     for appid in appids.iter().take(48) {
         assert_eq!(submits(appid), 1, "{appid}");
     }
-    assert_eq!(submits(&online) + submits(&without_18), 0);
+    assert_eq!(submits(&online) + submits(&without_18) + submits(&busy), 0);
+    let commits = calls
+        .iter()
+        .filter(|c| c["path"] == "/wxa/commit" && c["authorizer_appid"] == busy.as_str())
+        .count();
+    assert_eq!(commits, 0, "the merchant under audit keeps its trial code");
     let quota_after = hub
         .call(&json!({ "authorizer_appid": appids[0], "method": "GET", "path": "/wxa/queryquota", "query": {}, "body": null }))
         .await["rest"]
