@@ -127,6 +127,8 @@ async fn round(hub: &Arc<Hub>) -> bool {
 
 /// One `get_latest_auditstatus` of one mini program, with its own token (§6.7).
 async fn poll(hub: &Arc<Hub>, due: DuePoll) {
+    // Paced with the jobs: after the sync of a large platform every mini program is polled at once.
+    hub.jobs.pace().await;
     let upstream = &hub.upstream;
     let answer = hub
         .tokens
@@ -209,6 +211,7 @@ async fn poll(hub: &Arc<Hub>, due: DuePoll) {
 
 /// Whether the mini program's online version is `user_version`.
 async fn released(hub: &Arc<Hub>, appid: &str, user_version: &str) -> bool {
+    hub.jobs.pace().await;
     let upstream = &hub.upstream;
     let versions = hub
         .tokens
@@ -232,6 +235,7 @@ async fn forget(hub: &Arc<Hub>, appid: &str) {
 
 /// One screenshot, with the rejected mini program's own token: another account's token answers `40007` (§6.7).
 async fn fetch(hub: &Arc<Hub>, due: DueScreenshot) {
+    hub.jobs.pace().await;
     let upstream = &hub.upstream;
     let request = MaterialRequest {
         media_id: due.media_id.clone(),
