@@ -1,6 +1,6 @@
 //! Audits on the hub against a real simulator on loopback (DESIGN.md, "Audits"): a rejection push lands as a row
 //! with numbered reasons and its screenshots fetched with the mini program's own token and served; a failed fetch
-//! is missing until a later retry fetches it; an audit whose push is lost is resolved by polling; relayed writes feed
+//! is missing until a later retry fetches it (in a restarted hub too); an audit whose push is lost is resolved by polling; relayed writes feed
 //! the table and a newer auditid is never overwritten by the older one; the list filters, pages and names each bad
 //! query field; every change reaches consoles as `audit_updated`.
 
@@ -19,12 +19,7 @@ const GET_MATERIAL: &str = "/cgi-bin/material/get_material";
 /// again at platform work every second, once its sync has read every mini program's latest audit.
 async fn setup(dir: &Path) -> (SimProcess, TestHub) {
     let sim = SimProcess::start(&["--demo"]).await;
-    let jobs = JobsConfig {
-        recheck_secs: 1,
-        sync_interval_secs: 0,
-        ..JobsConfig::default()
-    };
-    let hub = TestHub::start_with_jobs(sim.hub_config(dir, None), sim.secrets(), jobs).await;
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir, None), sim.secrets(), jobs()).await;
     sim.push_to(&hub.handle.url()).await;
     hub.wait_for_ticket().await;
     // The demo seeds, among others, mini programs under audit, rejected (with screenshots), approved and released.
@@ -40,6 +35,14 @@ async fn setup(dir: &Path) -> (SimProcess, TestHub) {
     })
     .await;
     (sim, hub)
+}
+
+fn jobs() -> JobsConfig {
+    JobsConfig {
+        recheck_secs: 1,
+        sync_interval_secs: 0,
+        ..JobsConfig::default()
+    }
 }
 
 async fn page(hub: &TestHub, query: &str) -> AuditPage {
@@ -166,7 +169,7 @@ async fn a_rejection_push_lands_with_numbered_reasons_and_screenshots_fetched_wi
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_failed_screenshot_fetch_is_missing_until_a_later_retry_fetches_it() {
+async fn a_failed_screenshot_fetch_is_missing_until_a_later_retry_fetches_it_even_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, hub) = setup(dir.path()).await;
     let appid = auditing(&hub).await.appid;
@@ -198,6 +201,10 @@ async fn a_failed_screenshot_fetch_is_missing_until_a_later_retry_fetches_it() {
     assert_eq!(body.error.code, ErrorCode::ScreenshotMissing, "{:?}", body.error);
     let unknown = screenshot(&hub, &appid, "never_pushed").await;
     assert_eq!(unknown.status(), 404, "an unknown media id is missing too, never a 500");
+    // The retry is a row, not a timer: a hub stopped before it and started again does it.
+    hub.handle.shutdown().await;
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir.path(), None), sim.secrets(), jobs()).await;
+    sim.push_to(&hub.handle.url()).await;
     let fetched = eventually("the retry to fetch it", || async {
         let audit = row(&hub, &appid).await;
         audit.screenshot_files.first().filter(|f| f.available).cloned()
