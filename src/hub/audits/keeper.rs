@@ -164,10 +164,13 @@ async fn poll(hub: &Arc<Hub>, due: DuePoll) {
     };
     let Some(mut status) = AuditStatus::from_wechat(latest.status) else {
         tracing::warn!(%appid, status = latest.status, "unknown audit status; polled again later");
-        let _ = hub
+        let write = hub
             .store
             .write(move |conn| rows::repoll(conn, &appid, next_at, polls, Some("unknown audit status")))
             .await;
+        if let Err(error) = write {
+            tracing::warn!(%error, "audit poll not rescheduled");
+        }
         return;
     };
     // §6.7 keeps saying 0 (approved) after the release (§6.9): `getversioninfo` (§6.14) tells them apart.
