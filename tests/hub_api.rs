@@ -43,6 +43,30 @@ fn audit() -> AuditResult {
     }
 }
 
+fn audit_row() -> Audit {
+    Audit {
+        appid: APPID.into(),
+        nick_name: Some("味知鲜".into()),
+        auditid: Some(412_000_001),
+        user_version: Some("1.4.0".into()),
+        user_desc: Some("spring menu".into()),
+        status: AuditStatus::Rejected,
+        submitted_at: Some(1_488_850_000),
+        resolved_at: Some(1_488_856_741),
+        reasons: vec!["1. 名称不符".into(), "2. 类目不符".into()],
+        screenshots: vec!["m1".into()],
+        screenshot_files: vec![ScreenshotFile {
+            media_id: "m1".into(),
+            available: false,
+            attempts: 1,
+            last_error: Some("WeChat error -1".into()),
+            next_at: Some(1_488_856_800),
+        }],
+        source: AuditSource::Push,
+        updated_at: 1_488_856_742,
+    }
+}
+
 fn job(state: JobState, items: Vec<JobItem>) -> Job {
     let mut counts = JobCounts::default();
     for item in &items {
@@ -99,6 +123,7 @@ fn every_event_kind() -> Vec<HubEventKind> {
             authorizer_appid: None,
             ..audit()
         }),
+        HubEventKind::AuditUpdated(audit_row()),
         HubEventKind::RegistrationResult(RegistrationResult {
             info_type: "notify_third_fasteregister".into(),
             appid: Some(APPID.into()),
@@ -128,6 +153,7 @@ fn every_event_kind() -> Vec<HubEventKind> {
             | HubEventKind::AuditSuccess(_)
             | HubEventKind::AuditFail(_)
             | HubEventKind::AuditDelay(_)
+            | HubEventKind::AuditUpdated(_)
             | HubEventKind::RegistrationResult(_)
             | HubEventKind::TokenRefreshed(_)
             | HubEventKind::JobProgress(_)
@@ -517,6 +543,8 @@ const CONSOLE_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/jobs/{id}/retry"),
     ("get", "/api/v1/events"),
     ("get", "/api/v1/activity"),
+    ("get", "/api/v1/audits"),
+    ("get", "/api/v1/audits/{appid}/screenshots/{media_id}"),
 ];
 
 /// Routes without an operator key: health, this document, and what WeChat and the merchant's browser call.
@@ -584,6 +612,7 @@ async fn the_openapi_document_lists_exactly_the_routes_the_hub_serves() {
         "Job",
         "EventsPage",
         "ActivityPage",
+        "AuditPage",
     ] {
         assert!(
             document["components"]["schemas"].get(schema).is_some(),

@@ -11,7 +11,7 @@ use std::path::Path;
 use hub_support::*;
 use serde_json::{Value, json};
 use wxdesk::hub::JobsConfig;
-use wxdesk::hubapi::{ItemState, Job, JobCreated, JobState, item_reason};
+use wxdesk::hubapi::{AuditPage, AuditStatus, ItemState, Job, JobCreated, JobState, item_reason};
 
 const SUBMIT: &str = "/wxa/submit_audit";
 /// Platform writes a deployment makes; none of them may follow a bad plan.
@@ -390,6 +390,23 @@ async fn fifty_merchants_end_released_rejected_or_skipped_and_the_counts_add_up(
         48,
         "one unit of quota per submitted merchant"
     );
+    // The audits table followed the deployment (DESIGN.md, "Audits"): each merchant's row at our version.
+    let audits: AuditPage = serde_json::from_value(hub.get_json("/api/v1/audits?limit=1000").await).unwrap();
+    for appid in appids.iter().take(48) {
+        let row = audits.audits.iter().find(|a| &a.appid == appid);
+        let row = row.unwrap_or_else(|| panic!("no audit row for {appid}"));
+        let expected = if rejected.contains(appid) {
+            AuditStatus::Rejected
+        } else {
+            AuditStatus::Released
+        };
+        assert_eq!(
+            (row.status, row.user_version.as_deref()),
+            (expected, Some("9.9.0")),
+            "{appid}: {row:?}"
+        );
+        assert_eq!(row.auditid, items_auditid(&done, appid), "{appid}");
+    }
     // Released merchants run our version; the filled ext_json reached the platform.
     let version = hub
         .call(&json!({ "authorizer_appid": appids[1], "method": "POST", "path": "/wxa/getversioninfo", "query": {}, "body": {} }))
@@ -502,6 +519,10 @@ async fn a_failure_rate_over_the_threshold_halts_after_the_minimum_sample_not_be
         "{:?}",
         halted.reason
     );
+}
+
+fn items_auditid(job: &Job, appid: &str) -> Option<i64> {
+    job.items.iter().find(|i| i.appid == appid).and_then(|i| i.auditid)
 }
 
 async fn set_quota(sim: &SimProcess, body: &Value) {

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use super::protocol::{EngineError, ErrorKind, Secret};
 use crate::hubapi::{
-    ActivityPage, ActivityQuery, Authorizer, AuthorizerPage, CallRequest, ErrorBody, ErrorCode, EventsPage, Job,
-    JobCreated, JobId, JobList, JobQuery, Plan, Preauth, PreauthRequest, RetryRequest, Status,
+    ActivityPage, ActivityQuery, AuditPage, AuditQuery, Authorizer, AuthorizerPage, CallRequest, ErrorBody, ErrorCode,
+    EventsPage, Job, JobCreated, JobId, JobList, JobQuery, Plan, Preauth, PreauthRequest, RetryRequest, Status,
 };
 use crate::wechat::{Endpoint, RawResponse, WxError};
 
@@ -163,6 +163,12 @@ impl HubClient {
     pub async fn job_retry(&self, id: JobId, appids: Vec<String>) -> Result<Job, EngineError> {
         let path = format!("/api/v1/jobs/{id}/retry");
         self.execute(self.request(Method::POST, &path).json(&RetryRequest { appids }))
+            .await
+    }
+
+    /// `GET /api/v1/audits`: a page of every mini program's latest audit, filtered by status and a search text.
+    pub async fn audits(&self, query: &AuditQuery) -> Result<AuditPage, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/audits").query(query))
             .await
     }
 

@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
-use super::{Hub, console, deployments, intake, jobs_api, landing, now_secs, relay};
+use super::{Hub, audits_api, console, deployments, intake, jobs_api, landing, now_secs, relay};
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
 #[derive(OpenApi)]
@@ -67,6 +67,8 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(jobs_api::cancel))
         .routes(routes!(jobs_api::retry))
         .routes(routes!(deployments::create))
+        .routes(routes!(audits_api::list))
+        .routes(routes!(audits_api::screenshot))
 }
 
 /// Routes without an operator key: health, the API document, and what WeChat and the merchant's browser call.

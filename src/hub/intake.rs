@@ -16,9 +16,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::audits::Seen;
 use super::store::queries::{self, PushRow};
 use super::{Hub, now_secs};
-use crate::hubapi::{self, AuditResult, HubEventKind};
+use crate::hubapi::{self, AuditResult, AuditSource, AuditStatus, HubEventKind};
 use crate::wechat::crypto::{CryptoError, Envelope};
 use crate::wechat::event::{Event, EventError, MessageHeader, RegistrationResult};
 
@@ -160,6 +161,9 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     let xml = opened.xml;
     let effect_for_write = effect.clone();
     let event_for_write = event.clone();
+    let audit = event.as_ref().and_then(pushed_audit);
+    let audit_for_write = audit.clone();
+    let timing = super::audits::timing(hub, received_at);
     let outcome = hub
         .store
         .write(move |conn| {
@@ -184,18 +188,32 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
                 // documented 600 s from its arrival instead.
                 queries::insert_pending_code(conn, code, received_at + super::authorize::CODE_LIFETIME_SECS)?;
             }
-            match &event_for_write {
-                Some(event) => Ok(Some(Some(queries::append_event(conn, received_at, event)?))),
-                None => Ok(Some(None)),
+            let mut seqs = Vec::new();
+            if let Some(event) = &event_for_write {
+                seqs.push(queries::append_event(conn, received_at, event)?);
             }
+            // The audits table learns of the result in the push's own transaction: `success` means it is there.
+            let mut audit_appid = None;
+            if let Some((result, seen)) = &audit_for_write {
+                audit_appid = audit_appid_of(conn, result)?;
+                if let Some(appid) = &audit_appid {
+                    let observation = super::audits::Observation {
+                        source: AuditSource::Push,
+                        seen: seen.clone(),
+                        at: received_at,
+                    };
+                    seqs.extend(super::audits::apply(conn, appid, &observation, timing)?);
+                }
+            }
+            Ok(Some((seqs, audit_appid)))
         })
         .await?;
-    let Some(seq) = outcome else {
+    let Some((seqs, audit_appid)) = outcome else {
         tracing::debug!("duplicate push ignored");
         return Ok(());
     };
-    if let Some(seq) = seq {
-        hub.events.committed(seq);
+    if let Some(seq) = seqs.iter().max() {
+        hub.events.committed(*seq);
     }
     if let Effect::Revoke(appid) = &effect {
         hub.tokens.forget_authorizer(appid);
@@ -205,12 +223,16 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     {
         hub.exchanges.note_pre_auth(&a.authorization_code, pre_auth_code);
     }
-    if let Some(
-        HubEventKind::AuditSuccess(result) | HubEventKind::AuditFail(result) | HubEventKind::AuditDelay(result),
-    ) = &event
-    {
-        let (hub, result) = (hub.clone(), result.clone());
-        tokio::spawn(async move { audit_result(&hub, &result).await });
+    if let Some((result, _)) = &audit {
+        match audit_appid {
+            Some(appid) => {
+                // Screenshots to fetch and the poll that learns the auditid (§4.3) are due now.
+                hub.audits.wake();
+                let hub = hub.clone();
+                tokio::spawn(async move { super::jobs::audit_arrived(&hub, &appid).await });
+            }
+            None => tracing::warn!(user_name = ?result.user_name, "audit result for an unknown mini program"),
+        }
     }
     if let Some(code) = code {
         let hub = hub.clone();
@@ -222,24 +244,32 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     Ok(())
 }
 
-/// An audit ended (or was delayed): the deployments waiting for it look now. The push names the mini program by
-/// the message URL's appid or, failing that, by its original id (`ToUserName`, §4.3); it never carries the auditid.
-async fn audit_result(hub: &Arc<Hub>, result: &hubapi::AuditResult) {
-    let appid = match &result.authorizer_appid {
-        Some(appid) => Some(appid.clone()),
-        None => {
-            let user_name = result.user_name.clone();
-            hub.store
-                .read(move |conn| super::store::jobs::appid_of_user_name(conn, &user_name))
-                .await
-                .ok()
-                .flatten()
-        }
+/// An audit result push and what it says of the audit (§4.3).
+fn pushed_audit(event: &HubEventKind) -> Option<(AuditResult, Seen)> {
+    let (status, result) = match event {
+        HubEventKind::AuditSuccess(result) => (AuditStatus::Approved, result),
+        HubEventKind::AuditFail(result) => (AuditStatus::Rejected, result),
+        HubEventKind::AuditDelay(result) => (AuditStatus::Delayed, result),
+        _ => return None,
     };
-    match appid {
-        Some(appid) => super::jobs::audit_arrived(hub, &appid).await,
-        None => tracing::warn!(user_name = ?result.user_name, "audit result for an unknown mini program"),
+    let seen = Seen::Pushed {
+        status,
+        reason: result.reason.clone(),
+        screenshots: result.screenshots.clone(),
+    };
+    Some((result.clone(), seen))
+}
+
+/// The mini program an audit push is about: the message URL names it (`$APPID$`, §4.1) when that is an authorizer
+/// the hub knows (a message URL configured without `$APPID$` names none), or else its original id (`ToUserName`,
+/// §4.3) maps to it through the stored authorizers. The push never carries the auditid.
+fn audit_appid_of(conn: &rusqlite::Connection, result: &AuditResult) -> Result<Option<String>, super::StoreError> {
+    if let Some(appid) = &result.authorizer_appid
+        && queries::authorizer(conn, appid)?.is_some()
+    {
+        return Ok(Some(appid.clone()));
     }
+    super::store::jobs::appid_of_user_name(conn, &result.user_name)
 }
 
 /// SHA-256 over the URL, the appid the URL names and the decrypted XML.

@@ -2,10 +2,13 @@
 //!
 //! `start` validates the secrets, opens the database, binds the listener and serves until `HubHandle::shutdown`.
 //! Code map: `intake` (WeChat's pushes), `authorize` (auth codes → authorizers, the landing page), `tokens`,
-//! `relay`, `jobs` (durable jobs: the runner, the authorizer sync, the hub's own reconciliation), `api` and
-//! `jobs_api` (the console's routes), `events`, `operators`, `store` (SQLite), `config`, `seal`.
+//! `relay`, `jobs` (durable jobs: the runner, the authorizer sync, the hub's own reconciliation), `audits` (every
+//! mini program's latest audit, its polls and screenshots), `api`, `jobs_api` and `audits_api` (the console's
+//! routes), `events`, `operators`, `store` (SQLite), `config`, `seal`.
 
 mod api;
+mod audits;
+mod audits_api;
 mod authorize;
 pub mod cli;
 mod config;
@@ -61,6 +64,7 @@ pub(crate) struct Hub {
     operators: operators::Operators,
     exchanges: authorize::Exchanges,
     jobs: jobs::Runner,
+    audits: audits::Keeper,
     stop: watch::Receiver<bool>,
 }
 
@@ -126,6 +130,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
         jobs: jobs::Runner::new(jobs),
+        audits: audits::Keeper::default(),
         config,
         store,
         crypt,
@@ -147,6 +152,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
     tokio::spawn(authorize::resume_pending(hub.clone()));
     tokio::spawn(jobs::start(hub.clone()));
+    tokio::spawn(audits::run(hub.clone()));
     Ok(HubHandle {
         addr,
         hub,

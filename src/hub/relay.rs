@@ -12,9 +12,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::Hub;
 use super::api::{ApiJson, Recorded};
+use super::audits::{self, Seen};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
-use crate::hubapi::{ApiError, CallRequest, ErrorBody, ErrorCode, action};
+use crate::hubapi::{ApiError, AuditSource, AuditStatus, CallRequest, ErrorBody, ErrorCode, action};
+use crate::wechat::api::code::SubmitAuditResponse;
 use crate::wechat::{Answer, Host, Method, RawResponse, TokenKind};
 
 /// Endpoints that return tokens or take the provider's secret: the hub calls them itself, consoles never do.
@@ -45,8 +47,14 @@ pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallReq
         target: request.authorizer_appid.clone(),
         detail: None,
     };
+    let audit_appid = request.authorizer_appid.clone().filter(|a| !a.is_empty());
     let mut response = match relay(&hub, request).await {
-        Ok(raw) => passthrough(raw),
+        Ok(raw) => {
+            if let (Some(endpoint), Some(appid)) = (endpoint, &audit_appid) {
+                audit_written(&hub, endpoint.path, appid, &raw).await;
+            }
+            passthrough(raw)
+        }
         Err(Relayed::Platform { errcode, errmsg }) => {
             // WeChat's own shape, as the platform answered; the activity log still learns it failed.
             let body = serde_json::json!({ "errcode": errcode, "errmsg": errmsg });
@@ -136,6 +144,33 @@ async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, Rela
         TokenError::Upstream(UpstreamError::Api { errcode, errmsg }) => Relayed::Platform { errcode, errmsg },
         other => Relayed::Hub(other.into()),
     })
+}
+
+/// A console's audit write went through: the audits table learns of it (DESIGN.md, "Audits"): a new audit
+/// (§6.5, its version learned by the poll that follows), a withdrawal (§6.8), a release (§6.9).
+async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawResponse) {
+    let seen = match path {
+        "/wxa/submit_audit" => {
+            let answer: Option<SubmitAuditResponse> = serde_json::from_slice(&raw.body).ok();
+            let Some(answer) = answer else {
+                tracing::warn!(%appid, "submit_audit answered without an auditid; the next poll finds the audit");
+                return;
+            };
+            Seen::Audit {
+                auditid: answer.auditid.0 as i64,
+                status: AuditStatus::Auditing,
+                user_version: None,
+                user_desc: None,
+                submitted_at: Some(super::now_secs()),
+                reason: None,
+                screenshots: Vec::new(),
+            }
+        }
+        "/wxa/undocodeaudit" => Seen::Withdrawn,
+        "/wxa/release" => Seen::Released { auditid: None },
+        _ => return,
+    };
+    audits::record(hub, appid, AuditSource::Relay, seen).await;
 }
 
 fn passthrough(raw: RawResponse) -> Response {

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     Forbidden,
     /// 404: no such authorizer, job or resource.
     NotFound,
+    /// 404: the audit screenshot is not on the hub (yet): its fetch failed or has not run; it is tried again later.
+    ScreenshotMissing,
     /// 409: the resource's state does not allow the action (resume a completed job, a second sync).
     Conflict,
     /// 502: WeChat answered with a non-zero `errcode` (in `errcode`), or could not be reached.
@@ -85,7 +87,7 @@ impl ApiError {
             ErrorCode::InvalidRequest | ErrorCode::InvalidPlan => 400,
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
-            ErrorCode::NotFound => 404,
+            ErrorCode::NotFound | ErrorCode::ScreenshotMissing => 404,
             ErrorCode::Conflict => 409,
             ErrorCode::Upstream => 502,
             ErrorCode::Unavailable => 503,

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::audits::Audit;
 use super::authorizers::AccountKind;
 use super::jobs::Job;
 
@@ -36,6 +37,9 @@ pub enum HubEventKind {
     AuditSuccess(AuditResult),
     AuditFail(AuditResult),
     AuditDelay(AuditResult),
+    /// A mini program's latest audit changed (a push, a deployment, a relayed call, a poll), or one of its
+    /// screenshots became available: the row as `GET /api/v1/audits` shows it.
+    AuditUpdated(Audit),
     /// A registration task's result push (§4.2, §8).
     RegistrationResult(RegistrationResult),
     /// The hub renewed an access token (the token itself never leaves the hub).
@@ -66,6 +70,7 @@ impl HubEventKind {
             HubEventKind::AuditSuccess(_) => "audit_success",
             HubEventKind::AuditFail(_) => "audit_fail",
             HubEventKind::AuditDelay(_) => "audit_delay",
+            HubEventKind::AuditUpdated(_) => "audit_updated",
             HubEventKind::RegistrationResult(_) => "registration_result",
             HubEventKind::TokenRefreshed(_) => "token_refreshed",
             HubEventKind::JobProgress(_) => "job_progress",

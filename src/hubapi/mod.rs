@@ -6,6 +6,7 @@
 //! DESIGN.md prints are fixed: fields may be added, none renamed.
 
 mod activity;
+mod audits;
 mod authorizers;
 mod deployments;
 mod error;
@@ -15,6 +16,9 @@ mod relay;
 mod status;
 
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
+pub use audits::{
+    Audit, AuditPage, AuditQuery, AuditSource, AuditStatus, MAX_AUDIT_PAGE, ScreenshotFile, split_reason,
+};
 pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
 pub use deployments::{
     Domains, Gate, OwnerSetting, PLACEHOLDERS, Plan, PlanProblems, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize,

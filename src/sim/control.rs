@@ -203,6 +203,8 @@ struct ResolveAuditBody {
     outcome: AuditOutcome,
     reason: Option<String>,
     screenshots: Option<Vec<String>>,
+    /// `false` ends the audit without its push (a lost push); the platform's state changes all the same.
+    push: Option<bool>,
 }
 
 async fn resolve_audit(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ResolveAuditBody>) -> Response {
@@ -211,7 +213,19 @@ async fn resolve_audit(State(shared): State<Arc<Shared>>, Lenient(body): Lenient
     let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
         return fail(StatusCode::NOT_FOUND, "no such account");
     };
-    match code::resolve(&mut sim, index, body.outcome, body.reason, body.screenshots, now) {
+    let notify = match body.push {
+        Some(false) => code::Notify::Silent,
+        _ => code::Notify::Push,
+    };
+    match code::settle(
+        &mut sim,
+        index,
+        body.outcome,
+        body.reason,
+        body.screenshots,
+        now,
+        notify,
+    ) {
         Ok(auditid) => Json(json!({"auditid": auditid})).into_response(),
         Err(message) => fail(StatusCode::CONFLICT, message),
     }

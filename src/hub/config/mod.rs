@@ -33,7 +33,8 @@ pub struct JobsConfig {
     /// Seconds between the authorizer syncs the hub starts by itself; 0 turns the schedule off (the sync after
     /// start-up, which finds merchants who authorized while the hub was down, still runs).
     pub sync_interval_secs: u64,
-    /// Platform calls per minute across every job; 0 means no limit. The relay and the token owner are not paced.
+    /// Platform calls per minute across every job and the audit keeper's polls and screenshot fetches; 0 means no
+    /// limit. The relay and the token owner are not paced.
     pub calls_per_minute: u32,
     /// Seconds between looks at work the platform does on its own: the privacy scan after a commit (about a
     /// minute, §6.14); an audit no push has reported is polled after 3× this, doubling up to half an hour.

@@ -20,13 +20,17 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Value, json};
 
+use super::super::audits::{self, Seen};
 use super::super::store::jobs::{self as rows, ItemRow, JobRow};
 use super::super::store::queries;
 use super::super::tokens::TokenError;
 use super::super::upstream::UpstreamError;
 use super::super::{Hub, now_secs};
 use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite};
-use crate::hubapi::{Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, fill_placeholders, item_reason};
+use crate::hubapi::{
+    AuditSource, AuditStatus, Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, fill_placeholders,
+    item_reason,
+};
 use crate::wechat::api::Empty;
 use crate::wechat::api::code::{AuditIdRequest, GetAuditStatus};
 use crate::wechat::api::code::{
@@ -532,6 +536,8 @@ impl<'a> Work<'a> {
                     if latest.user_version == self.plan.user_version
                         && latest.submit_audit_time >= self.job.created_at =>
                 {
+                    self.note_audit(latest.auditid.0 as i64, AuditStatus::Auditing, None, Vec::new())
+                        .await;
                     return self.submitted(latest.auditid);
                 }
                 Ok(_) => {}
@@ -540,7 +546,11 @@ impl<'a> Work<'a> {
             }
         }
         match self.call::<SubmitAudit>(&SubmitAuditRequest::default()).await {
-            Ok(answer) => self.submitted(answer.auditid),
+            Ok(answer) => {
+                self.note_audit(answer.auditid.0 as i64, AuditStatus::Auditing, None, Vec::new())
+                    .await;
+                self.submitted(answer.auditid)
+            }
             Err(CallError::Platform(error)) if error.errcode() == Some(85085) => Step::outcome(Outcome::Halt(Halt(
                 "the platform's audit quota is used up (85085); resume when WeChat allots more".into(),
             ))),
@@ -549,6 +559,28 @@ impl<'a> Work<'a> {
             }
             Err(error) => self.failed_call(error),
         }
+    }
+
+    /// The audits table learns what this step saw of the merchant's audit (DESIGN.md, "Audits").
+    async fn note_audit(&self, auditid: i64, status: AuditStatus, reason: Option<String>, screenshots: Vec<String>) {
+        let seen = Seen::Audit {
+            auditid,
+            status,
+            user_version: Some(self.plan.user_version.clone()),
+            user_desc: Some(self.plan.user_desc.clone()),
+            submitted_at: (status == AuditStatus::Auditing).then(now_secs),
+            reason: reason.filter(|r| !r.is_empty()),
+            screenshots,
+        };
+        audits::record(self.hub, self.appid(), AuditSource::Deployment, seen).await;
+    }
+
+    /// The approved version of this item's audit is online.
+    async fn note_released(&self) {
+        let seen = Seen::Released {
+            auditid: self.item.auditid,
+        };
+        audits::record(self.hub, self.appid(), AuditSource::Deployment, seen).await;
     }
 
     /// The audit is running: its id goes on the item, which waits for the push (or the first poll).
@@ -598,6 +630,11 @@ impl<'a> Work<'a> {
             Ok(answer) => answer,
             Err(error) => return self.failed_call(error),
         };
+        if let Some(status) = AuditStatus::from_wechat(answer.status) {
+            let screenshots = crate::wechat::event::split_media_ids(answer.screenshot.as_deref().unwrap_or_default());
+            self.note_audit(auditid, status, answer.reason.clone(), screenshots)
+                .await;
+        }
         match answer.status {
             audit_status::APPROVED => match self.plan.release {
                 ReleasePolicy::Hold => self.finish(ItemState::Approved, None),
@@ -628,6 +665,7 @@ impl<'a> Work<'a> {
         if self.retried() {
             match self.call::<GetVersionInfo>(&Empty {}).await {
                 Ok(versions) if online_version(&versions) == Some(self.plan.user_version.as_str()) => {
+                    self.note_released().await;
                     return self.finish(ItemState::Released, None);
                 }
                 Ok(_) => {}
@@ -638,9 +676,15 @@ impl<'a> Work<'a> {
             return self.gray(steps, *interval_secs).await;
         }
         match self.call::<Release>(&Empty {}).await {
-            Ok(_) => self.next(step::CONFIRM),
+            Ok(_) => {
+                self.note_released().await;
+                self.next(step::CONFIRM)
+            }
             // §6.9: already released (by hand, or our own release whose answer was lost).
-            Err(CallError::Platform(error)) if error.errcode() == Some(85052) => self.next(step::CONFIRM),
+            Err(CallError::Platform(error)) if error.errcode() == Some(85052) => {
+                self.note_released().await;
+                self.next(step::CONFIRM)
+            }
             Err(error) => self.failed_call(error),
         }
     }
@@ -657,13 +701,19 @@ impl<'a> Work<'a> {
             ..GrayReleaseRequest::default()
         };
         match self.call::<GrayRelease>(&request).await {
-            Ok(_) if index + 1 >= steps.len() => self.finish(ItemState::Released, None),
+            Ok(_) if index + 1 >= steps.len() => {
+                self.note_released().await;
+                self.finish(ItemState::Released, None)
+            }
             Ok(_) => self.next_gray_step(index, now_secs() + interval_secs as i64),
             // The new percentage must exceed the current one: a repeat of a step that went through.
             Err(CallError::Platform(error)) if error.errcode() == Some(85082) => self.next_gray_step(index, now_secs()),
             Err(CallError::Platform(error)) if error.errcode() == Some(85079) => {
                 match self.call::<Release>(&Empty {}).await {
-                    Ok(_) => self.next(step::CONFIRM),
+                    Ok(_) => {
+                        self.note_released().await;
+                        self.next(step::CONFIRM)
+                    }
                     Err(error) => self.failed_call(error),
                 }
             }

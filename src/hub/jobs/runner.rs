@@ -53,6 +53,11 @@ impl Runner {
         }
     }
 
+    /// Waits for a slot of the calls-per-minute limit, for hub work outside jobs (the audit keeper's polls).
+    pub async fn pace(&self) {
+        self.pacer.acquire().await;
+    }
+
     /// The job's state changed: its driver looks again; a running job without a driver gets one.
     pub fn wake(&self, hub: &Arc<Hub>, job: &JobRow) {
         self.start_or(hub, job, |driver| driver.send_modify(|seen| *seen += 1));

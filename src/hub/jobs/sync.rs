@@ -121,8 +121,11 @@ impl Kind for AuthorizerSync {
         }
         revoke_unlisted(hub, job)
             .await
-            .map(|_| ())
-            .map_err(|e| halt("revoking accounts no longer listed", &e))
+            .map_err(|e| halt("revoking accounts no longer listed", &e))?;
+        // Every mini program's latest audit is read once (DESIGN.md, "Audits"): an audit submitted or ended while
+        // the hub was not told (another tool, a lost push) shows up.
+        super::super::audits::poll_all_after_sync(hub).await;
+        Ok(())
     }
 }
 

@@ -132,6 +132,48 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX job_items_state ON job_items (job_id, state, wave);
     CREATE INDEX job_items_in_progress ON job_items (state) WHERE state = 'in_progress';
     "#,
+    // 5: audits (DESIGN.md, "Audits"): every mini program's latest audit, fed by pushes, deployments, relayed calls
+    // and polls; `floor_auditid` is the newest auditid known before a push told of an audit whose id is not known
+    // yet (pushes carry none, §4.3), so that a stale poll answer cannot take that push's place. `audit_polls` is
+    // the durable schedule of `get_latest_auditstatus` polls (a restarted hub goes on polling where it was);
+    // `audit_screenshots` the rejection screenshots fetched with `get_material`, their bytes kept in the database.
+    r#"
+    CREATE TABLE audits (
+        appid TEXT PRIMARY KEY,
+        auditid INTEGER,
+        floor_auditid INTEGER,
+        user_version TEXT,
+        user_desc TEXT,
+        status TEXT NOT NULL,
+        submitted_at INTEGER,
+        resolved_at INTEGER,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        screenshots TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX audits_status ON audits (status, updated_at);
+    CREATE TABLE audit_polls (
+        appid TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        next_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE INDEX audit_polls_next ON audit_polls (next_at);
+    CREATE TABLE audit_screenshots (
+        appid TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        content_type TEXT,
+        bytes BLOB,
+        fetched_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at INTEGER,
+        last_error TEXT,
+        PRIMARY KEY (appid, media_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX audit_screenshots_next ON audit_screenshots (next_at) WHERE next_at IS NOT NULL;
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

@@ -5,6 +5,7 @@
 //! intake keep thousands of pushes per second with an fsync per commit.
 
 pub mod admin;
+pub mod audits;
 pub mod jobs;
 mod migrations;
 pub mod queries;

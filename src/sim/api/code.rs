@@ -352,6 +352,28 @@ pub fn resolve(
     screenshots: Option<Vec<String>>,
     now: i64,
 ) -> Result<i64, &'static str> {
+    settle(sim, index, outcome, reason, screenshots, now, Notify::Push)
+}
+
+/// Whether ending an audit pushes its result. The platform always pushes, but a push can be lost (§4.3: a developer
+/// received another event instead); `Silent` plays that loss, so the hub's `get_latest_auditstatus` poll is what
+/// finds the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notify {
+    Push,
+    Silent,
+}
+
+/// `resolve`, with the push sent or lost as `notify` says.
+pub fn settle(
+    sim: &mut Sim,
+    index: u32,
+    outcome: AuditOutcome,
+    reason: Option<String>,
+    screenshots: Option<Vec<String>>,
+    now: i64,
+    notify: Notify,
+) -> Result<i64, &'static str> {
     let policy = sim.audit_policy.clone();
     let audit = sim
         .account(index)
@@ -388,6 +410,9 @@ pub fn resolve(
         AuditOutcome::Fail => "weapp_audit_fail",
         AuditOutcome::Delay => "weapp_audit_delay",
     };
+    if notify == Notify::Silent {
+        return Ok(auditid);
+    }
     let profile = sim.merchants.profile(index);
     sim.push(push::message_event(
         &profile.appid,

@@ -327,6 +327,8 @@ fn event_text(event: &HubEvent) -> (String, Tone) {
             };
             (text, Tone::Bad)
         }
-        HubEventKind::JobProgress(_) | HubEventKind::Unknown => (event.kind.name().to_owned(), Tone::Neutral),
+        HubEventKind::JobProgress(_) | HubEventKind::AuditUpdated(_) | HubEventKind::Unknown => {
+            (event.kind.name().to_owned(), Tone::Neutral)
+        }
     }
 }
