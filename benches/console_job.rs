@@ -130,7 +130,7 @@ fn main() {
         .get_mut::<DeploymentsView>()
         .expect("the deployments panel")
         .page = Page::Job(JOB);
-    harness.run();
+    harness.run_steps(4);
 
     let mut report = 0;
     let mut seq = 1;
