@@ -8,6 +8,7 @@
 #[path = "../tests/hub_support/mod.rs"]
 mod hub_support;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use hub_support::*;
@@ -105,7 +106,8 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu_before;
     sim.control("/__sim/latency", &json!({ "ms": 0 })).await;
-    let calls = platform_calls(&sim, since).await;
+    let by_path = platform_calls(&sim, since).await;
+    let calls: usize = by_path.values().sum();
     let per_merchant = calls as f64 / merchants as f64;
     let bound = per_merchant * merchants as f64 * LATENCY_MS as f64 / 1000.0 / IN_FLIGHT as f64;
     let c = job.counts;
@@ -119,6 +121,11 @@ async fn main() {
         c.skipped,
         elapsed / bound
     );
+    let per_path: Vec<String> = by_path
+        .iter()
+        .map(|(path, n)| format!("{path} {:.2}", *n as f64 / merchants as f64))
+        .collect();
+    println!("hub_deploy calls per merchant by path: {}", per_path.join(", "));
     println!(
         "hub_deploy hub process: {cpu:.2} s CPU ({:.0} % of one core over the run), peak resident {} MB",
         cpu / elapsed * 100.0,
@@ -142,15 +149,19 @@ async fn every_authorizer(hub: &TestHub) -> Value {
 }
 
 /// The platform calls the simulator journaled after `since`, paging through its journal (token calls included:
-/// the job pays for them too).
-async fn platform_calls(sim: &SimProcess, since: i64) -> usize {
-    let (mut after, mut total) = (since, 0);
+/// the job pays for them too), counted by path.
+async fn platform_calls(sim: &SimProcess, since: i64) -> BTreeMap<String, usize> {
+    let (mut after, mut by_path) = (since, BTreeMap::new());
     loop {
         let page = sim.calls(after).await;
         let Some(last) = page.iter().filter_map(|c| c["seq"].as_i64()).max() else {
-            return total;
+            return by_path;
         };
-        total += page.len();
+        for call in &page {
+            *by_path
+                .entry(call["path"].as_str().unwrap_or("?").to_owned())
+                .or_insert(0) += 1;
+        }
         after = last;
     }
 }

@@ -17,6 +17,8 @@ step bash benches/sim_memory.sh
 step cargo bench --bench hub_intake
 step cargo bench --bench hub_relay
 step cargo bench --bench hub_sync
+step cargo bench --bench hub_deploy
 step cargo bench --bench console_table
+step cargo bench --bench console_job
 step bash benches/console_start.sh
 echo "=== done ($(date -u +%H:%M:%S))" | tee -a "$log"

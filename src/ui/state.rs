@@ -129,8 +129,15 @@ impl AppState {
             }
             _ => {}
         }
-        // Job progress is many small events a second: the Activity panel's list of hub events keeps the others.
-        if !matches!(event.kind, HubEventKind::JobProgress(_)) {
+        // The Activity panel's list of hub events is for people: it leaves out what comes by the hundred. Job
+        // progress is many small events a second; a deployment moves hundreds of audit rows (their platform pushes
+        // are listed, in words); every merchant's token is renewed every two hours (the component's is listed).
+        let routine = match &event.kind {
+            HubEventKind::JobProgress(_) | HubEventKind::AuditUpdated(_) => true,
+            HubEventKind::TokenRefreshed(refreshed) => refreshed.token != "component",
+            _ => false,
+        };
+        if !routine {
             self.hub_events.push_back(event);
             if self.hub_events.len() > HUB_EVENTS_KEPT {
                 self.hub_events.pop_front();

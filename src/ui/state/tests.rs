@@ -8,6 +8,7 @@ use crate::engine::protocol::{
     ProfileId, ProfileInfo, ProfilesOverview, Reply, StatusEvent,
 };
 use crate::engine::protocol::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus};
+use crate::hubapi::TokenRefreshed;
 use crate::ui::remote::Remote;
 
 fn err(kind: ErrorKind) -> EngineError {
@@ -358,6 +359,30 @@ fn sync_progress_comes_from_the_job_and_its_end_reloads_the_merchants() {
         "the jobs list follows too"
     );
     assert!(state.hub_events.is_empty(), "progress does not flood the events pane");
+    let audit = serde_json::from_value(serde_json::json!({
+        "appid": "wx0123456789abcdef", "nick_name": null, "auditid": 412000001, "user_version": "1.0.0",
+        "user_desc": null, "status": "rejected", "submitted_at": 1000, "resolved_at": 2000,
+        "reasons": ["1. x"], "screenshots": [], "source": "push", "updated_at": 2000
+    }))
+    .unwrap();
+    state.apply(hub(HubEventKind::AuditUpdated(audit)));
+    assert!(state.hub_events.is_empty(), "nor do audit rows");
+    let token = |token: &str, appid: Option<&str>| {
+        hub(HubEventKind::TokenRefreshed(TokenRefreshed {
+            token: token.into(),
+            authorizer_appid: appid.map(str::to_owned),
+            expires_at: 8_200,
+        }))
+    };
+    state.apply(token("authorizer", Some("wx0123456789abcdef")));
+    assert!(state.hub_events.is_empty(), "nor do merchants' token renewals");
+    state.apply(token("component", None));
+    assert_eq!(state.hub_events.len(), 1, "the component token's renewal is listed");
+    assert_eq!(
+        state.take_follow_ups(),
+        vec![Command::Status(StatusCommand::Refresh)],
+        "the renewals refresh the status, once"
+    );
 
     state.apply(hub(HubEventKind::JobProgress(sync_job(4, JobState::Completed, 40, 40))));
     assert!(state.merchants.running_sync().is_none());

@@ -56,11 +56,12 @@ pub fn progress_ui(ui: &mut egui::Ui, progress: &Progress) -> Response {
             if progress.failed > 0 {
                 ui.label(tone_text(t!("progress.failed", failed = progress.failed), Tone::Bad));
             }
-            ui.add(
-                ProgressBar::new(progress.fraction())
-                    .text(progress.counts_text())
-                    .animate(progress.running),
-            )
+            // Beside the bar, not in it: egui's animated bar draws its spinner at the fill's end, over the counts
+            // while little is done.
+            if progress.running {
+                ui.spinner();
+            }
+            ui.add(ProgressBar::new(progress.fraction()).text(progress.counts_text()))
         })
         .inner
     })
