@@ -35,7 +35,7 @@ pub use super::model::AuthorizerRow;
 pub use crate::hubapi::{
     AccountKind, Activity, ActivityPage, ActivityQuery, Authorization, HubEvent, HubEventKind, ItemState, Job,
     JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan, Preauth, Status as HubStatus, TicketStatus,
-    action,
+    TokenRefreshed, action,
 };
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.

@@ -7,8 +7,7 @@ use crate::engine::protocol::{
     EngineError, ErrorKind, HubStatus, Job, JobKind, JobState, JobsEvent, MerchantsEvent, PreAuthRequest, Preauth,
     ProfileId, ProfileInfo, ProfilesOverview, Reply, StatusEvent,
 };
-use crate::engine::protocol::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus};
-use crate::hubapi::TokenRefreshed;
+use crate::engine::protocol::{ActivityPage, Authorization, JobCounts, Outcome, TicketStatus, TokenRefreshed};
 use crate::ui::remote::Remote;
 
 fn err(kind: ErrorKind) -> EngineError {
