@@ -172,6 +172,23 @@ impl HubClient {
             .await
     }
 
+    /// `GET /api/v1/audits/{appid}/screenshots/{media_id}`: the hub's copy of a rejection's screenshot. `None` when
+    /// the hub has not fetched it from WeChat yet (`404 screenshot_missing`; the hub tries again on its own).
+    pub async fn screenshot(&self, appid: &str, media_id: &str) -> Result<Option<Vec<u8>>, EngineError> {
+        let path = format!("/api/v1/audits/{appid}/screenshots/{media_id}");
+        let response = self.request(Method::GET, &path).send().await.map_err(transport_error)?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            if is_code(&body, ErrorCode::ScreenshotMissing) {
+                return Ok(None);
+            }
+            return Err(http_error(status, &body));
+        }
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        Ok(Some(bytes.to_vec()))
+    }
+
     /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.
     pub async fn deploy(&self, plan: &Plan) -> Result<JobId, EngineError> {
         let created: JobCreated = self
@@ -304,6 +321,11 @@ fn http_error(status: StatusCode, body: &[u8]) -> EngineError {
     }
 }
 
+/// Whether an error answer's body is the hub's `ErrorBody` with `code`.
+fn is_code(body: &[u8], code: ErrorCode) -> bool {
+    serde_json::from_slice::<ErrorBody>(body).is_ok_and(|body| body.error.code == code)
+}
+
 /// A relayed call WeChat refused, or whose answer did not decode.
 fn wechat_error(error: WxError) -> EngineError {
     match error {
@@ -359,6 +381,14 @@ mod tests {
             invalid.fields,
             vec![("biz_appid".to_owned(), "not an appid".to_owned())]
         );
+
+        let missing = br#"{"error":{"code":"screenshot_missing","message":"not fetched yet"}}"#;
+        assert!(is_code(missing, ErrorCode::ScreenshotMissing));
+        assert!(!is_code(
+            br#"{"error":{"code":"not_found","message":"no"}}"#,
+            ErrorCode::ScreenshotMissing
+        ));
+        assert!(!is_code(b"<html>404</html>", ErrorCode::ScreenshotMissing));
 
         let html = http_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
         assert_eq!(html.kind, ErrorKind::Hub { status: 502 });
