@@ -39,6 +39,7 @@ pub use crate::hubapi::{
     HubEvent, HubEventKind, ItemState, Job, JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan,
     Preauth, Status as HubStatus, TicketStatus, action,
 };
+pub use crate::hubapi::{AuditSource, MAX_AUDIT_PAGE, ScreenshotFile};
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
 pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 
 use crate::engine::protocol::{
-    Audit, AuditPage, AuditQuery, AuditsCommand, AuditsEvent, Command, RequestId, Screenshot,
+    Audit, AuditPage, AuditQuery, AuditsCommand, AuditsEvent, Command, MAX_AUDIT_PAGE, RequestId, Screenshot,
 };
-use crate::hubapi::MAX_AUDIT_PAGE;
 use crate::ui::remote::Remote;
 
 /// The read the Audits panel makes: every row in one page (the largest the hub serves), so the status chips can
@@ -108,8 +107,8 @@ impl AuditsState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::protocol::{AuditSource, ScreenshotFile};
     use crate::engine::protocol::{AuditStatus, EngineError, ErrorKind, Reply};
-    use crate::hubapi::{AuditSource, ScreenshotFile};
 
     fn audit(appid: &str, status: AuditStatus) -> Audit {
         Audit {
