@@ -138,8 +138,9 @@ impl AppState {
             HubEventKind::AuditUpdated(audit) => self.audits.audit_updated(audit),
             _ => {}
         }
-        // Job progress is many small events a second: the Activity panel's list of hub events keeps the others.
-        if !matches!(event.kind, HubEventKind::JobProgress(_)) {
+        // Job progress is many small events a second, and an audit's row changes with every poll, push and
+        // screenshot fetched (the push itself is listed as its own event): the Activity panel's list keeps the others.
+        if !matches!(event.kind, HubEventKind::JobProgress(_) | HubEventKind::AuditUpdated(_)) {
             self.hub_events.push_back(event);
             if self.hub_events.len() > HUB_EVENTS_KEPT {
                 self.hub_events.pop_front();

@@ -623,6 +623,10 @@ fn an_audit_updated_event_changes_the_row_on_screen_and_a_reconnect_reads_the_ro
     rejected.reasons = vec!["1. 名称不符".into()];
     state.apply(hub(HubEventKind::AuditUpdated(rejected.clone())));
     assert_eq!(state.audits.audits(), [rejected]);
+    assert!(
+        state.hub_events.is_empty(),
+        "row echoes stay out of the Activity panel's list"
+    );
 
     state.apply(Event::Connection(ConnectionState::Retrying {
         attempt: 1,
