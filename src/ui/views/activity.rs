@@ -262,6 +262,11 @@ fn events_ui(ui: &mut egui::Ui, state: &AppState) {
         .auto_shrink(false)
         .show(ui, |ui| {
             for event in &state.hub_events {
+                // Token refreshes follow the hub's clock and its background audit polls, not anything the
+                // snapshot did: whether one lands before the snapshot varies from run to run.
+                if state.hide_volatile && matches!(event.kind, HubEventKind::TokenRefreshed(_)) {
+                    continue;
+                }
                 ui.horizontal(|ui| {
                     let at = if state.hide_volatile {
                         "—".to_owned()
