@@ -70,12 +70,12 @@ fn screenshot(media_id: &str) -> Command {
 }
 
 /// The panel with the rejected row read, its first screenshot not fetched by the hub and its second decoded.
-fn panel() -> Harness<'static, Panel> {
+fn panel(total: i64) -> Harness<'static, Panel> {
     i18n::set_current(Lang::En);
     let mut state = AppState::default();
     state.hide_volatile = true;
     let page = AuditPage {
-        total: 1,
+        total,
         offset: 0,
         audits: vec![rejected([false, true])],
     };
@@ -131,13 +131,17 @@ fn text(key: &str) -> &'static str {
 
 #[test]
 fn a_screenshot_not_fetched_yet_is_a_placeholder_until_the_hub_has_it() {
-    let mut harness = panel();
+    let mut harness = panel(1);
     harness.run();
     harness.get_by_label("「蓝朵南」鲜果").click();
     harness.run();
 
     // The placeholder says what is going on, and the hub's reason for the failed fetch.
     harness.get_by_label(text("audits.screenshot_not_fetched"));
+    assert!(
+        harness.query_by_label_contains("most recently changed").is_none(),
+        "every row is shown"
+    );
     harness.get_by_label("errcode 40007: invalid media_id");
     assert_eq!(
         harness.get_by_label("Screenshot 1").accesskit_node().role(),
@@ -167,4 +171,14 @@ fn a_screenshot_not_fetched_yet_is_a_placeholder_until_the_hub_has_it() {
         [screenshot("m1")],
         "asked once, for the one now on the hub"
     );
+}
+
+#[test]
+fn a_hub_with_more_audits_than_one_page_says_the_list_is_cut_short() {
+    let mut harness = panel(1500);
+    harness.run();
+    let line = text("audits.truncated")
+        .replace("{shown}", "1")
+        .replace("{total}", "1500");
+    harness.get_by_label(&line);
 }

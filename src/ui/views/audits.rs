@@ -187,6 +187,13 @@ fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &m
         });
     });
     ui.label(RichText::new(t!("audits.intro")).weak());
+    // One page holds at most MAX_AUDIT_PAGE rows: say so rather than count short.
+    if let Some(page) = state.audits.page.value()
+        && page.total > page.audits.len() as i64
+    {
+        let text = t!("audits.truncated", shown = page.audits.len(), total = page.total);
+        ui.label(crate::ui::widgets::tone_text(text, Tone::Warning));
+    }
     remote_line_ui(ui, &state.audits.page, Some(load_audits()), &mut out.commands);
     if state.audits.page.value().is_none() {
         // Opened before the profile was active, or a new hub forgot the rows: read them now.
