@@ -10,8 +10,8 @@ use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::{
-    AccountKind, Command, Event, ItemState, Job, JobState, Reply, Request, RequestId, TemplateLibrary,
-    TemplatesCommand, TemplatesEvent, item_reason,
+    AccountKind, Audit, AuditStatus, Command, Event, ItemState, Job, JobState, Reply, Request, RequestId, Screenshot,
+    TemplateLibrary, TemplatesCommand, TemplatesEvent, item_reason,
 };
 use wxdesk::hubapi::{Outcome, action};
 use wxdesk::ui::app::ConsoleApp;
@@ -19,6 +19,8 @@ use wxdesk::ui::deploy_plan::Section;
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::platform_text::permission_name;
 use wxdesk::ui::views::Panel;
+use wxdesk::ui::views::audit_detail::numbered;
+use wxdesk::ui::views::audits::AuditsView;
 use wxdesk::ui::views::deploy_wizard::Wizard;
 use wxdesk::ui::views::deployments::DeploymentsView;
 use wxdesk::ui::views::deployments::Page;
@@ -941,4 +943,165 @@ fn deploy_through_the_wizard_approve_the_next_wave_and_read_skip_and_rejection_r
         Some(JobState::Completed),
         "the list follows: {listed:#?}"
     );
+}
+
+fn audits_view(console: &Console) -> &AuditsView {
+    console.harness.state().views().get::<AuditsView>().unwrap()
+}
+
+/// The appids of the rows the Audits table shows, in its order.
+fn shown_audits(console: &Console) -> Vec<(String, AuditStatus)> {
+    let app = console.harness.state();
+    let audits = app.state().audits.audits();
+    let view = app.views().get::<AuditsView>().unwrap();
+    view.order
+        .rows()
+        .iter()
+        .map(|&i| (audits[i].appid.clone(), audits[i].status))
+        .collect()
+}
+
+/// The seeded rejected mini program, once the hub has its row with every screenshot fetched.
+fn rejected_with_screenshots(app: &ConsoleApp) -> Option<Audit> {
+    app.state()
+        .audits
+        .audits()
+        .iter()
+        .find(|audit| {
+            audit.status == AuditStatus::Rejected
+                && !audit.screenshots.is_empty()
+                && audit.screenshot_files.iter().all(|file| file.available)
+        })
+        .cloned()
+}
+
+/// Issue 10 point 2 on the real sandbox: open Audits, select the seeded rejected mini program, read its reasons as a
+/// numbered list and see its screenshots decoded into textures (one opens large); filter by status, then search.
+#[test]
+fn audits_show_a_rejection_with_its_numbered_reasons_and_screenshots_then_filter_and_search() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    console.go(Panel::AUDITS);
+    // The hub learns the seeded audits from its sync and fetches the screenshots in the background; each change
+    // reaches the console as an `audit_updated` event.
+    console.wait_until("the rejected audit with its screenshots", |app| {
+        rejected_with_screenshots(app).is_some()
+    });
+    let rejected = rejected_with_screenshots(console.harness.state()).unwrap();
+    let statuses: Vec<AuditStatus> = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .map(|a| a.status)
+        .collect();
+    for status in [
+        AuditStatus::Auditing,
+        AuditStatus::Rejected,
+        AuditStatus::Approved,
+        AuditStatus::Released,
+    ] {
+        assert!(
+            statuses.contains(&status),
+            "the sandbox seeds a {status:?} audit: {statuses:?}"
+        );
+    }
+    assert_eq!(shown_audits(&console).len(), statuses.len(), "every audit is listed");
+
+    let name = rejected.nick_name.clone().expect("the seeded mini program has a name");
+    console.harness.get_by_label(&name).click();
+    console.settle();
+    assert!(
+        rejected.reasons.len() >= 2,
+        "the sandbox rejects with numbered reasons: {:?}",
+        rejected.reasons
+    );
+    for (number, reason) in numbered(&rejected.reasons) {
+        assert!(
+            !reason.starts_with(&number.to_string()),
+            "the platform's own number is dropped: {reason}"
+        );
+        console.harness.get_by_label(&format!("{number}."));
+        console.harness.get_by_label(reason);
+    }
+
+    // Every thumbnail is a decoded image made into a texture of the image's own size.
+    let media_ids = rejected.screenshots.clone();
+    console.wait_until("the screenshots", |app| {
+        media_ids.iter().all(|id| {
+            matches!(
+                app.state().audits.screenshots.get(id),
+                Some(wxdesk::ui::remote::Remote::Ready(_))
+            )
+        })
+    });
+    for (index, media_id) in media_ids.iter().enumerate() {
+        let shot = console.harness.state().state().audits.screenshots[media_id]
+            .value()
+            .cloned();
+        let Some(Screenshot::Image(pixels)) = shot else {
+            panic!("screenshot {media_id} is an image: {shot:?}");
+        };
+        let texture = audits_view(&console)
+            .textures
+            .get(media_id)
+            .expect("a texture per screenshot");
+        assert_eq!(texture.size(), [pixels.width, pixels.height]);
+        assert!(pixels.width > 0 && pixels.height > 0);
+        let label = text(lang, "audits.screenshot_n").replace("{number}", &(index + 1).to_string());
+        assert_eq!(
+            console.harness.get_by_label(&label).accesskit_node().role(),
+            Role::Image
+        );
+    }
+    assert_eq!(
+        audits_view(&console).textures.len(),
+        media_ids.len(),
+        "one texture per media id"
+    );
+    let first = text(lang, "audits.screenshot_n").replace("{number}", "1");
+    console.harness.get_by_label(&first).click();
+    console.settle();
+    assert_eq!(audits_view(&console).enlarged.as_ref(), Some(&media_ids[0]));
+    console.harness.get_by_label(text(lang, "audits.screenshot_title"));
+    click_button(&mut console, text(lang, "audits.screenshot_close"));
+    assert_eq!(audits_view(&console).enlarged, None);
+
+    // Filter by status: only approved rows; the rejected one (and its pane) goes.
+    let approved = statuses.iter().filter(|s| **s == AuditStatus::Approved).count();
+    let chip = format!("{} {approved}", text(lang, "status.approved"));
+    console.harness.get_by_label(&chip).click();
+    console.settle();
+    let shown = shown_audits(&console);
+    assert_eq!(shown.len(), approved);
+    assert!(
+        shown.iter().all(|(_, status)| *status == AuditStatus::Approved),
+        "{shown:?}"
+    );
+    assert!(
+        console.harness.query_by_label(&name).is_none(),
+        "the rejected row is filtered out"
+    );
+
+    // Search every status by appid: exactly the rejected one.
+    let all = format!("{} {}", text(lang, "audits.all"), statuses.len());
+    console.harness.get_by_label(&all).click();
+    console.settle();
+    console.harness.get_by_role(Role::TextInput).focus();
+    console.harness.step();
+    console.harness.get_by_role(Role::TextInput).type_text(&rejected.appid);
+    console.settle();
+    assert_eq!(
+        shown_audits(&console),
+        vec![(rejected.appid.clone(), AuditStatus::Rejected)]
+    );
+    console.harness.get_by_label(&name);
+
+    // Nothing the sandbox seeds has waited two days: the age filter leaves no row and says so.
+    console.harness.get_by_label(text(lang, "audits.long_waiting")).click();
+    console.settle();
+    assert!(shown_audits(&console).is_empty());
+    console.harness.get_by_label(text(lang, "audits.no_match"));
 }

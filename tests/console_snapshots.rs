@@ -8,8 +8,10 @@ use console_support::{Console, text};
 use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
+use wxdesk::engine::protocol::{AuditStatus, Screenshot};
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::prefs::Panel;
+use wxdesk::ui::remote::Remote;
 
 fn snapshot_every_panel(lang: Lang) {
     let tag = lang.tag();
@@ -85,6 +87,42 @@ fn snapshot_every_panel(lang: Lang) {
         .click();
     console.settle();
     console.harness.snapshot(format!("deploy_wizard_{tag}"));
+
+    console.go(Panel::AUDITS);
+    // The hub learns the seeded audits from its sync, then polls the running ones and fetches the rejection's
+    // screenshots, each with the mini program's own token: once the screenshots are in, those token refreshes are
+    // all in Activity's list of hub events, whose snapshot comes next.
+    console.wait_until("the rejected audit's screenshots on the hub", |app| {
+        app.state().audits.audits().iter().any(|audit| {
+            audit.status == AuditStatus::Rejected
+                && !audit.screenshots.is_empty()
+                && audit.screenshot_files.iter().all(|file| file.available)
+        })
+    });
+    console.harness.snapshot(format!("audits_{tag}"));
+    let rejected = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .find(|audit| audit.status == AuditStatus::Rejected)
+        .cloned()
+        .unwrap();
+    console
+        .harness
+        .get_by_label(rejected.nick_name.as_deref().unwrap())
+        .click();
+    console.wait_until("the screenshots decoded", |app| {
+        rejected.screenshots.iter().all(|id| {
+            matches!(
+                app.state().audits.screenshots.get(id),
+                Some(Remote::Ready(Screenshot::Image(_)))
+            )
+        })
+    });
+    console.harness.snapshot(format!("audit_detail_{tag}"));
 
     console.go(Panel::ACTIVITY);
     console.harness.snapshot(format!("activity_{tag}"));

@@ -357,3 +357,40 @@ async fn the_list_filters_and_pages_and_names_each_bad_query_field() {
 fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// The console's hub client: a stored screenshot comes back as its bytes (the JPEG the simulator drew), and one the
+/// hub has not fetched is `None`, the "not fetched yet" the Audits panel shows, not an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_console_client_reads_a_stored_screenshot_and_a_missing_one_as_not_fetched_yet() {
+    use wxdesk::engine::client::HubClient;
+    use wxdesk::engine::protocol::Secret;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, hub) = setup(dir.path()).await;
+    let client = HubClient::new(&hub.handle.url(), Secret::new(hub.key.clone())).unwrap();
+    let rejected = client
+        .audits(&wxdesk::hubapi::AuditQuery {
+            status: Some("rejected".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("the rejected audits")
+        .audits
+        .remove(0);
+    let media_id = &rejected.screenshots[0];
+    let stored = client
+        .screenshot(&rejected.appid, media_id)
+        .await
+        .expect("a stored screenshot");
+    let bytes = stored.expect("the hub has it");
+    assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG, as the hub stored it");
+
+    let missing = client.screenshot(&rejected.appid, "never_fetched_media").await;
+    assert_eq!(missing.expect("not an error"), None);
+    let other_appid = client.screenshot("wx0000000000000000", media_id).await;
+    assert_eq!(
+        other_appid.expect("not an error"),
+        None,
+        "screenshots are kept per mini program"
+    );
+}

@@ -172,6 +172,27 @@ impl HubClient {
             .await
     }
 
+    /// `GET /api/v1/audits/{appid}/screenshots/{media_id}`: the hub's copy of a rejection's screenshot. `None` when
+    /// the hub has not fetched it from WeChat yet (`404 screenshot_missing`; the hub tries again on its own).
+    pub async fn screenshot(&self, appid: &str, media_id: &str) -> Result<Option<Vec<u8>>, EngineError> {
+        let path = format!(
+            "/api/v1/audits/{}/screenshots/{}",
+            path_segment(appid),
+            path_segment(media_id)
+        );
+        let response = self.request(Method::GET, &path).send().await.map_err(transport_error)?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.bytes().await.unwrap_or_default();
+            if is_code(&body, ErrorCode::ScreenshotMissing) {
+                return Ok(None);
+            }
+            return Err(http_error(status, &body));
+        }
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        Ok(Some(bytes.to_vec()))
+    }
+
     /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.
     pub async fn deploy(&self, plan: &Plan) -> Result<JobId, EngineError> {
         let created: JobCreated = self
@@ -304,6 +325,25 @@ fn http_error(status: StatusCode, body: &[u8]) -> EngineError {
     }
 }
 
+/// `text` as one URL path segment: every byte but RFC 3986's unreserved ones percent-encoded, so an id with a `/`
+/// or a `?` (media ids are the platform's, not ours) still names one resource.
+fn path_segment(text: &str) -> String {
+    let mut segment = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            segment.push(char::from(byte));
+        } else {
+            segment.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    segment
+}
+
+/// Whether an error answer's body is the hub's `ErrorBody` with `code`.
+fn is_code(body: &[u8], code: ErrorCode) -> bool {
+    serde_json::from_slice::<ErrorBody>(body).is_ok_and(|body| body.error.code == code)
+}
+
 /// A relayed call WeChat refused, or whose answer did not decode.
 fn wechat_error(error: WxError) -> EngineError {
     match error {
@@ -359,6 +399,18 @@ mod tests {
             invalid.fields,
             vec![("biz_appid".to_owned(), "not an appid".to_owned())]
         );
+
+        assert_eq!(path_segment("wx0123_ab-c.d~"), "wx0123_ab-c.d~");
+        assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
+        assert_eq!(path_segment("图"), "%E5%9B%BE");
+
+        let missing = br#"{"error":{"code":"screenshot_missing","message":"not fetched yet"}}"#;
+        assert!(is_code(missing, ErrorCode::ScreenshotMissing));
+        assert!(!is_code(
+            br#"{"error":{"code":"not_found","message":"no"}}"#,
+            ErrorCode::ScreenshotMissing
+        ));
+        assert!(!is_code(b"<html>404</html>", ErrorCode::ScreenshotMissing));
 
         let html = http_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
         assert_eq!(html.kind, ErrorKind::Hub { status: 502 });

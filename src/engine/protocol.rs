@@ -1,5 +1,5 @@
 //! The contract between the console's engine and its UI: every `Command` the UI sends, every `Event` it gets back,
-//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`, `templates`), each domain
+//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`, `templates`, `audits`), each domain
 //! in its own file with its own command and event enums. Nothing here does IO.
 //!
 //! The rule that keeps spinners honest: every [`Request`] ends in exactly one [`Reply`] carrying the request's id,
@@ -11,6 +11,7 @@
 //! the domain's engine handler (`engine/domains/`), one arm in the domain's state (`ui/state/`).
 
 mod activity;
+mod audits;
 mod authorize;
 mod jobs;
 mod merchants;
@@ -21,6 +22,7 @@ mod templates;
 use serde::{Deserialize, Serialize};
 
 pub use activity::{ActivityCommand, ActivityEvent};
+pub use audits::{AuditsCommand, AuditsEvent, Screenshot, ScreenshotPixels};
 pub use authorize::{AuthorizeCommand, AuthorizeEvent, PreAuthRequest};
 pub use jobs::{JobsCommand, JobsEvent, SimulatedAudit};
 pub use merchants::{AuthorizersSource, MerchantsCommand, MerchantsEvent};
@@ -33,10 +35,11 @@ pub use templates::{TemplateChange, TemplateKind, TemplateLibrary, TemplatesComm
 pub use super::client::JobVerb;
 pub use super::model::AuthorizerRow;
 pub use crate::hubapi::{
-    AccountKind, Activity, ActivityPage, ActivityQuery, Authorization, HubEvent, HubEventKind, ItemState, Job,
-    JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan, Preauth, Status as HubStatus, TicketStatus,
-    TokenRefreshed, action,
+    AccountKind, Activity, ActivityPage, ActivityQuery, Audit, AuditPage, AuditQuery, AuditStatus, Authorization,
+    HubEvent, HubEventKind, ItemState, Job, JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan,
+    Preauth, Status as HubStatus, TicketStatus, TokenRefreshed, action,
 };
+pub use crate::hubapi::{AuditSource, MAX_AUDIT_PAGE, ScreenshotFile};
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
 pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};
@@ -82,6 +85,7 @@ pub enum Command {
     Activity(ActivityCommand),
     Jobs(JobsCommand),
     Templates(TemplatesCommand),
+    Audits(AuditsCommand),
 }
 
 /// What the engine tells the UI.
@@ -94,6 +98,7 @@ pub enum Event {
     Activity(ActivityEvent),
     Jobs(JobsEvent),
     Templates(TemplatesEvent),
+    Audits(AuditsEvent),
     /// Something happened on the hub (from the long poll; not a reply).
     Hub(HubEvent),
     /// The long poll's connection to the hub changed (not a reply).
@@ -111,6 +116,7 @@ impl Command {
             Command::Activity(c) => Event::Activity(c.failed(request, error)),
             Command::Jobs(c) => Event::Jobs(c.failed(request, error)),
             Command::Templates(c) => Event::Templates(c.failed(request, error)),
+            Command::Audits(c) => Event::Audits(c.failed(request, error)),
         }
     }
 }
@@ -126,6 +132,7 @@ impl Event {
             Event::Activity(e) => e.reply_to(),
             Event::Jobs(e) => e.reply_to(),
             Event::Templates(e) => e.reply_to(),
+            Event::Audits(e) => e.reply_to(),
             Event::Hub(_) | Event::Connection(_) => None,
         }
     }

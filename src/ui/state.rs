@@ -1,9 +1,10 @@
 //! `AppState`: everything the console knows from its engine, one state per domain (profiles, status, merchants,
-//! authorize, activity, jobs, templates), each with its own pure `apply`. The shell here only routes: an event goes to its
+//! authorize, activity, jobs, templates, audits), each with its own pure `apply`. The shell here only routes: an event goes to its
 //! domain, a hub event or a new profile to every domain it concerns, and the commands they imply are queued for the
 //! end of the frame. Views read it and push `Command`s; `sent` marks a request in flight, `tick` moves the clock.
 
 mod activity;
+mod audits;
 mod authorize;
 mod jobs;
 mod merchants;
@@ -13,7 +14,10 @@ mod templates;
 
 use std::collections::VecDeque;
 
+use crate::ui::remote::Remote;
+
 pub use activity::ActivityState;
+pub use audits::{AuditsState, load as load_audits};
 pub use authorize::{AuthorizeState, AuthorizedNotice, RENEW_BEFORE_SECS};
 pub use jobs::JobsState;
 pub use merchants::MerchantsState;
@@ -40,6 +44,7 @@ pub struct AppState {
     pub activity: ActivityState,
     pub jobs: JobsState,
     pub templates: TemplatesState,
+    pub audits: AuditsState,
     /// The latest hub events, newest last.
     pub hub_events: VecDeque<HubEvent>,
     /// Unix seconds, as of the last `tick`.
@@ -84,6 +89,7 @@ impl AppState {
             Event::Activity(event) => self.activity.apply(event),
             Event::Jobs(event) => self.jobs.apply(event, &mut follow),
             Event::Templates(event) => self.templates.apply(event, &mut follow),
+            Event::Audits(event) => self.audits.apply(event),
             Event::Hub(event) => self.apply_hub_event(event, &mut follow),
             Event::Connection(state) => self.apply_connection(state, &mut follow),
         }
@@ -98,6 +104,8 @@ impl AppState {
         self.jobs = JobsState::default();
         // The Templates panel reads its lists when it opens (or now, when it is open and sees them gone).
         self.templates = TemplatesState::default();
+        // So does the Audits panel.
+        self.audits = AuditsState::default();
         follow.queue(Command::Status(StatusCommand::Refresh));
         follow.queue(Command::Merchants(MerchantsCommand::Load));
         follow.queue(Command::Activity(ActivityCommand::Load(self.activity.first_page())));
@@ -127,6 +135,7 @@ impl AppState {
                     follow.queue(show);
                 }
             }
+            HubEventKind::AuditUpdated(audit) => self.audits.audit_updated(audit),
             _ => {}
         }
         // The Activity panel's list of hub events is for people: it leaves out what comes by the hundred. Job
@@ -153,6 +162,9 @@ impl AppState {
             follow.queue(Command::Status(StatusCommand::Refresh));
             follow.queue(Command::Merchants(MerchantsCommand::Load));
             follow.queue(Command::Jobs(JobsCommand::List(JobQuery::default())));
+            if !matches!(self.audits.page, Remote::NotLoaded) {
+                follow.queue(audits::load());
+            }
         }
         self.connection = Some(state);
     }
@@ -168,6 +180,7 @@ impl AppState {
             Command::Activity(command) => self.activity.sent(id, command),
             Command::Jobs(command) => self.jobs.sent(id, command),
             Command::Templates(command) => self.templates.sent(id, command),
+            Command::Audits(command) => self.audits.sent(id, command),
         }
     }
 
@@ -237,6 +250,8 @@ impl AppState {
             ("audit quota", self.jobs.quota.is_loading()),
             ("templates", self.templates.library.is_loading()),
             ("template change", self.templates.change.is_loading()),
+            ("audits", self.audits.page.is_loading()),
+            ("screenshot", self.audits.screenshots.values().any(Remote::is_loading)),
             ("queued", !self.follow_ups.commands.is_empty()),
         ]
         .into_iter()

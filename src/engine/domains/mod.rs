@@ -2,6 +2,7 @@
 //! shell routes by domain, each domain's handler lives in its own file.
 
 mod activity;
+mod audits;
 mod authorize;
 mod jobs;
 mod merchants;
@@ -49,6 +50,7 @@ async fn execute_connected(id: super::protocol::RequestId, command: Command, con
         Command::Activity(command) => Event::Activity(activity::execute(id, command, connection).await),
         Command::Jobs(command) => Event::Jobs(jobs::execute(id, command, connection).await),
         Command::Templates(command) => Event::Templates(templates::execute(id, command, connection).await),
+        Command::Audits(command) => Event::Audits(audits::execute(id, command, connection).await),
         command @ Command::Profiles(_) => command.failed(
             id,
             EngineError::new(ErrorKind::Stopped, "profile commands need no connection"),

@@ -143,10 +143,15 @@ fn one_of_each_command() -> Vec<Command> {
             kind: TemplateKind::Standard,
         }),
         Command::Templates(TemplatesCommand::Delete(TemplateId(7))),
+        Command::Audits(AuditsCommand::Load(AuditQuery::default())),
+        Command::Audits(AuditsCommand::Screenshot {
+            appid: "wx0123456789abcdef".into(),
+            media_id: "m1".into(),
+        }),
     ]
 }
 
-const VARIANTS: usize = 21;
+const VARIANTS: usize = 23;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -171,6 +176,8 @@ fn variant_index(command: &Command) -> usize {
         Command::Templates(TemplatesCommand::Delete(_)) => 18,
         Command::Jobs(JobsCommand::AuditQuota(_)) => 19,
         Command::Jobs(JobsCommand::SimulateAudits { .. }) => 20,
+        Command::Audits(AuditsCommand::Load(_)) => 21,
+        Command::Audits(AuditsCommand::Screenshot { .. }) => 22,
     }
 }
 
@@ -185,6 +192,7 @@ fn same_domain(command: &Command, event: &Event) -> bool {
             | (Command::Activity(_), Event::Activity(_))
             | (Command::Jobs(_), Event::Jobs(_))
             | (Command::Templates(_), Event::Templates(_))
+            | (Command::Audits(_), Event::Audits(_))
     )
 }
 
@@ -259,6 +267,7 @@ fn successful_replies_answer_their_request_too() {
                 template_id: TemplateId(7),
             }),
         ))),
+        Event::Audits(AuditsEvent::Screenshot(Reply::new(id, Ok(Screenshot::NotFetched)))),
     ];
     for event in replies {
         assert_eq!(event.reply_to(), Some(id), "{event:?}");

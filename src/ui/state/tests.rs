@@ -611,3 +611,67 @@ fn a_template_change_reads_the_lists_again_even_with_a_read_on_its_way() {
     state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(id, Ok(info())))));
     assert_eq!(state.templates.library, Remote::NotLoaded);
 }
+
+fn audit(appid: &str, status: crate::engine::protocol::AuditStatus) -> crate::engine::protocol::Audit {
+    crate::engine::protocol::Audit {
+        appid: appid.into(),
+        nick_name: Some("云朵咖啡".into()),
+        auditid: Some(412_000_001),
+        user_version: Some("1.4.0".into()),
+        user_desc: None,
+        status,
+        submitted_at: Some(900),
+        resolved_at: None,
+        reasons: Vec::new(),
+        screenshots: Vec::new(),
+        screenshot_files: Vec::new(),
+        source: crate::engine::protocol::AuditSource::Poll,
+        updated_at: 900,
+    }
+}
+
+#[test]
+fn an_audit_updated_event_changes_the_row_on_screen_and_a_reconnect_reads_the_rows_again() {
+    use crate::engine::protocol::{AuditPage, AuditStatus, AuditsEvent};
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let load = send(&mut state, &mut ids, load_audits());
+    let page = AuditPage {
+        total: 1,
+        offset: 0,
+        audits: vec![audit("wx00000000000000a1", AuditStatus::Auditing)],
+    };
+    state.apply(Event::Audits(AuditsEvent::Loaded(Reply::new(load, Ok(page)))));
+
+    let mut rejected = audit("wx00000000000000a1", AuditStatus::Rejected);
+    rejected.reasons = vec!["1. 名称不符".into()];
+    state.apply(hub(HubEventKind::AuditUpdated(rejected.clone())));
+    assert_eq!(state.audits.audits(), [rejected]);
+    assert!(
+        state.hub_events.is_empty(),
+        "row echoes stay out of the Activity panel's list"
+    );
+
+    state.apply(Event::Connection(ConnectionState::Retrying {
+        attempt: 1,
+        retry_at: 1_002,
+        error: err(ErrorKind::Network),
+    }));
+    state.apply(Event::Connection(ConnectionState::Connected));
+    assert!(
+        state.take_follow_ups().contains(&load_audits()),
+        "events may have been missed"
+    );
+
+    // A different hub: its audits are not the old one's.
+    let activate = send(
+        &mut state,
+        &mut ids,
+        Command::Profiles(ProfilesCommand::Activate(ProfileId::Sandbox)),
+    );
+    state.apply(Event::Profiles(ProfilesEvent::Activated(Reply::new(
+        activate,
+        Ok(info()),
+    ))));
+    assert!(state.audits.audits().is_empty());
+}

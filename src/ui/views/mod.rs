@@ -2,6 +2,8 @@
 //! engine `Command`s and `UiAction`s for the shell (switch panel, language, full screen). None does any work itself.
 
 pub mod activity;
+pub mod audit_detail;
+pub mod audits;
 pub mod authorize;
 pub mod deploy_sections;
 pub mod deploy_settings;
@@ -93,6 +95,7 @@ impl Default for Views {
                 Box::new(authorize::AuthorizeView::default()),
                 Box::new(templates::TemplatesView::default()),
                 Box::new(deployments::DeploymentsView::default()),
+                Box::new(audits::AuditsView::default()),
                 Box::new(jobs::JobsView::default()),
                 Box::new(activity::ActivityView::default()),
             ],
