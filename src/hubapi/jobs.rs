@@ -222,6 +222,24 @@ pub struct JobItem {
     pub updated_at: i64,
 }
 
+#[cfg(test)]
+impl JobItem {
+    /// A test's item at `step`: no error, no audit, updated at 0.
+    pub fn at(appid: &str, wave: i64, step: &str, state: ItemState) -> JobItem {
+        JobItem {
+            appid: appid.into(),
+            wave,
+            step: step.into(),
+            state,
+            errcode: None,
+            message: None,
+            auditid: None,
+            reason: None,
+            updated_at: 0,
+        }
+    }
+}
+
 /// The stable names of [`JobItem::reason`].
 pub mod item_reason {
     /// The appid is not an authorizer of this platform (any more).

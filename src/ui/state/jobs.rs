@@ -172,17 +172,7 @@ mod tests {
     }
 
     fn item(appid: &str, wave: i64, state: ItemState) -> JobItem {
-        JobItem {
-            appid: appid.into(),
-            wave,
-            step: "preflight".into(),
-            state,
-            errcode: None,
-            message: None,
-            auditid: None,
-            reason: None,
-            updated_at: 0,
-        }
+        JobItem::at(appid, wave, "preflight", state)
     }
 
     #[test]

@@ -259,17 +259,7 @@ mod tests {
     use super::*;
 
     fn item(wave: i64, state: ItemState) -> JobItem {
-        JobItem {
-            appid: format!("wx{wave}"),
-            wave,
-            step: "preflight".into(),
-            state,
-            errcode: None,
-            message: None,
-            auditid: None,
-            reason: None,
-            updated_at: 0,
-        }
+        JobItem::at(&format!("wx{wave}"), wave, "preflight", state)
     }
 
     #[test]

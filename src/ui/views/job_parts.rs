@@ -321,17 +321,7 @@ mod tests {
     use crate::ui::i18n::{Lang, set_current};
 
     fn item(state: ItemState) -> JobItem {
-        JobItem {
-            appid: "wx0123456789abcdef".into(),
-            wave: 0,
-            step: "audit".into(),
-            state,
-            errcode: None,
-            message: None,
-            auditid: None,
-            reason: None,
-            updated_at: 0,
-        }
+        JobItem::at("wx0123456789abcdef", 0, "audit", state)
     }
 
     #[test]
