@@ -51,6 +51,8 @@ fn rejected(available: [bool; 2]) -> Audit {
             .collect(),
         source: AuditSource::Push,
         updated_at: 1_700_003_600,
+        gray_percentage: None,
+        withdrawals: Default::default(),
     }
 }
 

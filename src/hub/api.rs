@@ -69,6 +69,9 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(deployments::create))
         .routes(routes!(audits_api::list))
         .routes(routes!(audits_api::screenshot))
+        .routes(routes!(audits_api::quota))
+        .routes(routes!(audits_api::release))
+        .routes(routes!(audits_api::speedup))
 }
 
 /// Routes without an operator key: health, the API document, and what WeChat and the merchant's browser call.
@@ -167,6 +170,8 @@ fn action_of(method: &Method, route: &str) -> Option<&'static str> {
         "/api/v1/preauth" => action::PREAUTH_CREATE,
         "/api/v1/authorizers/sync" => action::AUTHORIZERS_SYNC,
         "/api/v1/deployments" => action::DEPLOYMENT_CREATE,
+        "/api/v1/audits/release" => action::AUDITS_RELEASE,
+        "/api/v1/audits/speedup" => action::AUDITS_SPEEDUP,
         "/api/v1/jobs/{id}/pause" => action::JOB_PAUSE,
         "/api/v1/jobs/{id}/resume" => action::JOB_RESUME,
         "/api/v1/jobs/{id}/approve" => action::JOB_APPROVE,

@@ -125,6 +125,8 @@ mod tests {
             screenshot_files: Vec::new(),
             source: AuditSource::Poll,
             updated_at: 1_700_000_000,
+            gray_percentage: None,
+            withdrawals: Default::default(),
         }
     }
 

@@ -379,6 +379,8 @@ mod tests {
             screenshot_files: Vec::new(),
             source: AuditSource::Poll,
             updated_at: submitted_at,
+            gray_percentage: None,
+            withdrawals: Default::default(),
         }
     }
 
