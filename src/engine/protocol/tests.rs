@@ -148,10 +148,20 @@ fn one_of_each_command() -> Vec<Command> {
             appid: "wx0123456789abcdef".into(),
             media_id: "m1".into(),
         }),
+        Command::Audits(AuditsCommand::Quota),
+        Command::Audits(AuditsCommand::Code("wx0123456789abcdef".into())),
+        Command::Audits(AuditsCommand::Act {
+            appid: "wx0123456789abcdef".into(),
+            action: AuditAction::Withdraw,
+        }),
+        Command::Audits(AuditsCommand::Batch {
+            kind: BatchKind::Release,
+            appids: vec!["wx0123456789abcdef".into()],
+        }),
     ]
 }
 
-const VARIANTS: usize = 23;
+const VARIANTS: usize = 27;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -178,6 +188,10 @@ fn variant_index(command: &Command) -> usize {
         Command::Jobs(JobsCommand::SimulateAudits { .. }) => 20,
         Command::Audits(AuditsCommand::Load(_)) => 21,
         Command::Audits(AuditsCommand::Screenshot { .. }) => 22,
+        Command::Audits(AuditsCommand::Quota) => 23,
+        Command::Audits(AuditsCommand::Code(_)) => 24,
+        Command::Audits(AuditsCommand::Act { .. }) => 25,
+        Command::Audits(AuditsCommand::Batch { .. }) => 26,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::t;
 use crate::ui::state::{AppState, load_audits};
 use crate::ui::theme::{Status, Tone};
 use crate::ui::time_text;
-use crate::ui::views::{Outbox, Panel, View, audit_detail};
+use crate::ui::views::{Outbox, Panel, View, audit_actions, audit_detail};
 use crate::ui::widgets::chip::{status_chip_ui, status_text};
 use crate::ui::widgets::remote_line_ui;
 use crate::ui::widgets::table::{RowOrder, Sort, Table, TableColumn, TableState};
@@ -95,6 +95,8 @@ pub struct AuditsView {
     pub textures: HashMap<String, egui::TextureHandle>,
     /// The screenshot open large in its window.
     pub enlarged: Option<String>,
+    /// The actions' dialog and forms.
+    pub actions: audit_actions::ActionsView,
 }
 
 impl Default for AuditsView {
@@ -106,6 +108,7 @@ impl Default for AuditsView {
             table: TableState::default(),
             textures: HashMap::new(),
             enlarged: None,
+            actions: audit_actions::ActionsView::default(),
         }
     }
 }
@@ -138,6 +141,9 @@ impl View for AuditsView {
         if can_read(state) && !out.commands.contains(&load_audits()) {
             out.send(load_audits());
         }
+        if state.profiles.profile.value().is_some() && !state.audits.quota.is_loading() {
+            out.send(audit_actions::quota_command());
+        }
     }
 }
 
@@ -165,6 +171,8 @@ fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &m
             sort.apply(ordering).then_with(|| a.appid.cmp(&b.appid))
         },
     );
+    audit_actions::keep_current(state, view, out);
+    audit_actions::confirm_pending_ui(ui.ctx(), view, out);
     audit_detail::detail_pane_ui(ui, state, view, out);
 
     ui.horizontal(|ui| {
@@ -187,6 +195,8 @@ fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &m
         });
     });
     ui.label(RichText::new(t!("audits.intro")).weak());
+    audit_actions::quota_ui(ui, state, out);
+    audit_actions::batch_ui(ui, state, &mut view.actions, out);
     // One page holds at most MAX_AUDIT_PAGE rows: say so rather than count short.
     if let Some(page) = state.audits.page.value()
         && page.total > page.audits.len() as i64
@@ -325,7 +335,13 @@ fn table_ui(ui: &mut egui::Ui, audits: &[Audit], view: &mut AuditsView, state: &
     for column in columns {
         table = table.column(column);
     }
-    table.show(ui, &mut view.table, &mut view.sort, |_, _| None::<()>);
+    let quota = state.audits.quota.value();
+    let response = table.show(ui, &mut view.table, &mut view.sort, |ui, selection| {
+        audit_actions::bulk_ui(ui, selection, audits, quota)
+    });
+    if let Some(pending) = response.action {
+        view.actions.pending = Some(pending);
+    }
 }
 
 fn text_ui(ui: &mut egui::Ui, text: &str) {
