@@ -40,10 +40,12 @@ const HUB_ONLY: &[&str] = &[
         (status = 409, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallRequest>) -> Response {
     let endpoint = crate::wechat::lookup(&request.path);
+    // §6.10: `revertcoderelease` rolls back, except with `action=get_history_version`, which only lists.
+    let history = request.query.get("action").and_then(|a| a.as_str()) == Some("get_history_version");
     let recorded = Recorded {
         // A write is recorded by its endpoint's name; a read (or a path that is not relayed) by none.
         action: endpoint.map(|e| format!("{}{}", action::CALL_PREFIX, e.path.trim_start_matches('/'))),
-        read: endpoint.is_some_and(|e| e.idempotent),
+        read: endpoint.is_some_and(|e| e.idempotent) || history,
         target: request.authorizer_appid.clone(),
         detail: None,
     };

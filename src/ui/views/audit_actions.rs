@@ -406,29 +406,32 @@ pub fn bulk_ui(
     let running = selected(AuditStatus::is_pending);
     let speedups = quota.map_or(0, |q| q.speedup_rest.max(0)) as usize;
     let mut asked = None;
-    let release = ui
-        .add_enabled(
-            !approved.is_empty(),
-            egui::Button::new(t!("audits.bulk_release", count = approved.len())),
-        )
-        .on_hover_text(t!("audits.bulk_release_hint"));
-    if release.clicked() {
-        asked = Some(Pending::Batch {
-            kind: BatchKind::Release,
-            appids: approved,
-        });
+    // Only what the selection allows is offered: a selection of rejected rows has no bulk action.
+    if !approved.is_empty() {
+        let release = ui
+            .button(t!("audits.bulk_release", count = approved.len()))
+            .on_hover_text(t!("audits.bulk_release_hint"));
+        if release.clicked() {
+            asked = Some(Pending::Batch {
+                kind: BatchKind::Release,
+                appids: approved,
+            });
+        }
     }
-    let speedup = ui
-        .add_enabled(
-            !running.is_empty() && running.len() <= speedups,
-            egui::Button::new(t!("audits.bulk_speedup", count = running.len())),
-        )
-        .on_hover_text(t!("audits.bulk_speedup_hint", left = speedups));
-    if speedup.clicked() {
-        asked = Some(Pending::Batch {
-            kind: BatchKind::Speedup,
-            appids: running,
-        });
+    if !running.is_empty() {
+        let speedup = ui
+            .add_enabled(
+                running.len() <= speedups,
+                egui::Button::new(t!("audits.bulk_speedup", count = running.len())),
+            )
+            .on_hover_text(t!("audits.bulk_speedup_hint", left = speedups))
+            .on_disabled_hover_text(t!("audits.bulk_speedup_over", left = speedups));
+        if speedup.clicked() {
+            asked = Some(Pending::Batch {
+                kind: BatchKind::Speedup,
+                appids: running,
+            });
+        }
     }
     asked
 }
