@@ -117,9 +117,9 @@ async fn a_rejection_push_lands_with_numbered_reasons_and_screenshots_fetched_wi
     for media_id in ["shot_a_1", "shot_b_2"] {
         let response = screenshot(&hub, &appid, media_id).await;
         assert_eq!(response.status(), 200, "{media_id}");
-        assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
+        assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/png");
         let bytes = response.bytes().await.unwrap();
-        assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "a JPEG");
+        assert_eq!(&bytes[..4], b"\x89PNG", "a PNG");
     }
     let fetches: Vec<Value> = sim
         .calls(since)
@@ -213,7 +213,7 @@ async fn a_failed_screenshot_fetch_is_missing_until_a_later_retry_fetches_it_eve
     assert_eq!(fetched.attempts, 2, "{fetched:?}");
     let response = screenshot(&hub, &appid, "shot_missing_1").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/png");
     hub.handle.shutdown().await;
 }
 
@@ -383,7 +383,7 @@ async fn the_console_client_reads_a_stored_screenshot_and_a_missing_one_as_not_f
         .await
         .expect("a stored screenshot");
     let bytes = stored.expect("the hub has it");
-    assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG, as the hub stored it");
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG, as the hub stored it");
 
     let missing = client.screenshot(&rejected.appid, "never_fetched_media").await;
     assert_eq!(missing.expect("not an error"), None);

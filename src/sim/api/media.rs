@@ -1,5 +1,5 @@
 //! §6.3 trial QR code, §6.14 audit media upload, §6.7 screenshot download, §6.15 testers: the endpoints that
-//! move images, and the small JPEGs the simulator draws for them.
+//! move images, and the small images the simulator draws for them (JPEG QR codes, PNG screenshots).
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{GrayImage, Luma, Rgb, RgbImage};
@@ -58,8 +58,9 @@ pub fn qr_jpeg(text: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// A phone-shaped picture with a colour band derived from `seed`, standing in for an audit screenshot.
-pub fn screenshot_jpeg(seed: &str) -> Option<Vec<u8>> {
+/// A phone-shaped PNG with a colour band derived from `seed`, standing in for an audit screenshot: a real image a
+/// client must decode, small enough (a few kilobytes) for a thousand rejections.
+pub fn screenshot_png(seed: &str) -> Option<Vec<u8>> {
     let hash = seed
         .bytes()
         .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
@@ -69,11 +70,9 @@ pub fn screenshot_jpeg(seed: &str) -> Option<Vec<u8>> {
         _ if (60..=80).contains(&(y % 90)) && x > 16 && x < 164 => Rgb([200, 200, 200]),
         _ => Rgb([248, 248, 248]),
     });
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 80)
-        .encode_image(&image)
-        .ok()?;
-    Some(bytes)
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).ok()?;
+    Some(bytes.into_inner())
 }
 
 /// §6.3: a JPEG of the trial version's entry; `86001` without a commit.
@@ -125,9 +124,9 @@ fn get_material(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     if !known {
         return Err(ApiError::new(40007, "invalid media_id"));
     }
-    let bytes = screenshot_jpeg(media_id).ok_or_else(|| ApiError::new(-1, "system error"))?;
+    let bytes = screenshot_png(media_id).ok_or_else(|| ApiError::new(-1, "system error"))?;
     Ok(Reply::Bytes {
-        content_type: "image/jpeg",
+        content_type: "image/png",
         bytes,
     })
 }
@@ -205,11 +204,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pictures_are_jpegs() {
-        for bytes in [qr_jpeg("https://example.com/x"), screenshot_jpeg("screenshot_1_1")] {
-            let bytes = bytes.expect("drawn");
-            assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "JPEG magic");
-        }
+    fn qr_codes_are_jpegs_and_screenshots_pngs_that_decode() {
+        let qr = qr_jpeg("https://example.com/x").expect("drawn");
+        assert_eq!(&qr[..3], &[0xff, 0xd8, 0xff], "JPEG magic");
+        let shot = screenshot_png("screenshot_1_1").expect("drawn");
+        assert_eq!(&shot[..4], b"\x89PNG", "PNG magic");
+        let decoded = image::load_from_memory(&shot).expect("a real image");
+        assert_eq!((decoded.width(), decoded.height()), (180, 320));
     }
 
     #[test]

@@ -274,7 +274,9 @@ fn online_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, busy: bool, act
         ui.label(tone_text(error_text(error), Tone::Bad).small());
     }
     let Some(code) = remote.and_then(Remote::value) else {
-        ui.spinner();
+        if remote.is_some_and(Remote::is_loading) {
+            ui.spinner();
+        }
         return;
     };
     let when = |secs: i64| match state.hide_volatile {
