@@ -5,6 +5,8 @@
 
 mod console_support;
 
+use std::sync::Arc;
+
 use console_support::{Console, text};
 use egui::Modifiers;
 use egui::accesskit::Role;
@@ -1106,6 +1108,20 @@ fn audits_show_a_rejection_with_its_numbered_reasons_and_screenshots_then_filter
     console.harness.get_by_label(text(lang, "audits.no_match"));
 }
 
+/// A file dropped from the desktop, read from its path as eframe's own handle does.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
 /// The row of `appid` as the console has it.
 fn audit_row(console: &Console, appid: &str) -> Option<Audit> {
     console.harness.state().state().audits.audit(appid).cloned()
@@ -1160,10 +1176,30 @@ fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
     feedback.focus();
     console.harness.step();
     console.harness.get_by_role(Role::MultilineTextInput).type_text(note);
+    // A screenshot of the fix, dropped on the window as a file from the desktop.
+    let dropped = tempfile::tempdir().unwrap();
+    let path = dropped.path().join("fixed-menu.png");
+    image::RgbImage::new(8, 8).save(&path).unwrap();
+    console
+        .harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path)));
+    console.settle();
+    console.harness.get_by_label("fixed-menu.png");
+    // The form is at the foot of the pane, below the screenshots: scrolled to, as an operator would.
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "audits.resubmit"))
+        .scroll_to_me();
     console.settle();
     click_button(&mut console, text(lang, "audits.resubmit"));
     let title = text(lang, "audits.resubmit_title").replace("{name}", &name);
     console.harness.get_by_label(&title);
+    let body = text(lang, "audits.resubmit_body_note")
+        .replace("{note}", note)
+        .replace("{images}", "1");
+    console.harness.get_by_label(&body);
     confirm(&mut console, text(lang, "audits.resubmit"));
     console.wait_until("the resubmitted audit", |app| {
         app.state()

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use super::protocol::{EngineError, ErrorKind, Secret};
 use crate::hubapi::{
     ActivityPage, ActivityQuery, AuditBatch, AuditPage, AuditQuery, AuditQuota, Authorizer, AuthorizerPage,
-    CallRequest, ErrorBody, ErrorCode, EventsPage, Job, JobCreated, JobId, JobList, JobQuery, Plan, Preauth,
-    PreauthRequest, RetryRequest, Status,
+    CallRequest, ErrorBody, ErrorCode, EventsPage, Job, JobCreated, JobId, JobList, JobQuery, MediaUploaded, Plan,
+    Preauth, PreauthRequest, RetryRequest, Status,
 };
 use crate::wechat::{Endpoint, RawResponse, WxError};
 
@@ -207,6 +207,23 @@ impl HubClient {
             .execute(self.request(Method::POST, &path).json(&AuditBatch { appids }))
             .await?;
         Ok(created.id)
+    }
+
+    /// `POST /api/v1/audits/{appid}/media`: an image uploaded to WeChat as the mini program's temporary material;
+    /// answers its media id for `feedback_stuff` (§6.5).
+    pub async fn upload_feedback_image(
+        &self,
+        appid: &str,
+        image: &crate::engine::protocol::FeedbackImage,
+    ) -> Result<String, EngineError> {
+        let path = format!("/api/v1/audits/{}/media", path_segment(appid));
+        let request = self
+            .request(Method::POST, &path)
+            .query(&[("file_name", image.file_name.as_str())])
+            .header(reqwest::header::CONTENT_TYPE, image.content_type.as_str())
+            .body(image.bytes.as_ref().clone());
+        let uploaded: MediaUploaded = self.execute(request).await?;
+        Ok(uploaded.media_id)
     }
 
     /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.

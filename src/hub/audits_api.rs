@@ -2,12 +2,13 @@
 //! `GET /api/v1/audits/{appid}/screenshots/{media_id}`, the platform's audit quota, and the bulk release and speed-up
 //! jobs. The rows themselves are kept by `audits`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::api::{ApiJson, ApiPath, ApiQuery, Operator, Recorded};
@@ -15,11 +16,13 @@ use super::jobs::{self, BatchAction};
 use super::store::audits as rows;
 use super::{Hub, now_secs};
 use crate::hubapi::{
-    ApiError, AuditBatch, AuditPage, AuditQuery, AuditQuota, AuditStatus, ErrorBody, ErrorCode, JobCreated,
-    MAX_AUDIT_BATCH, MAX_AUDIT_PAGE,
+    ApiError, AuditBatch, AuditPage, AuditQuery, AuditQuota, AuditStatus, ErrorBody, ErrorCode, FEEDBACK_IMAGE_TYPES,
+    JobCreated, MAX_AUDIT_BATCH, MAX_AUDIT_PAGE, MAX_FEEDBACK_IMAGE_BYTES, MediaUploaded,
 };
 use crate::wechat::api::Empty;
+use crate::wechat::api::media::TempMediaResponse;
 use crate::wechat::api::release::QueryQuota;
+use crate::wechat::client::Upload;
 
 /// A page of audits; the query checked field by field first.
 #[utoipa::path(get, path = "/api/v1/audits", tag = "audits", security(("operator_key" = [])),
@@ -255,6 +258,93 @@ async fn check_batch(hub: &Arc<Hub>, action: BatchAction, batch: &AuditBatch) ->
         }
     }
     Ok(())
+}
+
+/// Uploads an image (the body, with its content type) as the mini program's temporary material, for a
+/// resubmission's `feedback_stuff` (§6.5). A write to WeChat, sent once; 400 names a bad type or size.
+#[utoipa::path(post, path = "/api/v1/audits/{appid}/media", tag = "audits", security(("operator_key" = [])),
+    params(("appid" = String, Path, description = "The mini program's appid"),
+        ("file_name" = Option<String>, Query, description = "The file's name, for WeChat's upload")),
+    request_body(content = Vec<u8>, content_type = "image/png"),
+    responses((status = 201, body = MediaUploaded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 502, body = ErrorBody)))]
+pub async fn upload_media(
+    State(hub): State<Arc<Hub>>,
+    ApiPath(appid): ApiPath<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let recorded = Recorded::target(appid.clone()).detail(format!("{} bytes", body.len()));
+    let mut response = match upload(&hub, &appid, &query, &headers, body).await {
+        Ok(uploaded) => (StatusCode::CREATED, Json(uploaded)).into_response(),
+        Err(error) => error.into_response(),
+    };
+    response.extensions_mut().insert(recorded);
+    response
+}
+
+async fn upload(
+    hub: &Arc<Hub>,
+    appid: &str,
+    query: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<MediaUploaded, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !FEEDBACK_IMAGE_TYPES.contains(&content_type.as_str()) {
+        return Err(ApiError::invalid_field(
+            "content_type",
+            format!("{content_type:?} is not one of {}", FEEDBACK_IMAGE_TYPES.join(", ")),
+        ));
+    }
+    if body.is_empty() || body.len() > MAX_FEEDBACK_IMAGE_BYTES {
+        return Err(ApiError::invalid_field(
+            "body",
+            format!(
+                "an image of 1 byte to {} MB, not {} bytes",
+                MAX_FEEDBACK_IMAGE_BYTES >> 20,
+                body.len()
+            ),
+        ));
+    }
+    let extension = content_type.trim_start_matches("image/");
+    let file = Upload {
+        file_name: query
+            .get("file_name")
+            .filter(|name| !name.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("feedback.{extension}")),
+        content_type,
+        bytes: body.to_vec(),
+    };
+    let endpoint = crate::wechat::lookup("/cgi-bin/media/upload").ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Internal,
+            "the temporary-material upload is not in the wire table",
+        )
+    })?;
+    let query = [("type".to_owned(), "image".to_owned())];
+    let (upstream, file, query) = (&hub.upstream, &file, &query);
+    let raw = hub
+        .tokens
+        .with_authorizer(appid, |token| async move {
+            upstream.upload(endpoint, &token, query, file).await
+        })
+        .await?;
+    let answer: TempMediaResponse = serde_json::from_slice(&raw.body).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Upstream,
+            format!("WeChat's upload answer has no media_id: {e}"),
+        )
+    })?;
+    Ok(MediaUploaded {
+        media_id: answer.media_id,
+    })
 }
 
 #[cfg(test)]

@@ -169,6 +169,18 @@ pub struct AuditBatch {
     pub appids: Vec<String>,
 }
 
+/// `POST /api/v1/audits/{appid}/media`: the image uploaded as the mini program's temporary material, for
+/// `submit_audit`'s `feedback_stuff` (§6.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MediaUploaded {
+    pub media_id: String,
+}
+
+/// §6.14: images up to 2 MB (PNG, JPEG, GIF); at most five go with one submission (§6.5).
+pub const MAX_FEEDBACK_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_FEEDBACK_IMAGES: usize = 5;
+pub const FEEDBACK_IMAGE_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
+
 /// The most mini programs one batch takes.
 pub const MAX_AUDIT_BATCH: usize = 10_000;
 

@@ -68,10 +68,12 @@ async fn act(client: &HubClient, appid: &str, action: AuditAction) -> Result<(),
             };
             client.relay::<SpeedupAudit>(account, &request).await.map(drop)
         }
-        AuditAction::Resubmit {
-            feedback_info,
-            feedback_stuff,
-        } => {
+        AuditAction::Resubmit { feedback_info, images } => {
+            // Each image becomes temporary material first; a failed upload stops before anything is submitted.
+            let mut feedback_stuff = Vec::with_capacity(images.len());
+            for image in &images {
+                feedback_stuff.push(client.upload_feedback_image(appid, image).await?);
+            }
             let request = SubmitAuditRequest {
                 feedback_info,
                 feedback_stuff: (!feedback_stuff.is_empty()).then(|| feedback_stuff.join("|")),

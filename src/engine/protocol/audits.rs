@@ -32,10 +32,10 @@ pub enum AuditAction {
     /// §6.13 `speedupaudit` of this audit.
     Speedup { auditid: i64 },
     /// §6.5 `submit_audit` again after a rejection, with a note for the reviewer (`feedback_info`, ≤ 200
-    /// characters) and up to five image media ids (`feedback_stuff`).
+    /// characters) and up to five images (`feedback_stuff`), each uploaded first as temporary material.
     Resubmit {
         feedback_info: Option<String>,
-        feedback_stuff: Vec<String>,
+        images: Vec<FeedbackImage>,
     },
     /// §6.9 `release` of the approved version.
     Release,
@@ -47,6 +47,22 @@ pub enum AuditAction {
     Rollback,
     /// §6.12 `change_visitstatus`: open (`true`) or pause the service.
     Visit { open: bool },
+}
+
+/// An image that goes with a resubmission, as the operator dropped it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FeedbackImage {
+    pub file_name: String,
+    /// One of `hubapi::FEEDBACK_IMAGE_TYPES`.
+    pub content_type: String,
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// Megabytes of bytes make an unreadable `Debug`: the name and size say enough.
+impl std::fmt::Debug for FeedbackImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FeedbackImage({}, {} bytes)", self.file_name, self.bytes.len())
+    }
 }
 
 /// The bulk actions the hub runs as jobs.

@@ -26,6 +26,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: BodyRule::Ignored,
         handler: uploadmedia,
     },
+    // A multipart upload too: the temporary material `feedback_stuff` (§6.5) and an avatar (§8.7.4) name.
+    Endpoint {
+        path: "/cgi-bin/media/upload",
+        verb: Verb::Post,
+        token: TokenRule::Authorizer,
+        sets: &[],
+        body: BodyRule::Ignored,
+        handler: upload_temp_media,
+    },
     authorizer("/cgi-bin/material/get_material", Verb::Post, &[18, 11], get_material),
     authorizer("/wxa/bind_tester", Verb::Post, &[18], bind_tester),
     authorizer("/wxa/unbind_tester", Verb::Post, &[18], unbind_tester),
@@ -110,6 +119,21 @@ fn uploadmedia(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     }
     sim.next_auditid += 1;
     ok(json!({"type": "image", "mediaid": format!("media_{}_{}", call.now, sim.next_auditid)}))
+}
+
+/// Temporary material (§6.5, §8.7.4): any non-empty upload of at most 10 MB becomes an image media id this
+/// account's later calls may name.
+fn upload_temp_media(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    if call.raw_len == 0 {
+        return Err(ApiError::new(41005, "media data missing"));
+    }
+    if call.raw_len > MEDIA_LIMIT_BYTES {
+        return Err(ApiError::new(40006, "invalid media size"));
+    }
+    sim.next_auditid += 1;
+    let media_id = format!("temp_{}_{}", call.now, sim.next_auditid);
+    sim.account(call.authorizer()).temp_media.push(media_id.clone());
+    ok(json!({"type": "image", "media_id": media_id, "created_at": call.now}))
 }
 
 /// §6.7: screenshots of a rejected audit come back as image bytes; other ids are `40007`.

@@ -8,8 +8,8 @@
 use egui::RichText;
 
 use crate::engine::protocol::{
-    Audit, AuditAction, AuditQuota, AuditStatus, AuditsCommand, BatchKind, CodeState, Command, Job, JobId, JobsCommand,
-    Withdrawals,
+    Audit, AuditAction, AuditQuota, AuditStatus, AuditsCommand, BatchKind, CodeState, Command, FEEDBACK_IMAGE_TYPES,
+    FeedbackImage, Job, JobId, JobsCommand, MAX_FEEDBACK_IMAGE_BYTES, MAX_FEEDBACK_IMAGES, Withdrawals,
 };
 use crate::t;
 use crate::ui::remote::Remote;
@@ -47,6 +47,10 @@ pub struct ActionsView {
     pub gray_percentage: u8,
     /// The note to the reviewer of a resubmission.
     pub feedback: String,
+    /// The images that go with it, as dropped on the window.
+    pub images: Vec<FeedbackImage>,
+    /// Why the last dropped file was not taken, naming it.
+    pub image_error: Option<String>,
     /// `AuditsState::acted` when the panel last read the quota and the releases again.
     acted_seen: u64,
     /// The mini program whose releases were last asked for.
@@ -75,6 +79,8 @@ pub fn keep_current(state: &AppState, view: &mut AuditsView, out: &mut Outbox) {
     if acted || view.actions.code_for.as_ref() != Some(&appid) {
         view.actions.code_for = Some(appid.clone());
         view.actions.feedback.clear();
+        view.actions.images.clear();
+        view.actions.image_error = None;
         let ask = Command::Audits(AuditsCommand::Code(appid));
         if !out.commands.contains(&ask) {
             out.send(ask);
@@ -201,6 +207,7 @@ fn resubmit_ui(ui: &mut egui::Ui, audit: &Audit, busy: bool, actions: &mut Actio
             ui.label(tone_text(t!("audits.feedback_too_long", max = FEEDBACK_MAX_CHARS), Tone::Bad).small());
         }
     });
+    images_ui(ui, actions);
     if ui
         .add_enabled(!busy && !too_long, egui::Button::new(t!("audits.resubmit")))
         .clicked()
@@ -211,10 +218,89 @@ fn resubmit_ui(ui: &mut egui::Ui, audit: &Audit, busy: bool, actions: &mut Actio
             name: name.to_owned(),
             action: AuditAction::Resubmit {
                 feedback_info: (!note.is_empty()).then(|| note.to_owned()),
-                feedback_stuff: Vec::new(),
+                images: actions.images.clone(),
             },
         });
     }
+}
+
+/// The resubmission's images (§6.5 `feedback_stuff`): taken from files dropped on the window while the form shows,
+/// each checked for its type and size before anything is uploaded; each can be taken off again.
+fn images_ui(ui: &mut egui::Ui, actions: &mut ActionsView) {
+    for file in ui.ctx().input(|input| input.raw.dropped_files.clone()) {
+        if actions.images.len() >= MAX_FEEDBACK_IMAGES {
+            actions.image_error = Some(t!("audits.images_full", max = MAX_FEEDBACK_IMAGES));
+            break;
+        }
+        match feedback_image(file.as_ref()) {
+            Ok(image) => {
+                actions.images.push(image);
+                actions.image_error = None;
+            }
+            Err(why) => actions.image_error = Some(why),
+        }
+    }
+    ui.label(
+        RichText::new(t!(
+            "audits.images_hint",
+            count = actions.images.len(),
+            max = MAX_FEEDBACK_IMAGES,
+            mb = MAX_FEEDBACK_IMAGE_BYTES >> 20
+        ))
+        .small()
+        .weak(),
+    );
+    let mut removed = None;
+    for (index, image) in actions.images.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&image.file_name).small());
+            ui.label(
+                RichText::new(format!("{} KB", image.bytes.len().div_ceil(1024)))
+                    .small()
+                    .weak(),
+            );
+            if ui.small_button(t!("audits.image_remove")).clicked() {
+                removed = Some(index);
+            }
+        });
+    }
+    if let Some(index) = removed {
+        actions.images.remove(index);
+    }
+    if let Some(error) = &actions.image_error {
+        ui.label(tone_text(error, Tone::Bad).small());
+    }
+}
+
+/// A dropped file as an image WeChat takes (§6.14: PNG, JPEG or GIF, at most 2 MB), or why not, naming it. The
+/// size is checked before the file is read, so a dropped video is never loaded.
+pub fn feedback_image(file: &dyn egui::DroppedFile) -> Result<FeedbackImage, String> {
+    let name = file.path().file_name().map_or_else(
+        || file.path().display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let too_big = || t!("audits.image_too_big", name = name, mb = MAX_FEEDBACK_IMAGE_BYTES >> 20);
+    if std::fs::metadata(file.path()).is_ok_and(|m| m.len() > MAX_FEEDBACK_IMAGE_BYTES as u64) {
+        return Err(too_big());
+    }
+    let bytes = file
+        .bytes()
+        .map_err(|error| t!("audits.image_unreadable", name = name, error = error))?;
+    if bytes.len() > MAX_FEEDBACK_IMAGE_BYTES {
+        return Err(too_big());
+    }
+    let content_type = match image::guess_format(&bytes) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
+        Ok(image::ImageFormat::Gif) => "image/gif",
+        _ => return Err(t!("audits.image_type", name = name)),
+    };
+    debug_assert!(FEEDBACK_IMAGE_TYPES.contains(&content_type));
+    Ok(FeedbackImage {
+        file_name: name,
+        content_type: content_type.to_owned(),
+        bytes: std::sync::Arc::new(bytes),
+    })
 }
 
 /// §6.11: a gray release of the approved version, to a percentage that only goes up, and its revert.
@@ -467,11 +553,12 @@ pub fn confirmation(pending: &Pending) -> Confirm {
                     t!("audits.speedup_body").to_owned(),
                     Tone::Good,
                 ),
-                AuditAction::Resubmit { feedback_info, .. } => (
+                AuditAction::Resubmit { feedback_info, images } => (
                     t!("audits.resubmit_title", name = name),
-                    match feedback_info {
-                        Some(note) => t!("audits.resubmit_body_note", note = note),
-                        None => t!("audits.resubmit_body").to_owned(),
+                    match (feedback_info, images.len()) {
+                        (Some(note), images) => t!("audits.resubmit_body_note", note = note, images = images),
+                        (None, 0) => t!("audits.resubmit_body").to_owned(),
+                        (None, images) => t!("audits.resubmit_body_images", images = images),
                     },
                     Tone::Good,
                 ),
@@ -583,5 +670,54 @@ pub fn batch_ui(ui: &mut egui::Ui, state: &AppState, actions: &mut ActionsView, 
             });
         }
         Remote::NotLoaded => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    #[derive(Debug)]
+    struct Dropped(PathBuf, Vec<u8>);
+
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            Ok(self.1.clone())
+        }
+    }
+
+    fn png() -> Vec<u8> {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(2, 2)
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        bytes.into_inner()
+    }
+
+    #[test]
+    fn a_dropped_file_is_taken_only_as_an_image_wechat_accepts() {
+        crate::ui::i18n::set_current(crate::ui::i18n::Lang::En);
+        let image = feedback_image(&Dropped("/tmp/x/menu.png".into(), png())).expect("a PNG is taken");
+        assert_eq!(
+            (image.file_name.as_str(), image.content_type.as_str()),
+            ("menu.png", "image/png")
+        );
+
+        let text = feedback_image(&Dropped("/tmp/x/notes.png".into(), b"not an image".to_vec()));
+        assert_eq!(
+            text.unwrap_err(),
+            "notes.png is not a PNG, JPEG or GIF image",
+            "named by its own bytes"
+        );
+
+        let mut big = png();
+        big.resize(MAX_FEEDBACK_IMAGE_BYTES + 1, 0);
+        let error = feedback_image(&Dropped("/tmp/x/big.png".into(), big)).unwrap_err();
+        assert_eq!(error, "big.png is larger than 2 MB");
     }
 }
