@@ -57,6 +57,8 @@ pub struct ActionsView {
     code_for: Option<String>,
     /// The bulk job last opened to follow its progress.
     batch_opened: Option<JobId>,
+    /// The bulk job whose end last made the panel read the quota again.
+    batch_ended: Option<JobId>,
 }
 
 pub fn quota_command() -> Command {
@@ -132,8 +134,11 @@ fn quota(state: &AppState) -> Option<&AuditQuota> {
 
 /// The actions the selected mini program's audit allows, in the detail pane.
 pub fn actions_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, view: &mut AuditsView) {
-    ui.add_space(8.0);
-    ui.label(RichText::new(t!("audits.actions")).strong());
+    // A released version's audit has nothing left to act on; what is online follows.
+    if audit.status != AuditStatus::Released {
+        ui.add_space(8.0);
+        ui.label(RichText::new(t!("audits.actions")).strong());
+    }
     let name = audit.nick_name.clone().unwrap_or_else(|| audit.appid.clone());
     let busy = state.audits.acting.is_loading();
     let mut ask = |action: AuditAction| {
@@ -305,9 +310,11 @@ pub fn feedback_image(file: &dyn egui::DroppedFile) -> Result<FeedbackImage, Str
 
 /// §6.11: a gray release of the approved version, to a percentage that only goes up, and its revert.
 fn gray_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, busy: bool, actions: &mut ActionsView, name: &str) {
-    let plan_percentage = code(state, &audit.appid)
-        .and_then(|code| code.gray)
-        .map(|plan| plan.gray_percentage);
+    // §6.11 `85079`: a gray release needs a version online already; the first release goes to everyone.
+    let Some(code) = code(state, &audit.appid).filter(|code| !code.history.is_empty()) else {
+        return;
+    };
+    let plan_percentage = code.gray.map(|plan| plan.gray_percentage);
     let current = audit.gray_percentage.or(plan_percentage).unwrap_or(0).clamp(0, 100) as u8;
     if current >= 100 {
         return;
@@ -315,6 +322,7 @@ fn gray_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, busy: bool, actio
     let lowest = current + 1;
     actions.gray_percentage = actions.gray_percentage.clamp(lowest, 100);
     ui.horizontal_wrapped(|ui| {
+        ui.label(t!("audits.gray_share"));
         ui.add(egui::Slider::new(&mut actions.gray_percentage, lowest..=100).suffix(" %"));
         let gray = ui
             .add_enabled(!busy, egui::Button::new(t!("audits.gray")))
@@ -370,7 +378,9 @@ fn online_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, busy: bool, act
         false => time_text::datetime(secs),
     };
     if code.history.is_empty() {
+        // Nothing online: nothing to roll back, pause or reopen (§6.12 `85021`).
         ui.label(RichText::new(t!("audits.history_empty")).weak());
+        return;
     } else {
         egui::Grid::new(("audit-history", &audit.appid))
             .num_columns(2)
@@ -645,6 +655,12 @@ pub fn batch_ui(ui: &mut egui::Ui, state: &AppState, actions: &mut ActionsView, 
             if actions.batch_opened != Some(*id) {
                 actions.batch_opened = Some(*id);
                 out.send(Command::Jobs(JobsCommand::Show(*id)));
+            }
+            // The job spent quota (speed-ups) or changed what is online (releases): read the quota once it ends.
+            let ended = known_job(state, *id).is_some_and(|job| job.state.is_final());
+            if ended && actions.batch_ended != Some(*id) && !state.audits.quota.is_loading() {
+                actions.batch_ended = Some(*id);
+                out.send(quota_command());
             }
             ui.horizontal(|ui| {
                 let job = known_job(state, *id);
