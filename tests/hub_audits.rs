@@ -338,6 +338,8 @@ async fn the_list_filters_and_pages_and_names_each_bad_query_field() {
         ("?limit=0", "limit"),
         ("?limit=1001", "limit"),
         ("?offset=-1", "offset"),
+        ("?offset=abc", "offset"),
+        ("?limit=ten", "limit"),
     ] {
         let response = hub
             .http

@@ -8,7 +8,7 @@
 use std::sync::{Arc, OnceLock};
 
 use axum::Router;
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
@@ -340,11 +340,20 @@ pub struct ApiQuery<T>(pub T);
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|query| ApiQuery(query.0))
-            .map_err(|rejection: QueryRejection| ApiError::new(ErrorCode::InvalidRequest, rejection.body_text()))
+    /// Decoded as axum's `Query` does, with the failing parameter named (`offset=abc` → `fields.offset`).
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let message = error.into_inner().to_string();
+                match path.as_str() {
+                    "." | "" => ApiError::new(ErrorCode::InvalidRequest, format!("the query is not valid: {message}")),
+                    field => ApiError::invalid_field(field, message),
+                }
+            })
     }
 }
 
