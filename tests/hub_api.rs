@@ -133,6 +133,23 @@ fn every_event_kind() -> Vec<HubEventKind> {
             msg: "OK".into(),
             info: json!({ "name": "杭州味知鲜餐饮管理有限公司", "code_type": 1 }),
         }),
+        HubEventKind::RegistrationUpdated {
+            registration: Registration {
+                id: 3,
+                kind: RegistrationKind::Enterprise,
+                state: RegistrationState::Succeeded,
+                status_code: Some(0),
+                status_text: Some("OK".into()),
+                taskid: "4f1e0c".into(),
+                appid: Some(APPID.into()),
+                authorize_url: "https://mp.weixin.qq.com/wxawap/fastregisterauth?action=show&taskid=4f1e0c".into(),
+                label: "杭州味知鲜餐饮管理有限公司".into(),
+                created_by: "alice".into(),
+                created_at: 1_763_700_000,
+                expires_at: 1_763_786_400,
+                updated_at: 1_763_700_900,
+            },
+        },
         HubEventKind::TokenRefreshed(TokenRefreshed {
             token: "authorizer".into(),
             authorizer_appid: Some(APPID.into()),
@@ -157,6 +174,7 @@ fn every_event_kind() -> Vec<HubEventKind> {
             | HubEventKind::AuditDelay(_)
             | HubEventKind::AuditUpdated(_)
             | HubEventKind::RegistrationResult(_)
+            | HubEventKind::RegistrationUpdated { .. }
             | HubEventKind::TokenRefreshed(_)
             | HubEventKind::JobProgress(_)
             | HubEventKind::Error(_)

@@ -46,6 +46,7 @@ pub use crate::hubapi::{
     ScreenshotFile, Withdrawals,
 };
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
+pub use crate::hubapi::{Registration, RegistrationKind, RegistrationState};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
 pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};
 pub use crate::wechat::AuthType;

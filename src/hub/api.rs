@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
-use super::{Hub, audits_api, console, deployments, intake, jobs_api, landing, now_secs, relay};
+use super::{Hub, audits_api, console, deployments, intake, jobs_api, landing, now_secs, registrations, relay};
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
 #[derive(OpenApi)]
@@ -70,6 +70,8 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(audits_api::list))
         .routes(routes!(audits_api::screenshot))
         .routes(routes!(audits_api::quota))
+        .routes(routes!(registrations::create, registrations::list))
+        .routes(routes!(registrations::show))
         .routes(routes!(audits_api::release))
         .routes(routes!(audits_api::speedup))
         .merge(
@@ -181,6 +183,7 @@ fn action_of(method: &Method, route: &str) -> Option<&'static str> {
         "/api/v1/audits/release" => action::AUDITS_RELEASE,
         "/api/v1/audits/speedup" => action::AUDITS_SPEEDUP,
         "/api/v1/audits/{appid}/media" => action::AUDITS_MEDIA,
+        "/api/v1/registrations" => action::REGISTRATION_CREATE,
         "/api/v1/jobs/{id}/pause" => action::JOB_PAUSE,
         "/api/v1/jobs/{id}/resume" => action::JOB_RESUME,
         "/api/v1/jobs/{id}/approve" => action::JOB_APPROVE,

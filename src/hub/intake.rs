@@ -163,6 +163,10 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     let event_for_write = event.clone();
     let audit = event.as_ref().and_then(pushed_audit);
     let audit_for_write = audit.clone();
+    let registration_for_write = opened
+        .event
+        .clone()
+        .filter(|event| matches!(event, Event::FastRegister(_)));
     let timing = super::audits::timing(hub, received_at);
     let outcome = hub
         .store
@@ -191,6 +195,9 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
             let mut seqs = Vec::new();
             if let Some(event) = &event_for_write {
                 seqs.push(queries::append_event(conn, received_at, event)?);
+            }
+            if let Some(Event::FastRegister(result)) = &registration_for_write {
+                seqs.extend(super::registrations::apply_result(conn, result, received_at)?);
             }
             // The audits table learns of the result in the push's own transaction: `success` means it is there.
             let mut audit_appid = None;

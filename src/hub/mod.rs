@@ -22,6 +22,7 @@ mod jobs;
 mod jobs_api;
 mod landing;
 mod operators;
+mod registrations;
 mod relay;
 mod seal;
 mod store;

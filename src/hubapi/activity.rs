@@ -19,6 +19,8 @@ pub mod action {
     pub const AUDITS_SPEEDUP: &str = "audits.speedup";
     /// An image was uploaded to WeChat as a mini program's temporary material (for a resubmission's feedback).
     pub const AUDITS_MEDIA: &str = "audits.media";
+    /// A registration task was created (`POST /api/v1/registrations`).
+    pub const REGISTRATION_CREATE: &str = "registration.create";
     pub const JOB_PAUSE: &str = "job.pause";
     pub const JOB_RESUME: &str = "job.resume";
     pub const JOB_APPROVE: &str = "job.approve";

@@ -42,6 +42,12 @@ pub enum HubEventKind {
     AuditUpdated(Audit),
     /// A registration task's result push (§4.2, §8).
     RegistrationResult(RegistrationResult),
+    /// A registration task changed (its result push, a query, its 24 hours passing): the task as
+    /// `GET /api/v1/registrations/{id}` shows it. The task rides under `registration`: its own `kind` would collide
+    /// with the event's tag.
+    RegistrationUpdated {
+        registration: super::Registration,
+    },
     /// The hub renewed an access token (the token itself never leaves the hub).
     TokenRefreshed(TokenRefreshed),
     /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the job
@@ -72,6 +78,7 @@ impl HubEventKind {
             HubEventKind::AuditDelay(_) => "audit_delay",
             HubEventKind::AuditUpdated(_) => "audit_updated",
             HubEventKind::RegistrationResult(_) => "registration_result",
+            HubEventKind::RegistrationUpdated { .. } => "registration_updated",
             HubEventKind::TokenRefreshed(_) => "token_refreshed",
             HubEventKind::JobProgress(_) => "job_progress",
             HubEventKind::Error(_) => "error",

@@ -12,6 +12,7 @@ mod deployments;
 mod error;
 mod events;
 mod jobs;
+mod registrations;
 mod relay;
 mod status;
 
@@ -32,6 +33,11 @@ pub use events::{HubErrorEvent, JobProgressBody, TokenRefreshed};
 pub use jobs::{
     HUB_OPERATOR, ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState,
     RetryRequest, item_reason,
+};
+pub use registrations::{
+    REGISTRATION_WINDOW_SECS, Registration, RegistrationCreated, RegistrationKind, RegistrationList,
+    RegistrationRequest, RegistrationState, check_request as check_registration, credit_code_valid, phone_valid,
+    wechat_id_valid,
 };
 pub use relay::CallRequest;
 pub use status::{LastError, Status, TicketStatus, TokenStatus};

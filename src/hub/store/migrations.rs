@@ -184,6 +184,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_withdrawals_appid ON audit_withdrawals (appid, at);
     "#,
+    // 7: registration tasks (DESIGN.md "Registrations"), one row per task the hub created.
+    r#"
+    CREATE TABLE registrations (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        status_code INTEGER,
+        status_text TEXT,
+        taskid TEXT NOT NULL UNIQUE,
+        appid TEXT,
+        authorize_url TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX registrations_open ON registrations (state, expires_at);
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

@@ -9,6 +9,7 @@ pub mod audits;
 pub mod jobs;
 mod migrations;
 pub mod queries;
+pub mod registrations;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};

@@ -5,7 +5,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use crate::engine::protocol::{Activity, ActivityCommand, ActivityQuery, Command, HubEvent, HubEventKind};
-use crate::engine::protocol::{Outcome, action};
+use crate::engine::protocol::{Outcome, RegistrationState, action};
 use crate::t;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
@@ -320,6 +320,18 @@ fn event_text(event: &HubEvent) -> (String, Tone) {
             ),
             Tone::Pending,
         ),
+        HubEventKind::RegistrationUpdated { registration: task } => {
+            let (state, tone) = match task.state {
+                RegistrationState::Open => (t!("activity.reg_open"), Tone::Pending),
+                RegistrationState::Succeeded => (t!("activity.reg_succeeded"), Tone::Good),
+                RegistrationState::Failed => (t!("activity.reg_failed"), Tone::Bad),
+                RegistrationState::Expired => (t!("activity.reg_expired"), Tone::Warning),
+            };
+            (
+                t!("activity.ev_registration_updated", label = task.label, state = state),
+                tone,
+            )
+        }
         HubEventKind::Error(error) => {
             let text = match error.errcode {
                 Some(errcode) => wechat_error_text(errcode, &error.message),

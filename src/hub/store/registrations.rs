@@ -1,0 +1,105 @@
+//! The SQL of registration tasks (`registrations`): one row per task the hub created, updated by the result pushes
+//! and by the 24 hours passing. Deciding what a row becomes is `hub::registrations`; this file only reads and
+//! writes.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::StoreError;
+use crate::hubapi::{Registration, RegistrationKind, RegistrationState};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+const COLUMNS: &str = "id, kind, state, status_code, status_text, taskid, appid, authorize_url, label, created_by, \
+                       created_at, expires_at, updated_at";
+
+fn registration(row: &Row<'_>) -> rusqlite::Result<Registration> {
+    let kind: String = row.get(1)?;
+    let state: String = row.get(2)?;
+    Ok(Registration {
+        id: row.get(0)?,
+        // Written by this module from the same enums; an unknown name (a newer hub's) reads as an open enterprise
+        // task, which the console shows with its raw status.
+        kind: RegistrationKind::parse(&kind).unwrap_or(RegistrationKind::Enterprise),
+        state: RegistrationState::parse(&state).unwrap_or(RegistrationState::Open),
+        status_code: row.get(3)?,
+        status_text: row.get(4)?,
+        taskid: row.get(5)?,
+        appid: row.get(6)?,
+        authorize_url: row.get(7)?,
+        label: row.get(8)?,
+        created_by: row.get(9)?,
+        created_at: row.get(10)?,
+        expires_at: row.get(11)?,
+        updated_at: row.get(12)?,
+    })
+}
+
+/// A new open task; answers it with its id.
+pub fn insert(conn: &Connection, task: &Registration) -> Result<Registration> {
+    conn.execute(
+        "INSERT INTO registrations (kind, state, status_code, status_text, taskid, appid, authorize_url, label,
+                                    created_by, created_at, expires_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            task.kind.as_str(),
+            task.state.as_str(),
+            task.status_code,
+            task.status_text,
+            task.taskid,
+            task.appid,
+            task.authorize_url,
+            task.label,
+            task.created_by,
+            task.created_at,
+            task.expires_at,
+            task.updated_at
+        ],
+    )?;
+    Ok(Registration {
+        id: conn.last_insert_rowid(),
+        ..task.clone()
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Registration>> {
+    let sql = format!("SELECT {COLUMNS} FROM registrations WHERE id = ?1");
+    Ok(conn.query_row(&sql, params![id], registration).optional()?)
+}
+
+pub fn by_taskid(conn: &Connection, taskid: &str) -> Result<Option<Registration>> {
+    let sql = format!("SELECT {COLUMNS} FROM registrations WHERE taskid = ?1");
+    Ok(conn.query_row(&sql, params![taskid], registration).optional()?)
+}
+
+/// Every task, newest first.
+pub fn list(conn: &Connection) -> Result<Vec<Registration>> {
+    let sql = format!("SELECT {COLUMNS} FROM registrations ORDER BY id DESC");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], registration)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A task's new state, status and appid.
+pub fn update(conn: &Connection, task: &Registration) -> Result<()> {
+    conn.execute(
+        "UPDATE registrations SET state = ?2, status_code = ?3, status_text = ?4, appid = ?5, updated_at = ?6
+         WHERE id = ?1",
+        params![
+            task.id,
+            task.state.as_str(),
+            task.status_code,
+            task.status_text,
+            task.appid,
+            task.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Open tasks whose 24 hours have passed by `now`.
+pub fn overdue(conn: &Connection, now: i64) -> Result<Vec<Registration>> {
+    let sql = format!("SELECT {COLUMNS} FROM registrations WHERE state = 'open' AND expires_at <= ?1 ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![now], registration)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,153 @@
+//! Registration tasks on the hub against a real simulator on loopback (DESIGN.md "Registrations", wechat-api.md
+//! §8): a bad request is refused field by field and nothing reaches the platform; a valid one becomes a task with its
+//! `authorize_url` and 24 hours; the result push ends it — a success with the new mini program, which becomes an
+//! authorizer, a failure with the platform's status — and every change reaches consoles as `registration_updated`.
+
+mod hub_support;
+
+use hub_support::*;
+use serde_json::{Value, json};
+use wxdesk::hubapi::{
+    ErrorBody, EventsPage, HubEventKind, REGISTRATION_WINDOW_SECS, Registration, RegistrationKind, RegistrationState,
+};
+
+const ENTERPRISE: &str = "/wxa/component/fastregisterenterpriseweapp";
+const PERSONAL: &str = "/wxa/component/fastregisterpersonalweapp";
+
+async fn task(hub: &TestHub, id: i64) -> Registration {
+    serde_json::from_value(hub.get_json(&format!("/api/v1/registrations/{id}")).await).unwrap()
+}
+
+async fn create(hub: &TestHub, body: &Value) -> (u16, Value) {
+    let response = hub.post_json("/api/v1/registrations", body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bad_request_names_each_field_and_reaches_nothing_of_the_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = connected(dir.path(), &["--demo"]).await;
+    let since = sim.last_call_seq().await;
+    let (status, body) = create(
+        &hub,
+        &json!({ "kind": "enterprise", "name": "", "code": "91440300708461136A", "component_phone": "12" }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let error: ErrorBody = serde_json::from_value(body).unwrap();
+    let fields = error.error.fields.unwrap();
+    assert_eq!(fields.keys().collect::<Vec<_>>(), ["code", "component_phone", "name"]);
+    assert!(fields["code"].contains("check character"), "{fields:?}");
+    let (status, body) = create(
+        &hub,
+        &json!({ "kind": "personal", "wxuser": "9lives", "component_phone": "13800138000" }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["fields"]["wxuser"].is_string(), "{body}");
+    assert_eq!(
+        sim.count_calls(since, ENTERPRISE).await + sim.count_calls(since, PERSONAL).await,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_enterprise_task_succeeds_by_its_push_and_its_mini_program_becomes_a_merchant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = connected(dir.path(), &["--demo"]).await;
+    let (status, created) = create(
+        &hub,
+        &json!({ "kind": "enterprise", "name": "深圳市腾讯计算机系统有限公司", "code": "91440300708461136t",
+                 "component_phone": "0755-86013388" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    assert!(
+        created["authorize_url"].as_str().unwrap().starts_with("https://"),
+        "{created}"
+    );
+    let open = task(&hub, id).await;
+    assert_eq!(
+        (open.kind, open.state),
+        (RegistrationKind::Enterprise, RegistrationState::Open)
+    );
+    assert_eq!(open.expires_at - open.created_at, REGISTRATION_WINDOW_SECS);
+    assert_eq!(open.label, "深圳市腾讯计算机系统有限公司");
+
+    sim.control(
+        "/__sim/registration/resolve",
+        &json!({ "task_id": open.taskid, "status": 0 }),
+    )
+    .await;
+    let done = eventually("the result push to end the task", || async {
+        let task = task(&hub, id).await;
+        (task.state != RegistrationState::Open).then_some(task)
+    })
+    .await;
+    assert_eq!((done.state, done.status_code), (RegistrationState::Succeeded, Some(0)));
+    let appid = done.appid.clone().expect("the new mini program's appid");
+    // §8.1: the push carries an auth code the hub exchanges; the new mini program is an authorizer.
+    eventually("the new mini program among the merchants", || async {
+        let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
+        let listed = page["authorizers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["authorizer_appid"] == appid.as_str());
+        listed.then_some(())
+    })
+    .await;
+    // Every event, page by page: the demo's sync and token renewals come first.
+    let mut states = Vec::new();
+    let mut after = 0;
+    loop {
+        let page: EventsPage =
+            serde_json::from_value(hub.get_json(&format!("/api/v1/events?after={after}")).await).unwrap();
+        if page.events.is_empty() {
+            break;
+        }
+        states.extend(page.events.iter().filter_map(|e| match &e.kind {
+            HubEventKind::RegistrationUpdated { registration } if registration.id == id => Some(registration.state),
+            _ => None,
+        }));
+        after = page.next;
+    }
+    assert_eq!(states, [RegistrationState::Open, RegistrationState::Succeeded]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_personal_task_that_fails_keeps_the_platforms_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = connected(dir.path(), &["--demo"]).await;
+    let (status, created) = create(
+        &hub,
+        &json!({ "kind": "personal", "wxuser": "xiaoming_88", "component_phone": "13800138000" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let open = task(&hub, id).await;
+    assert_eq!(
+        (open.kind, open.label.as_str()),
+        (RegistrationKind::Personal, "xiaoming_88")
+    );
+    sim.control(
+        "/__sim/registration/resolve",
+        &json!({ "task_id": open.taskid, "status": 1003 }),
+    )
+    .await;
+    let done = eventually("the failure push", || async {
+        let task = task(&hub, id).await;
+        (task.state != RegistrationState::Open).then_some(task)
+    })
+    .await;
+    assert_eq!(
+        (done.state, done.status_code, done.appid),
+        (RegistrationState::Failed, Some(1003), None)
+    );
+    assert!(done.status_text.is_some());
+    let list = hub.get_json("/api/v1/registrations").await;
+    assert_eq!(list["registrations"][0]["id"], id, "newest first");
+}
