@@ -11,7 +11,8 @@ use super::protocol::{EngineError, ErrorKind, Secret};
 use crate::hubapi::{
     ActivityPage, ActivityQuery, AuditBatch, AuditPage, AuditQuery, AuditQuota, Authorizer, AuthorizerPage,
     CallRequest, ErrorBody, ErrorCode, EventsPage, Job, JobCreated, JobId, JobList, JobQuery, MediaUploaded, Plan,
-    Preauth, PreauthRequest, RetryRequest, Status,
+    Preauth, PreauthRequest, Registration, RegistrationCreated, RegistrationList, RegistrationRequest, RetryRequest,
+    Status,
 };
 use crate::wechat::{Endpoint, RawResponse, WxError};
 
@@ -224,6 +225,18 @@ impl HubClient {
             .body(image.bytes.as_ref().clone());
         let uploaded: MediaUploaded = self.execute(request).await?;
         Ok(uploaded.media_id)
+    }
+
+    /// `GET /api/v1/registrations`: every registration task, newest first.
+    pub async fn registrations(&self) -> Result<Vec<Registration>, EngineError> {
+        let list: RegistrationList = self.execute(self.request(Method::GET, "/api/v1/registrations")).await?;
+        Ok(list.registrations)
+    }
+
+    /// `POST /api/v1/registrations`: a bad field is `ErrorKind::Validation` naming it.
+    pub async fn create_registration(&self, request: &RegistrationRequest) -> Result<RegistrationCreated, EngineError> {
+        self.execute(self.request(Method::POST, "/api/v1/registrations").json(request))
+            .await
     }
 
     /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.

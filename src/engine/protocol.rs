@@ -16,6 +16,7 @@ mod authorize;
 mod jobs;
 mod merchants;
 mod profiles;
+mod registrations;
 mod status;
 mod templates;
 
@@ -31,6 +32,7 @@ pub use merchants::{AuthorizersSource, MerchantsCommand, MerchantsEvent};
 pub use profiles::{
     LocalProfileSummary, ProfileId, ProfileInfo, ProfilesCommand, ProfilesEvent, ProfilesOverview, RemoteProfileSummary,
 };
+pub use registrations::{RegistrationsCommand, RegistrationsEvent};
 pub use status::{StatusCommand, StatusEvent};
 pub use templates::{TemplateChange, TemplateKind, TemplateLibrary, TemplatesCommand, TemplatesEvent};
 
@@ -46,7 +48,10 @@ pub use crate::hubapi::{
     ScreenshotFile, Withdrawals,
 };
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
-pub use crate::hubapi::{Registration, RegistrationKind, RegistrationState};
+pub use crate::hubapi::{
+    REGISTRATION_WINDOW_SECS, Registration, RegistrationCreated, RegistrationKind, RegistrationRequest,
+    RegistrationState, check_registration,
+};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
 pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};
 pub use crate::wechat::AuthType;
@@ -92,6 +97,7 @@ pub enum Command {
     Jobs(JobsCommand),
     Templates(TemplatesCommand),
     Audits(AuditsCommand),
+    Registrations(RegistrationsCommand),
 }
 
 /// What the engine tells the UI.
@@ -105,6 +111,7 @@ pub enum Event {
     Jobs(JobsEvent),
     Templates(TemplatesEvent),
     Audits(AuditsEvent),
+    Registrations(RegistrationsEvent),
     /// Something happened on the hub (from the long poll; not a reply).
     Hub(HubEvent),
     /// The long poll's connection to the hub changed (not a reply).
@@ -123,6 +130,7 @@ impl Command {
             Command::Jobs(c) => Event::Jobs(c.failed(request, error)),
             Command::Templates(c) => Event::Templates(c.failed(request, error)),
             Command::Audits(c) => Event::Audits(c.failed(request, error)),
+            Command::Registrations(c) => Event::Registrations(c.failed(request, error)),
         }
     }
 }
@@ -139,6 +147,7 @@ impl Event {
             Event::Jobs(e) => e.reply_to(),
             Event::Templates(e) => e.reply_to(),
             Event::Audits(e) => e.reply_to(),
+            Event::Registrations(e) => e.reply_to(),
             Event::Hub(_) | Event::Connection(_) => None,
         }
     }

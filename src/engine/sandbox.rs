@@ -250,6 +250,20 @@ pub async fn resolve_audits(links: &Links, appids: &[String], outcome: Simulated
     Ok(appids.len())
 }
 
+/// The simulated person finishes registration task `taskid` with this §4.2 status (0: created); the simulator pushes
+/// the result to the hub as WeChat would.
+pub async fn resolve_registration(links: &Links, taskid: &str, status: i64) -> Result<(), EngineError> {
+    let body = serde_json::json!({ "task_id": taskid, "status": status });
+    control(
+        links,
+        "/__sim/registration/resolve",
+        &body,
+        "ending the registration task",
+    )
+    .await?;
+    Ok(())
+}
+
 /// POSTs `body` to the simulator's control API at `path` and reads its JSON answer; `what` names the request in
 /// the errors (the simulator answers `{"error": "…"}` when it refuses).
 async fn control(

@@ -1,5 +1,5 @@
 //! `AppState`: everything the console knows from its engine, one state per domain (profiles, status, merchants,
-//! authorize, activity, jobs, templates, audits), each with its own pure `apply`. The shell here only routes: an event goes to its
+//! authorize, activity, jobs, templates, audits, registrations), each with its own pure `apply`. The shell here only routes: an event goes to its
 //! domain, a hub event or a new profile to every domain it concerns, and the commands they imply are queued for the
 //! end of the frame. Views read it and push `Command`s; `sent` marks a request in flight, `tick` moves the clock.
 
@@ -9,6 +9,7 @@ mod authorize;
 mod jobs;
 mod merchants;
 mod profiles;
+mod registrations;
 mod status;
 mod templates;
 
@@ -22,6 +23,7 @@ pub use authorize::{AuthorizeState, AuthorizedNotice, RENEW_BEFORE_SECS};
 pub use jobs::JobsState;
 pub use merchants::MerchantsState;
 pub use profiles::ProfilesState;
+pub use registrations::RegistrationsState;
 pub use status::{StatusState, TICKET_STALE_AFTER_SECS};
 pub use templates::TemplatesState;
 
@@ -45,6 +47,7 @@ pub struct AppState {
     pub jobs: JobsState,
     pub templates: TemplatesState,
     pub audits: AuditsState,
+    pub registrations: RegistrationsState,
     /// The latest hub events, newest last.
     pub hub_events: VecDeque<HubEvent>,
     /// Unix seconds, as of the last `tick`.
@@ -90,6 +93,7 @@ impl AppState {
             Event::Jobs(event) => self.jobs.apply(event, &mut follow),
             Event::Templates(event) => self.templates.apply(event, &mut follow),
             Event::Audits(event) => self.audits.apply(event),
+            Event::Registrations(event) => self.registrations.apply(event),
             Event::Hub(event) => self.apply_hub_event(event, &mut follow),
             Event::Connection(state) => self.apply_connection(state, &mut follow),
         }
@@ -106,6 +110,8 @@ impl AppState {
         self.templates = TemplatesState::default();
         // So does the Audits panel.
         self.audits = AuditsState::default();
+        // And the Registrations panel.
+        self.registrations = RegistrationsState::default();
         follow.queue(Command::Status(StatusCommand::Refresh));
         follow.queue(Command::Merchants(MerchantsCommand::Load));
         follow.queue(Command::Activity(ActivityCommand::Load(self.activity.first_page())));
@@ -136,6 +142,7 @@ impl AppState {
                 }
             }
             HubEventKind::AuditUpdated(audit) => self.audits.audit_updated(audit),
+            HubEventKind::RegistrationUpdated { registration } => self.registrations.updated(registration),
             _ => {}
         }
         // The Activity panel's list of hub events is for people: it leaves out what comes by the hundred. Job
@@ -181,6 +188,7 @@ impl AppState {
             Command::Jobs(command) => self.jobs.sent(id, command),
             Command::Templates(command) => self.templates.sent(id, command),
             Command::Audits(command) => self.audits.sent(id, command),
+            Command::Registrations(command) => self.registrations.sent(id, command),
         }
     }
 
@@ -252,6 +260,13 @@ impl AppState {
             ("template change", self.templates.change.is_loading()),
             ("audits", self.audits.page.is_loading()),
             ("screenshot", self.audits.screenshots.values().any(Remote::is_loading)),
+            ("audits quota", self.audits.quota.is_loading()),
+            ("audit action", self.audits.acting.is_loading()),
+            ("releases", self.audits.code.values().any(Remote::is_loading)),
+            ("audit batch", self.audits.batch_job.is_loading()),
+            ("registrations", self.registrations.list.is_loading()),
+            ("registration", self.registrations.created.is_loading()),
+            ("registration simulated", self.registrations.simulated.is_loading()),
             ("queued", !self.follow_ups.commands.is_empty()),
         ]
         .into_iter()

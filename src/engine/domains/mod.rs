@@ -6,6 +6,7 @@ mod audits;
 mod authorize;
 mod jobs;
 mod merchants;
+mod registrations;
 mod status;
 mod templates;
 
@@ -51,6 +52,7 @@ async fn execute_connected(id: super::protocol::RequestId, command: Command, con
         Command::Jobs(command) => Event::Jobs(jobs::execute(id, command, connection).await),
         Command::Templates(command) => Event::Templates(templates::execute(id, command, connection).await),
         Command::Audits(command) => Event::Audits(audits::execute(id, command, connection).await),
+        Command::Registrations(command) => Event::Registrations(registrations::execute(id, command, connection).await),
         command @ Command::Profiles(_) => command.failed(
             id,
             EngineError::new(ErrorKind::Stopped, "profile commands need no connection"),

@@ -158,10 +158,16 @@ fn one_of_each_command() -> Vec<Command> {
             kind: BatchKind::Release,
             appids: vec!["wx0123456789abcdef".into()],
         }),
+        Command::Registrations(RegistrationsCommand::Load),
+        Command::Registrations(RegistrationsCommand::Create(RegistrationRequest::default())),
+        Command::Registrations(RegistrationsCommand::SimulateResult {
+            taskid: "t1".into(),
+            status: 0,
+        }),
     ]
 }
 
-const VARIANTS: usize = 27;
+const VARIANTS: usize = 30;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -192,6 +198,9 @@ fn variant_index(command: &Command) -> usize {
         Command::Audits(AuditsCommand::Code(_)) => 24,
         Command::Audits(AuditsCommand::Act { .. }) => 25,
         Command::Audits(AuditsCommand::Batch { .. }) => 26,
+        Command::Registrations(RegistrationsCommand::Load) => 27,
+        Command::Registrations(RegistrationsCommand::Create(_)) => 28,
+        Command::Registrations(RegistrationsCommand::SimulateResult { .. }) => 29,
     }
 }
 
@@ -207,6 +216,7 @@ fn same_domain(command: &Command, event: &Event) -> bool {
             | (Command::Jobs(_), Event::Jobs(_))
             | (Command::Templates(_), Event::Templates(_))
             | (Command::Audits(_), Event::Audits(_))
+            | (Command::Registrations(_), Event::Registrations(_))
     )
 }
 

@@ -20,6 +20,7 @@ pub mod merchants;
 pub mod nav;
 pub mod provider;
 pub mod provider_forms;
+pub mod registrations;
 pub mod template_tables;
 pub mod templates;
 pub mod welcome;
@@ -97,6 +98,7 @@ impl Default for Views {
                 Box::new(templates::TemplatesView::default()),
                 Box::new(deployments::DeploymentsView::default()),
                 Box::new(audits::AuditsView::default()),
+                Box::new(registrations::RegistrationsView::default()),
                 Box::new(jobs::JobsView::default()),
                 Box::new(activity::ActivityView::default()),
             ],
