@@ -172,6 +172,39 @@ impl HubClient {
             .await
     }
 
+    /// Every row matching `query`, read page by page from `query.offset` in pages of `query.limit` (the hub's
+    /// default when unset), as one page whose `total` is the last page's. A row that changed between two reads
+    /// moves to the front and pushes the rest back, so a row may come twice: it is kept once, where first read.
+    pub async fn all_audits(&self, query: &AuditQuery) -> Result<AuditPage, EngineError> {
+        let start = query.offset.unwrap_or(0);
+        let mut seen = std::collections::HashSet::new();
+        let mut all = AuditPage {
+            total: 0,
+            offset: start,
+            audits: Vec::new(),
+        };
+        let mut offset = start;
+        loop {
+            let page = self
+                .audits(&AuditQuery {
+                    offset: Some(offset),
+                    ..query.clone()
+                })
+                .await?;
+            all.total = page.total;
+            offset += page.audits.len() as i64;
+            let read_all = page.audits.is_empty() || offset >= page.total;
+            for audit in page.audits {
+                if seen.insert(audit.appid.clone()) {
+                    all.audits.push(audit);
+                }
+            }
+            if read_all {
+                return Ok(all);
+            }
+        }
+    }
+
     /// `GET /api/v1/audits/{appid}/screenshots/{media_id}`: the hub's copy of a rejection's screenshot. `None` when
     /// the hub has not fetched it from WeChat yet (`404 screenshot_missing`; the hub tries again on its own).
     pub async fn screenshot(&self, appid: &str, media_id: &str) -> Result<Option<Vec<u8>>, EngineError> {

@@ -187,7 +187,8 @@ fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &m
         });
     });
     ui.label(RichText::new(t!("audits.intro")).weak());
-    // One page holds at most MAX_AUDIT_PAGE rows: say so rather than count short.
+    // The engine reads every page, but rows that changed while it paged can leave it short of the hub's count:
+    // say so rather than count short.
     if let Some(page) = state.audits.page.value()
         && page.total > page.audits.len() as i64
     {
