@@ -108,6 +108,7 @@ fn one_of_each_command() -> Vec<Command> {
         Command::Status(StatusCommand::Refresh),
         Command::Merchants(MerchantsCommand::Load),
         Command::Merchants(MerchantsCommand::Sync),
+        Command::Merchants(MerchantsCommand::Versions("wx0123456789abcdef".into())),
         Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest::default())),
         Command::Authorize(AuthorizeCommand::SimulateScan {
             pre_auth_code: "preauthcode@@@x".into(),
@@ -151,7 +152,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 23;
+const VARIANTS: usize = 24;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -178,6 +179,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Jobs(JobsCommand::SimulateAudits { .. }) => 20,
         Command::Audits(AuditsCommand::Load(_)) => 21,
         Command::Audits(AuditsCommand::Screenshot { .. }) => 22,
+        Command::Merchants(MerchantsCommand::Versions(_)) => 23,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::ui::time_text;
 use crate::ui::views::{Outbox, Panel, View, audit_detail};
 use crate::ui::widgets::chip::{status_chip_ui, status_text};
 use crate::ui::widgets::remote_line_ui;
-use crate::ui::widgets::table::{RowOrder, Sort, Table, TableColumn, TableState};
+use crate::ui::widgets::table::{Click, RowOrder, Sort, Table, TableColumn, TableState};
 
 impl Panel {
     pub const AUDITS: Panel = Panel("audits");
@@ -107,6 +107,21 @@ impl Default for AuditsView {
             textures: HashMap::new(),
             enlarged: None,
         }
+    }
+}
+
+impl AuditsView {
+    /// Shows one mini program's audit, as the merchant detail's "Show in Audits" asks: its row alone (searched by
+    /// appid, so no scrolling is needed to find it), selected, with the detail pane open. "Clear filters" brings
+    /// back every row.
+    pub fn show(&mut self, appid: &str) {
+        self.filter = AuditFilter {
+            text: appid.to_owned(),
+            ..AuditFilter::default()
+        };
+        self.table.selection.clear();
+        let key = appid.to_owned();
+        self.table.selection.click(&key, Click::Only, std::iter::empty());
     }
 }
 
