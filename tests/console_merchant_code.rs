@@ -1,17 +1,26 @@
 //! Issue 10 point 4 on the real sandbox: a mini program's detail pane shows its code — the trial and online versions
 //! `getversioninfo` returns through the hub's relay, and its latest audit with its status chip (the audit rows read
-//! by the pane itself when the Audits panel has not been opened) — and "Show in Audits" opens that audit.
+//! by the pane itself when the Audits panel has not been opened) — and "Show in Audits" opens that audit. And, on an
+//! `AppState` built from events (the sandbox's relay does not refuse on cue): WeChat's refusal reads in words.
 
 mod console_support;
 
 use console_support::{Console, text};
 use egui::accesskit::Role;
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use wxdesk::engine::protocol::{AccountKind, AuditStatus};
+use wxdesk::engine::protocol::{
+    AccountKind, AuditStatus, AuthorizerRow, Command, EngineError, ErrorKind, Event, MerchantsCommand, MerchantsEvent,
+    Reply, Request, RequestId,
+};
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::prefs::Panel;
 use wxdesk::ui::remote::Remote;
+use wxdesk::ui::state::AppState;
 use wxdesk::ui::views::audits::AuditsView;
+use wxdesk::ui::views::merchants::MerchantsView;
+use wxdesk::ui::views::{Outbox, View};
+use wxdesk::ui::{fonts, i18n, theme};
 
 /// The seed's description of every commit (`src/sim/seed.rs`).
 const DESC: &str = "门店自提与预约";
@@ -160,4 +169,74 @@ fn a_mini_programs_detail_shows_its_trial_and_online_versions_and_its_latest_aud
     let shown: Vec<&str> = view.order.rows().iter().map(|&i| audits[i].appid.as_str()).collect();
     assert_eq!(shown, [auditing.as_str()]);
     console.harness.get_by_label(text(lang, "audits.auditid"));
+}
+
+/// The Merchants panel on a built state: one mini program listed and selected, its versions refused by WeChat
+/// (`61007`: the merchant did not grant the set).
+#[test]
+fn a_refused_versions_read_says_what_happened_and_what_to_do() {
+    const APPID: &str = "wx975835de1c9756ce";
+    i18n::set_current(Lang::En);
+    let mut state = AppState::default();
+    state.hide_volatile = true;
+    state.apply(Event::Merchants(MerchantsEvent::Cached(vec![AuthorizerRow {
+        appid: APPID.into(),
+        nick_name: "「蓝朵南」鲜果".into(),
+        principal_name: "上海蓝朵南农业发展有限公司".into(),
+        kind: AccountKind::MiniProgram,
+        verified: true,
+        verify_type: 0,
+        authorized_at: 1_700_000_000,
+        revoked_at: None,
+        func_ids: vec![17, 18],
+        user_name: "gh_1".into(),
+        head_img: String::new(),
+        service_type: 0,
+    }])));
+    let ask = Command::Merchants(MerchantsCommand::Versions(APPID.into()));
+    state.sent(&Request {
+        id: RequestId(1),
+        command: ask.clone(),
+    });
+    let refused = EngineError::new(ErrorKind::WeChat { errcode: 61007 }, "api unauthorized");
+    state.apply(Event::Merchants(MerchantsEvent::Versions(Reply::new(
+        RequestId(1),
+        Err(refused),
+    ))));
+    let mut view = MerchantsView::default();
+    let key = APPID.to_owned();
+    view.table
+        .selection
+        .click(&key, wxdesk::ui::widgets::table::Click::Only, [&key]);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            theme::install(ctx);
+        })
+        .build_ui_state(
+            |ui, (view, state, sent): &mut (MerchantsView, AppState, Vec<Command>)| {
+                let mut out = Outbox::default();
+                view.ui(ui, state, &mut out);
+                sent.extend(out.commands);
+            },
+            (view, state, Vec::new()),
+        );
+    harness.run();
+    let explained = wxdesk::ui::platform_text::errcode(61007).expect("61007 is explained");
+    harness.get_by_label_contains(explained.0);
+    harness.get_by_label_contains(explained.1);
+    assert!(
+        !harness.state().2.contains(&ask),
+        "a refusal is not asked again on its own"
+    );
+    // The operator asks again, with the Refresh beside the section's title (the panel has one of its own).
+    let title = harness.get_by_label(text(Lang::En, "merchants.code")).rect();
+    harness
+        .get_all_by_role_and_label(Role::Button, text(Lang::En, "common.refresh"))
+        .find(|button| (button.rect().center().y - title.center().y).abs() < 4.0)
+        .expect("the section's Refresh")
+        .click();
+    harness.run();
+    assert!(harness.state().2.contains(&ask));
 }

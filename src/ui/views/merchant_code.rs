@@ -51,8 +51,14 @@ pub fn code_ui(ui: &mut egui::Ui, appid: &str, state: &AppState, out: &mut Outbo
             }
             audit_row_ui(ui, state, appid);
         });
-    if state.audits.audit(appid).is_some() && ui.button(t!("merchants.code_show_in_audits")).clicked() {
-        out.act(UiAction::ShowAudit(appid.to_owned()));
+    if state.audits.audit(appid).is_some() {
+        ui.add_space(2.0);
+        // In a row of its own, so the column's justified layout does not stretch it across.
+        ui.horizontal(|ui| {
+            if ui.button(t!("merchants.code_show_in_audits")).clicked() {
+                out.act(UiAction::ShowAudit(appid.to_owned()));
+            }
+        });
     }
 }
 
