@@ -112,6 +112,9 @@ fn many_audits() -> Vec<Audit> {
                 screenshot_files,
                 source: [AuditSource::Push, AuditSource::Poll, AuditSource::Deployment][i % 3],
                 updated_at: submitted_at + 3600,
+                // A gray release running on some approved versions (§6.11).
+                gray_percentage: (status == AuditStatus::Approved && i % 3 == 0).then_some(20),
+                withdrawals: Default::default(),
             }
         })
         .collect()

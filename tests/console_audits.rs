@@ -8,8 +8,8 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::{
-    Audit, AuditPage, AuditSource, AuditStatus, AuditsCommand, AuditsEvent, Command, Event, HubEvent, HubEventKind,
-    Reply, Request, RequestId, Screenshot, ScreenshotFile, ScreenshotPixels,
+    Audit, AuditPage, AuditSource, AuditStatus, AuditsCommand, AuditsEvent, CodeState, Command, Event, HubEvent,
+    HubEventKind, Reply, Request, RequestId, Screenshot, ScreenshotFile, ScreenshotPixels,
 };
 use wxdesk::ui::i18n::{self, Lang, catalog};
 use wxdesk::ui::state::{AppState, load_audits};
@@ -51,6 +51,8 @@ fn rejected(available: [bool; 2]) -> Audit {
             .collect(),
         source: AuditSource::Push,
         updated_at: 1_700_003_600,
+        gray_percentage: None,
+        withdrawals: Default::default(),
     }
 }
 
@@ -118,6 +120,19 @@ fn panel(total: i64) -> Harness<'static, Panel> {
                         id,
                         command: command.clone(),
                     });
+                    // The pane reads the mini program's releases when it opens: answered at once, with none.
+                    if let Command::Audits(AuditsCommand::Code(appid)) = &command {
+                        let code = CodeState {
+                            appid: appid.clone(),
+                            history: Vec::new(),
+                            gray: None,
+                            visit_open: true,
+                        };
+                        panel
+                            .state
+                            .apply(Event::Audits(AuditsEvent::Code(Reply::new(id, Ok(code)))));
+                        continue;
+                    }
                     panel.sent.push(command);
                 }
             },

@@ -5,6 +5,8 @@
 
 mod console_support;
 
+use std::sync::Arc;
+
 use console_support::{Console, text};
 use egui::Modifiers;
 use egui::accesskit::Role;
@@ -1104,4 +1106,157 @@ fn audits_show_a_rejection_with_its_numbered_reasons_and_screenshots_then_filter
     console.settle();
     assert!(shown_audits(&console).is_empty());
     console.harness.get_by_label(text(lang, "audits.no_match"));
+}
+
+/// A file dropped from the desktop, read from its path as eframe's own handle does.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// The row of `appid` as the console has it.
+fn audit_row(console: &Console, appid: &str) -> Option<Audit> {
+    console.harness.state().state().audits.audit(appid).cloned()
+}
+
+/// Clicks the confirm button of the dialog open over the panel: the last button with that label (the pane's own
+/// button of the same name is under the dialog).
+fn confirm(console: &mut Console, label: &str) {
+    let buttons = console.harness.get_all_by_role_and_label(Role::Button, label);
+    buttons.last().expect("the dialog's confirm button").click();
+    console.settle();
+}
+
+/// Issue 10 point 3 on the real sandbox: the audit quota is in view; a rejected mini program is submitted again
+/// with a note to the reviewer after a confirmation that names what it spends, and its row goes back to auditing;
+/// an approved one is released after its confirmation and its row shows released.
+#[test]
+fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    console.go(Panel::AUDITS);
+    console.wait_until("the rejected audit and the quota", |app| {
+        rejected_with_screenshots(app).is_some() && app.state().audits.quota.value().is_some()
+    });
+    let quota = *console.harness.state().state().audits.quota.value().unwrap();
+    let quota_text = text(lang, "audits.quota")
+        .replace("{rest}", &quota.rest.to_string())
+        .replace("{limit}", &quota.limit.to_string());
+    console.harness.get_by_label(&quota_text);
+
+    // Filter rejected, open the one with screenshots, write a note, submit again.
+    let rejected = rejected_with_screenshots(console.harness.state()).unwrap();
+    let count = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .filter(|a| a.status == AuditStatus::Rejected)
+        .count();
+    console
+        .harness
+        .get_by_label(&format!("{} {count}", text(lang, "status.rejected")))
+        .click();
+    console.settle();
+    let name = rejected.nick_name.clone().unwrap();
+    console.harness.get_by_label(&name).click();
+    console.settle();
+    let note = "Fixed the category; see the menu page";
+    let feedback = console.harness.get_by_role(Role::MultilineTextInput);
+    feedback.focus();
+    console.harness.step();
+    console.harness.get_by_role(Role::MultilineTextInput).type_text(note);
+    // A screenshot of the fix, dropped on the window as a file from the desktop.
+    let dropped = tempfile::tempdir().unwrap();
+    let path = dropped.path().join("fixed-menu.png");
+    image::RgbImage::new(8, 8).save(&path).unwrap();
+    console
+        .harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path)));
+    console.settle();
+    console.harness.get_by_label("fixed-menu.png");
+    // The form is at the foot of the pane, below the screenshots: scrolled to, as an operator would.
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, text(lang, "audits.resubmit"))
+        .scroll_to_me();
+    console.settle();
+    click_button(&mut console, text(lang, "audits.resubmit"));
+    let title = text(lang, "audits.resubmit_title").replace("{name}", &name);
+    console.harness.get_by_label(&title);
+    let body = text(lang, "audits.resubmit_body_note")
+        .replace("{note}", note)
+        .replace("{images}", "1");
+    console.harness.get_by_label(&body);
+    confirm(&mut console, text(lang, "audits.resubmit"));
+    console.wait_until("the resubmitted audit", |app| {
+        app.state()
+            .audits
+            .audit(&rejected.appid)
+            .is_some_and(|a| a.status == AuditStatus::Auditing && a.auditid > rejected.auditid)
+    });
+    let done = text(lang, "audits.action_done").replace("{action}", text(lang, "audits.resubmit"));
+    console.harness.get_by_label(&done);
+    let resubmitted = audit_row(&console, &rejected.appid).unwrap();
+    assert!(
+        resubmitted.reasons.is_empty(),
+        "a new audit has no reasons yet: {resubmitted:?}"
+    );
+
+    // Every status again, then the approved ones: release the first after its confirmation.
+    let statuses = console.harness.state().state().audits.audits().len();
+    console
+        .harness
+        .get_by_label(&format!("{} {statuses}", text(lang, "audits.all")))
+        .click();
+    console.settle();
+    let approved = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .find(|a| a.status == AuditStatus::Approved)
+        .cloned()
+        .expect("the sandbox seeds an approved audit");
+    let approved_count = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .filter(|a| a.status == AuditStatus::Approved)
+        .count();
+    console
+        .harness
+        .get_by_label(&format!("{} {approved_count}", text(lang, "status.approved")))
+        .click();
+    console.settle();
+    console
+        .harness
+        .get_by_label(approved.nick_name.as_deref().unwrap())
+        .click();
+    console.settle();
+    click_button(&mut console, text(lang, "audits.release"));
+    confirm(&mut console, text(lang, "audits.release"));
+    console.wait_until("the released row", |app| {
+        app.state()
+            .audits
+            .audit(&approved.appid)
+            .is_some_and(|a| a.status == AuditStatus::Released)
+    });
 }

@@ -97,12 +97,13 @@ fn snapshot_every_panel(lang: Lang) {
     // The hub learns the seeded audits from its sync, then polls the running ones and fetches the rejection's
     // screenshots, each with the mini program's own token: once the screenshots are in, those token refreshes are
     // all in Activity's list of hub events, whose snapshot comes next.
-    console.wait_until("the rejected audit's screenshots on the hub", |app| {
-        app.state().audits.audits().iter().any(|audit| {
-            audit.status == AuditStatus::Rejected
-                && !audit.screenshots.is_empty()
-                && audit.screenshot_files.iter().all(|file| file.available)
-        })
+    console.wait_until("the rejected audit's screenshots on the hub, and the quota", |app| {
+        app.state().audits.quota.value().is_some()
+            && app.state().audits.audits().iter().any(|audit| {
+                audit.status == AuditStatus::Rejected
+                    && !audit.screenshots.is_empty()
+                    && audit.screenshot_files.iter().all(|file| file.available)
+            })
     });
     console.harness.snapshot(format!("audits_{tag}"));
     let rejected = console
@@ -119,13 +120,15 @@ fn snapshot_every_panel(lang: Lang) {
         .harness
         .get_by_label(rejected.nick_name.as_deref().unwrap())
         .click();
-    console.wait_until("the screenshots decoded", |app| {
-        rejected.screenshots.iter().all(|id| {
-            matches!(
-                app.state().audits.screenshots.get(id),
-                Some(Remote::Ready(Screenshot::Image(_)))
-            )
-        })
+    console.wait_until("the screenshots decoded and the releases read", |app| {
+        let code = app.state().audits.code.get(&rejected.appid);
+        matches!(code, Some(Remote::Ready(_)))
+            && rejected.screenshots.iter().all(|id| {
+                matches!(
+                    app.state().audits.screenshots.get(id),
+                    Some(Remote::Ready(Screenshot::Image(_)))
+                )
+            })
     });
     console.harness.snapshot(format!("audit_detail_{tag}"));
 

@@ -64,6 +64,8 @@ fn audit_row() -> Audit {
         }],
         source: AuditSource::Push,
         updated_at: 1_488_856_742,
+        gray_percentage: None,
+        withdrawals: Default::default(),
     }
 }
 
@@ -303,6 +305,13 @@ fn every_request_and_response_round_trips() {
             message: "access clientip is not registered".into(),
         }),
         now: 1_763_700_030,
+        audit_quota: Some(AuditQuota {
+            rest: 8,
+            limit: 27,
+            speedup_rest: 1,
+            speedup_limit: 3,
+            read_at: 1_763_700_020,
+        }),
     });
     round_trips(&Status {
         component_appid: "wx1c0mp0nent0appid".into(),
@@ -310,6 +319,7 @@ fn every_request_and_response_round_trips() {
         component_token: None,
         last_error: None,
         now: 0,
+        audit_quota: None,
     });
     for auth_type in AuthType::ALL {
         round_trips(&PreauthRequest {

@@ -118,9 +118,9 @@ async fn a_rejection_push_lands_with_numbered_reasons_and_screenshots_fetched_wi
     for media_id in ["shot_a_1", "shot_b_2"] {
         let response = screenshot(&hub, &appid, media_id).await;
         assert_eq!(response.status(), 200, "{media_id}");
-        assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
+        assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/png");
         let bytes = response.bytes().await.unwrap();
-        assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "a JPEG");
+        assert_eq!(&bytes[..4], b"\x89PNG", "a PNG");
     }
     let fetches: Vec<Value> = sim
         .calls(since)
@@ -214,7 +214,7 @@ async fn a_failed_screenshot_fetch_is_missing_until_a_later_retry_fetches_it_eve
     assert_eq!(fetched.attempts, 2, "{fetched:?}");
     let response = screenshot(&hub, &appid, "shot_missing_1").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(response.headers()[reqwest::header::CONTENT_TYPE], "image/png");
     hub.handle.shutdown().await;
 }
 
@@ -384,7 +384,7 @@ async fn the_console_client_reads_a_stored_screenshot_and_a_missing_one_as_not_f
         .await
         .expect("a stored screenshot");
     let bytes = stored.expect("the hub has it");
-    assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG, as the hub stored it");
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG, as the hub stored it");
 
     let missing = client.screenshot(&rejected.appid, "never_fetched_media").await;
     assert_eq!(missing.expect("not an error"), None);
@@ -451,4 +451,54 @@ async fn the_console_reads_every_page_of_audits_into_its_state() {
     let page = state.audits.page.value().unwrap();
     assert_eq!(page.total, ROWS);
     hub.handle.shutdown().await;
+}
+
+/// §6.5 `feedback_stuff`: an image uploaded through the hub becomes the mini program's temporary material, and a
+/// resubmission naming it goes through; one naming an id never uploaded is the platform's refusal. A file that is not
+/// an image is refused by the hub before anything reaches WeChat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_resubmission_carries_images_uploaded_through_the_hub_as_temporary_material() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = setup(dir.path()).await;
+    let rejected = page(&hub, "?status=rejected").await.audits.remove(0);
+    let appid = rejected.appid.clone();
+    let upload = |content_type: &'static str, bytes: Vec<u8>| {
+        hub.http
+            .post(hub.url(&format!("/api/v1/audits/{appid}/media?file_name=menu.png")))
+            .bearer_auth(&hub.key)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+    };
+    let before = sim.last_call_seq().await;
+    let refused = upload("text/plain", b"hello".to_vec()).await.unwrap();
+    assert_eq!(refused.status(), 400);
+    let body: ErrorBody = refused.json().await.unwrap();
+    assert!(body.error.fields.unwrap().contains_key("content_type"));
+    assert_eq!(
+        sim.count_calls(before, "/cgi-bin/media/upload").await,
+        0,
+        "nothing reached WeChat"
+    );
+
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(4, 4)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let response = upload("image/png", png.into_inner()).await.unwrap();
+    assert_eq!(response.status(), 201);
+    let media_id = response.json::<Value>().await.unwrap()["media_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(sim.count_calls(before, "/cgi-bin/media/upload").await, 1);
+
+    let submit = |stuff: &str| {
+        json!({ "authorizer_appid": appid, "method": "POST", "path": "/wxa/submit_audit", "query": {},
+                "body": { "feedback_info": "fixed the menu", "feedback_stuff": stuff } })
+    };
+    let unknown = hub.call(&submit("never_uploaded")).await;
+    assert_eq!(unknown["errcode"], 40007, "{unknown}");
+    let answer = hub.call(&submit(&media_id)).await;
+    assert!(answer["auditid"].is_i64(), "{answer}");
 }

@@ -568,3 +568,149 @@ async fn a_submit_whose_answer_was_lost_is_read_back_not_sent_again() {
     let item = |appid: &str| waiting.items.iter().find(|i| i.appid == appid).unwrap().auditid;
     assert_ne!(item(&appids[0]), item(&appids[1]));
 }
+
+// Bulk actions of the Audits panel (issue 10): the approved mini programs a held deployment leaves behind are
+// released as one job; speed-ups stay within the month's quota; withdrawals are counted up to the platform's limit.
+
+/// `appids` deployed with the release held and their audits approved: each ends `approved` in the audits table.
+async fn approved(sim: &SimProcess, hub: &TestHub, appids: &[String]) {
+    let mut held = plan(normal_template(hub).await, appids);
+    held["release"] = json!({ "mode": "hold" });
+    let id = create(hub, &held).await;
+    let count = appids.len() as i64;
+    let submitted = wait_until(hub, id, "every audit submitted", |j| j.counts.waiting_audit == count).await;
+    resolve_audits(sim, &submitted, &[]).await;
+    wait_until(hub, id, "every audit approved and held", |j| {
+        j.state == JobState::Completed && j.counts.approved == count
+    })
+    .await;
+}
+
+async fn audits_in(hub: &TestHub, status: &str) -> Vec<String> {
+    let page: AuditPage = serde_json::from_value(
+        hub.get_json(&format!("/api/v1/audits?status={status}&limit=1000"))
+            .await,
+    )
+    .unwrap();
+    page.audits.into_iter().map(|a| a.appid).collect()
+}
+
+async fn batch(hub: &TestHub, action: &str, appids: &[String]) -> (u16, Value) {
+    let response = hub
+        .post_json(&format!("/api/v1/audits/{action}"), &json!({ "appids": appids }))
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bulk_release_of_a_hundred_approved_mini_programs_ends_with_a_hundred_released_each_released_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 180).await;
+    set_quota(&sim, &json!({ "limit": 1000, "rest": 1000 })).await;
+    let appids = fresh(&hub, 100).await;
+    approved(&sim, &hub, &appids).await;
+    let listed = audits_in(&hub, "approved").await;
+    assert!(
+        appids.iter().all(|a| listed.contains(a)),
+        "every held version is approved in the table"
+    );
+
+    // A batch naming one that is not approved is refused whole, naming it; nothing is released.
+    let since = sim.last_call_seq().await;
+    let rejected = audits_in(&hub, "rejected").await;
+    let mixed = [appids[0].clone(), rejected[0].clone(), appids[0].clone()];
+    let (status, body) = batch(&hub, "release", &mixed).await;
+    assert_eq!(status, 400, "{body}");
+    let fields = &body["error"]["fields"];
+    assert!(fields["appids[1]"].as_str().unwrap().contains("rejected"), "{body}");
+    assert!(fields["appids[2]"].as_str().unwrap().contains("twice"), "{body}");
+    assert!(fields.get("appids[0]").is_none(), "{body}");
+
+    let (status, body) = batch(&hub, "release", &appids).await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    let done = wait_until(&hub, id, "every version released", |j| j.state == JobState::Completed).await;
+    assert_eq!(done.kind.as_str(), "audit_release");
+    assert_eq!(
+        (done.counts.total, done.counts.released),
+        (100, 100),
+        "{:?}",
+        done.counts
+    );
+    assert_eq!(
+        sim.count_calls(since, "/wxa/release").await,
+        100,
+        "one release call each, none repeated"
+    );
+    let released = audits_in(&hub, "released").await;
+    assert!(
+        appids.iter().all(|a| released.contains(a)),
+        "the table shows every one released"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn speedups_stay_within_the_quota_and_withdrawals_are_counted_up_to_the_platforms_87013() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = deploy_setup(dir.path(), 20).await;
+    set_quota(&sim, &json!({ "limit": 100, "rest": 100, "speedup_rest": 1 })).await;
+    let appids = fresh(&hub, 2).await;
+    let mut held = plan(normal_template(&hub).await, &appids);
+    held["release"] = json!({ "mode": "hold" });
+    let id = create(&hub, &held).await;
+    wait_until(&hub, id, "both audits submitted", |j| j.counts.waiting_audit == 2).await;
+    let quota = hub.get_json("/api/v1/audits/quota").await;
+    assert_eq!(
+        (quota["speedup_rest"].as_i64(), quota["rest"].as_i64()),
+        (Some(1), Some(98)),
+        "{quota}"
+    );
+
+    // Two speed-ups with one left: refused, naming the quota.
+    let (status, body) = batch(&hub, "speedup", &appids).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["fields"]["appids"].as_str().unwrap().contains("only 1"),
+        "{body}"
+    );
+    let since = sim.last_call_seq().await;
+    let (status, body) = batch(&hub, "speedup", &appids[..1]).await;
+    assert_eq!(status, 201, "{body}");
+    let sped = wait_until(&hub, body["id"].as_i64().unwrap(), "the speed-up", |j| {
+        j.state == JobState::Completed
+    })
+    .await;
+    assert_eq!(sped.counts.done, 1, "{:?}", sped.items);
+    assert_eq!(sim.count_calls(since, "/wxa/speedupaudit").await, 1);
+    assert_eq!(hub.get_json("/api/v1/status").await["audit_quota"]["speedup_rest"], 0);
+
+    // Withdraw and submit again, five times: each withdrawal counted on the row; the sixth is the platform's 87013.
+    let appid = &appids[0];
+    let call = |path: &str, method: &str, body: Value| json!({ "authorizer_appid": appid, "method": method, "path": path, "query": {}, "body": body });
+    for withdrawn in 1..=5 {
+        if withdrawn > 1 {
+            let answer = hub.call(&call("/wxa/submit_audit", "POST", json!({}))).await;
+            assert!(answer["auditid"].is_i64(), "{answer}");
+        }
+        assert_eq!(
+            hub.call(&call("/wxa/undocodeaudit", "GET", Value::Null)).await["errcode"],
+            0
+        );
+        let row = hub.get_json(&format!("/api/v1/audits?query={appid}")).await["audits"][0].clone();
+        assert_eq!(row["status"], "withdrawn");
+        assert_eq!(row["withdrawals"]["today"], withdrawn, "{row}");
+    }
+    hub.call(&call("/wxa/submit_audit", "POST", json!({}))).await;
+    let refused = hub.call(&call("/wxa/undocodeaudit", "GET", Value::Null)).await;
+    assert_eq!(refused["errcode"], 87013, "{refused}");
+    let explained = wxdesk::wechat::explain(87013).expect("87013 is explained");
+    assert!(explained.en.contains("5 per day"), "{explained:?}");
+    let row: wxdesk::hubapi::Audit =
+        serde_json::from_value(hub.get_json(&format!("/api/v1/audits?query={appid}")).await["audits"][0].clone())
+            .unwrap();
+    assert_eq!(
+        (row.status, row.withdrawals.today, row.withdrawals.left()),
+        (AuditStatus::Auditing, 5, 0)
+    );
+}

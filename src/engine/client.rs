@@ -10,8 +10,9 @@ use serde::de::DeserializeOwned;
 
 use super::protocol::{EngineError, ErrorKind, Secret};
 use crate::hubapi::{
-    ActivityPage, ActivityQuery, AuditPage, AuditQuery, Authorizer, AuthorizerPage, CallRequest, ErrorBody, ErrorCode,
-    EventsPage, Job, JobCreated, JobId, JobList, JobQuery, Plan, Preauth, PreauthRequest, RetryRequest, Status,
+    ActivityPage, ActivityQuery, AuditBatch, AuditPage, AuditQuery, AuditQuota, Authorizer, AuthorizerPage,
+    CallRequest, ErrorBody, ErrorCode, EventsPage, Job, JobCreated, JobId, JobList, JobQuery, MediaUploaded, Plan,
+    Preauth, PreauthRequest, RetryRequest, Status,
 };
 use crate::wechat::{Endpoint, RawResponse, WxError};
 
@@ -247,6 +248,38 @@ impl HubClient {
         }
         let bytes = response.bytes().await.map_err(transport_error)?;
         Ok(Some(bytes.to_vec()))
+    }
+
+    /// `GET /api/v1/audits/quota`: the platform-wide audit quota, read now by the hub (§6.13).
+    pub async fn audit_quota(&self) -> Result<AuditQuota, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/audits/quota")).await
+    }
+
+    /// `POST /api/v1/audits/release` or `/speedup`: a bulk action as a hub job; a bad appid is `ErrorKind::Invalid`
+    /// with the field naming it.
+    pub async fn audit_batch(&self, action: &str, appids: Vec<String>) -> Result<JobId, EngineError> {
+        let path = format!("/api/v1/audits/{action}");
+        let created: JobCreated = self
+            .execute(self.request(Method::POST, &path).json(&AuditBatch { appids }))
+            .await?;
+        Ok(created.id)
+    }
+
+    /// `POST /api/v1/audits/{appid}/media`: an image uploaded to WeChat as the mini program's temporary material;
+    /// answers its media id for `feedback_stuff` (§6.5).
+    pub async fn upload_feedback_image(
+        &self,
+        appid: &str,
+        image: &crate::engine::protocol::FeedbackImage,
+    ) -> Result<String, EngineError> {
+        let path = format!("/api/v1/audits/{}/media", path_segment(appid));
+        let request = self
+            .request(Method::POST, &path)
+            .query(&[("file_name", image.file_name.as_str())])
+            .header(reqwest::header::CONTENT_TYPE, image.content_type.as_str())
+            .body(image.bytes.as_ref().clone());
+        let uploaded: MediaUploaded = self.execute(request).await?;
+        Ok(uploaded.media_id)
     }
 
     /// `POST /api/v1/deployments`: starts a deployment; a bad plan is `ErrorKind::Invalid` with each bad field.
@@ -495,6 +528,8 @@ mod tests {
             screenshot_files: Vec::new(),
             source: crate::hubapi::AuditSource::Poll,
             updated_at: 1_700_000_000,
+            gray_percentage: None,
+            withdrawals: Default::default(),
         }
     }
 

@@ -22,7 +22,9 @@ mod templates;
 use serde::{Deserialize, Serialize};
 
 pub use activity::{ActivityCommand, ActivityEvent};
-pub use audits::{AuditsCommand, AuditsEvent, Screenshot, ScreenshotPixels};
+pub use audits::{
+    AuditAction, AuditsCommand, AuditsEvent, BatchKind, CodeState, FeedbackImage, Screenshot, ScreenshotPixels,
+};
 pub use authorize::{AuthorizeCommand, AuthorizeEvent, PreAuthRequest};
 pub use jobs::{JobsCommand, JobsEvent, SimulatedAudit};
 pub use merchants::{AuthorizersSource, MerchantsCommand, MerchantsEvent};
@@ -39,7 +41,10 @@ pub use crate::hubapi::{
     HubEvent, HubEventKind, ItemState, Job, JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan,
     Preauth, Status as HubStatus, TicketStatus, TokenRefreshed, action,
 };
-pub use crate::hubapi::{AuditSource, MAX_AUDIT_PAGE, ScreenshotFile};
+pub use crate::hubapi::{
+    AuditQuota, AuditSource, FEEDBACK_IMAGE_TYPES, MAX_AUDIT_PAGE, MAX_FEEDBACK_IMAGE_BYTES, MAX_FEEDBACK_IMAGES,
+    ScreenshotFile, Withdrawals,
+};
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
 // The plan's rules as the hub applies them, so the deployment wizard fills and checks exactly as the hub will.
 pub use crate::hubapi::{Authorizer, PLACEHOLDERS, fill_placeholders, item_reason, unknown_placeholders, wave_sizes};

@@ -69,6 +69,17 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(deployments::create))
         .routes(routes!(audits_api::list))
         .routes(routes!(audits_api::screenshot))
+        .routes(routes!(audits_api::quota))
+        .routes(routes!(audits_api::release))
+        .routes(routes!(audits_api::speedup))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(audits_api::upload_media))
+                // §6.14: an image is at most 2 MB; the default limit would refuse it before the route could say so.
+                .layer(DefaultBodyLimit::max(
+                    crate::hubapi::MAX_FEEDBACK_IMAGE_BYTES + 64 * 1024,
+                )),
+        )
 }
 
 /// Routes without an operator key: health, the API document, and what WeChat and the merchant's browser call.
@@ -167,6 +178,9 @@ fn action_of(method: &Method, route: &str) -> Option<&'static str> {
         "/api/v1/preauth" => action::PREAUTH_CREATE,
         "/api/v1/authorizers/sync" => action::AUTHORIZERS_SYNC,
         "/api/v1/deployments" => action::DEPLOYMENT_CREATE,
+        "/api/v1/audits/release" => action::AUDITS_RELEASE,
+        "/api/v1/audits/speedup" => action::AUDITS_SPEEDUP,
+        "/api/v1/audits/{appid}/media" => action::AUDITS_MEDIA,
         "/api/v1/jobs/{id}/pause" => action::JOB_PAUSE,
         "/api/v1/jobs/{id}/resume" => action::JOB_RESUME,
         "/api/v1/jobs/{id}/approve" => action::JOB_APPROVE,

@@ -59,6 +59,7 @@ pub async fn status(State(hub): State<Arc<Hub>>) -> Result<Json<Status>, ApiErro
         component_token: expires_at.map(|expires_at| TokenStatus { expires_at }),
         last_error,
         now,
+        audit_quota: hub.audits.last_quota(),
     }))
 }
 

@@ -40,18 +40,21 @@ const HUB_ONLY: &[&str] = &[
         (status = 409, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallRequest>) -> Response {
     let endpoint = crate::wechat::lookup(&request.path);
+    // §6.10: `revertcoderelease` rolls back, except with `action=get_history_version`, which only lists.
+    let history = request.query.get("action").and_then(|a| a.as_str()) == Some("get_history_version");
     let recorded = Recorded {
         // A write is recorded by its endpoint's name; a read (or a path that is not relayed) by none.
         action: endpoint.map(|e| format!("{}{}", action::CALL_PREFIX, e.path.trim_start_matches('/'))),
-        read: endpoint.is_some_and(|e| e.idempotent),
+        read: endpoint.is_some_and(|e| e.idempotent) || history,
         target: request.authorizer_appid.clone(),
         detail: None,
     };
     let audit_appid = request.authorizer_appid.clone().filter(|a| !a.is_empty());
+    let gray_percentage = request.body.as_ref().and_then(|b| b["gray_percentage"].as_i64());
     let mut response = match relay(&hub, request).await {
         Ok(raw) => {
             if let (Some(endpoint), Some(appid)) = (endpoint, &audit_appid) {
-                audit_written(&hub, endpoint.path, appid, &raw).await;
+                audit_written(&hub, endpoint.path, appid, &raw, gray_percentage).await;
             }
             passthrough(raw)
         }
@@ -147,8 +150,11 @@ async fn relay(hub: &Arc<Hub>, request: CallRequest) -> Result<RawResponse, Rela
 }
 
 /// A console's audit write went through: the audits table learns of it (DESIGN.md, "Audits"): a new audit
-/// (§6.5, its version learned by the poll that follows), a withdrawal (§6.8), a release (§6.9).
-async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawResponse) {
+/// (§6.5, its version learned by the poll that follows), a withdrawal (§6.8), a release (§6.9), a gray release's
+/// step or its revert (§6.11).
+async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawResponse, gray_percentage: Option<i64>) {
+    // WeChat answers 200 even when it refuses (§0.3); the relay passed the refusal as `Relayed::Platform`, so an
+    // answer here went through.
     let seen = match path {
         "/wxa/submit_audit" => {
             let answer: Option<SubmitAuditResponse> = serde_json::from_slice(&raw.body).ok();
@@ -156,6 +162,7 @@ async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawRespons
                 tracing::warn!(%appid, "submit_audit answered without an auditid; the next poll finds the audit");
                 return;
             };
+            refresh_quota(hub);
             Seen::Audit {
                 auditid: answer.auditid.0 as i64,
                 status: AuditStatus::Auditing,
@@ -166,11 +173,31 @@ async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawRespons
                 screenshots: Vec::new(),
             }
         }
+        "/wxa/speedupaudit" => {
+            refresh_quota(hub);
+            return;
+        }
         "/wxa/undocodeaudit" => Seen::Withdrawn,
         "/wxa/release" => Seen::Released { auditid: None },
+        "/wxa/grayrelease" => match gray_percentage {
+            Some(percentage) => Seen::Gray { percentage },
+            None => return,
+        },
+        "/wxa/revertgrayrelease" => Seen::GrayReverted,
         _ => return,
     };
     audits::record(hub, appid, AuditSource::Relay, seen).await;
+}
+
+/// A submit or a speed-up spent quota (§6.13): the quota `GET /api/v1/status` shows is read again, off the call's
+/// path.
+fn refresh_quota(hub: &Arc<Hub>) {
+    let hub = hub.clone();
+    tokio::spawn(async move {
+        if let Err(error) = super::audits_api::read_quota(&hub).await {
+            tracing::warn!(error = error.message, "audit quota not read after a submit or speed-up");
+        }
+    });
 }
 
 fn passthrough(raw: RawResponse) -> Response {

@@ -215,6 +215,17 @@ impl Upstream {
     }
 
     /// Any endpoint of wechat-api.md, answered as bytes; the token goes where the endpoint says (§0.2).
+    /// A multipart upload (`Client::upload`); a write, sent once.
+    pub async fn upload(
+        &self,
+        endpoint: &EndpointInfo,
+        token: &str,
+        query: &[(String, String)],
+        file: &crate::wechat::client::Upload,
+    ) -> Result<RawResponse, UpstreamError> {
+        self.client.upload(endpoint, token, query, file).await
+    }
+
     pub async fn execute_raw(
         &self,
         endpoint: &EndpointInfo,

@@ -13,6 +13,12 @@ pub mod action {
     pub const AUTHORIZERS_SYNC: &str = "authorizers.sync";
     /// A deployment was planned and started (`POST /api/v1/deployments`).
     pub const DEPLOYMENT_CREATE: &str = "deployment.create";
+    /// A bulk release of approved audits was started (`POST /api/v1/audits/release`).
+    pub const AUDITS_RELEASE: &str = "audits.release";
+    /// A bulk speed-up of running audits was started (`POST /api/v1/audits/speedup`).
+    pub const AUDITS_SPEEDUP: &str = "audits.speedup";
+    /// An image was uploaded to WeChat as a mini program's temporary material (for a resubmission's feedback).
+    pub const AUDITS_MEDIA: &str = "audits.media";
     pub const JOB_PAUSE: &str = "job.pause";
     pub const JOB_RESUME: &str = "job.resume";
     pub const JOB_APPROVE: &str = "job.approve";

@@ -120,7 +120,69 @@ pub struct Audit {
     pub source: AuditSource,
     /// Unix seconds.
     pub updated_at: i64,
+    /// The percentage of users on the approved version while a gray release of it runs (§6.11); `None` otherwise.
+    #[serde(default)]
+    pub gray_percentage: Option<i64>,
+    /// Withdrawals of this mini program's audits made through this hub today and this month, China time (§6.8).
+    /// The platform has no call that tells how many are left; withdrawals made elsewhere are not counted.
+    #[serde(default)]
+    pub withdrawals: Withdrawals,
 }
+
+/// Withdrawals counted against the platform's limits (§6.8: 5 a day, 10 a month, per mini program).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Withdrawals {
+    pub today: i64,
+    pub this_month: i64,
+}
+
+impl Withdrawals {
+    /// §6.8, the current documentation's figures. Older SDKs say one a day: the platform's `87013` is the judge,
+    /// these only tell the operator what to expect.
+    pub const PER_DAY: i64 = 5;
+    pub const PER_MONTH: i64 = 10;
+
+    /// Withdrawals left by this hub's count: the smaller of the day's and the month's.
+    pub fn left(self) -> i64 {
+        (Self::PER_DAY - self.today)
+            .min(Self::PER_MONTH - self.this_month)
+            .max(0)
+    }
+}
+
+/// `GET /api/v1/audits/quota`: the platform-wide audit quota (§6.13 `queryquota`), shared by every mini program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditQuota {
+    /// Submissions left this month.
+    pub rest: i64,
+    pub limit: i64,
+    /// Speed-ups left this month.
+    pub speedup_rest: i64,
+    pub speedup_limit: i64,
+    /// Unix seconds: when the hub read it.
+    pub read_at: i64,
+}
+
+/// `POST /api/v1/audits/release` and `/api/v1/audits/speedup`: the mini programs to act on, as one job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditBatch {
+    pub appids: Vec<String>,
+}
+
+/// `POST /api/v1/audits/{appid}/media`: the image uploaded as the mini program's temporary material, for
+/// `submit_audit`'s `feedback_stuff` (§6.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MediaUploaded {
+    pub media_id: String,
+}
+
+/// §6.14: images up to 2 MB (PNG, JPEG, GIF); at most five go with one submission (§6.5).
+pub const MAX_FEEDBACK_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_FEEDBACK_IMAGES: usize = 5;
+pub const FEEDBACK_IMAGE_TYPES: [&str; 3] = ["image/png", "image/jpeg", "image/gif"];
+
+/// The most mini programs one batch takes.
+pub const MAX_AUDIT_BATCH: usize = 10_000;
 
 /// The hub's copy of one screenshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

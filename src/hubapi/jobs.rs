@@ -17,6 +17,10 @@ pub enum JobKind {
     AuthorizerSync,
     /// One template to many mini programs (DESIGN.md, deployments).
     Deployment,
+    /// Release the approved version of many mini programs (§6.9), from the Audits panel.
+    AuditRelease,
+    /// Speed up the running audit of many mini programs (§6.13), within the month's speed-up quota.
+    AuditSpeedup,
     /// A kind this build does not know (a newer hub).
     #[serde(other)]
     Other,
@@ -27,14 +31,21 @@ impl JobKind {
         match self {
             JobKind::AuthorizerSync => "authorizer_sync",
             JobKind::Deployment => "deployment",
+            JobKind::AuditRelease => "audit_release",
+            JobKind::AuditSpeedup => "audit_speedup",
             JobKind::Other => "other",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [JobKind::AuthorizerSync, JobKind::Deployment]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        [
+            JobKind::AuthorizerSync,
+            JobKind::Deployment,
+            JobKind::AuditRelease,
+            JobKind::AuditSpeedup,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
     }
 }
 
@@ -261,6 +272,8 @@ pub mod item_reason {
     pub const AUDIT_WITHDRAWN: &str = "audit_withdrawn";
     /// Released, but the platform shows another version online.
     pub const VERSION_MISMATCH: &str = "version_mismatch";
+    /// A speed-up found no audit running (it ended, or was withdrawn, before its turn).
+    pub const NOT_AUDITING: &str = "not_auditing";
 }
 
 /// `GET /api/v1/jobs?kind=&state=`.

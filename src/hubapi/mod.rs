@@ -17,7 +17,9 @@ mod status;
 
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
 pub use audits::{
-    Audit, AuditPage, AuditQuery, AuditSource, AuditStatus, MAX_AUDIT_PAGE, ScreenshotFile, split_reason,
+    Audit, AuditBatch, AuditPage, AuditQuery, AuditQuota, AuditSource, AuditStatus, FEEDBACK_IMAGE_TYPES,
+    MAX_AUDIT_BATCH, MAX_AUDIT_PAGE, MAX_FEEDBACK_IMAGE_BYTES, MAX_FEEDBACK_IMAGES, MediaUploaded, ScreenshotFile,
+    Withdrawals, split_reason,
 };
 pub use authorizers::{AccountKind, Authorizer, AuthorizerPage, AuthorizerQuery, Preauth, PreauthRequest};
 pub use deployments::{

@@ -14,6 +14,9 @@ pub struct Status {
     pub last_error: Option<LastError>,
     /// Unix seconds on the hub's clock when it answered, so a console can age the values it shows.
     pub now: i64,
+    /// The audit quota as last read (`GET /api/v1/audits/quota` reads it now); `None` before the first read.
+    #[serde(default)]
+    pub audit_quota: Option<super::AuditQuota>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

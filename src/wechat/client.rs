@@ -205,6 +205,58 @@ impl Client {
         }
     }
 
+    /// A multipart upload of one file in the field `media` (§6.5 temporary material, §6.14 `uploadmedia`). A write:
+    /// sent once, never retried.
+    pub async fn upload(
+        &self,
+        info: &EndpointInfo,
+        token: &str,
+        query: &[(String, String)],
+        file: &Upload,
+    ) -> Result<RawResponse, WxError> {
+        let url = self.url(info, Some(token), query)?;
+        // The boundary must not occur in the file; a fresh random one per upload makes that a non-event.
+        let boundary = format!("wxdesk-{:016x}{:016x}", rand::random::<u64>(), rand::random::<u64>());
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"{}\"\r\n\
+             Content-Type: {}\r\n\r\n",
+            file.file_name.replace(['"', '\r', '\n'], "_"),
+            file.content_type
+        )
+        .into_bytes();
+        body.extend_from_slice(&file.bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let response = self
+            .http
+            .post(url)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .timeout(self.config.timeout)
+            .send()
+            .await
+            .map_err(WxError::from_reqwest)?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(WxError::Http { status });
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(WxError::from_reqwest)?.to_vec();
+        let raw = RawResponse {
+            status,
+            content_type,
+            body,
+        };
+        check_errcode(&raw)?;
+        Ok(raw)
+    }
+
     /// Sends, retrying reads on transient failures with capped exponential backoff; writes go out exactly once.
     async fn send_with_retry(
         &self,
@@ -283,6 +335,14 @@ impl Client {
         check_errcode(&raw)?;
         Ok(raw)
     }
+}
+
+/// One file for [`Client::upload`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The query pairs and the JSON body of a relayed call.

@@ -118,6 +118,8 @@ const TABLE: &[EndpointInfo] = &[
     row(GET, "/wxa/security/get_code_privacy_info", A, READ, "6.14"),
     row(POST, "/wxa/getversioninfo", A, READ, "6.14"),
     row(POST, "/wxa/uploadmedia", A, WRITE, "6.14"),
+    // Temporary material, multipart: `feedback_stuff` (§6.5) and the avatar (§8.7.4) name its ids.
+    row(POST, "/cgi-bin/media/upload", A, WRITE, "8.7.4"),
     row(POST, "/cgi-bin/wxopen/getweappsupportversion", A, READ, "6.14"),
     row(POST, "/cgi-bin/wxopen/setweappsupportversion", A, WRITE, "6.14"),
     row(POST, "/wxa/bind_tester", A, WRITE, "6.15"),

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod authurl;
+pub mod calendar;
 pub mod client;
 pub mod crypto;
 pub mod endpoint;

@@ -149,10 +149,20 @@ fn one_of_each_command() -> Vec<Command> {
             appid: "wx0123456789abcdef".into(),
             media_id: "m1".into(),
         }),
+        Command::Audits(AuditsCommand::Quota),
+        Command::Audits(AuditsCommand::Code("wx0123456789abcdef".into())),
+        Command::Audits(AuditsCommand::Act {
+            appid: "wx0123456789abcdef".into(),
+            action: AuditAction::Withdraw,
+        }),
+        Command::Audits(AuditsCommand::Batch {
+            kind: BatchKind::Release,
+            appids: vec!["wx0123456789abcdef".into()],
+        }),
     ]
 }
 
-const VARIANTS: usize = 24;
+const VARIANTS: usize = 28;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -179,7 +189,11 @@ fn variant_index(command: &Command) -> usize {
         Command::Jobs(JobsCommand::SimulateAudits { .. }) => 20,
         Command::Audits(AuditsCommand::Load(_)) => 21,
         Command::Audits(AuditsCommand::Screenshot { .. }) => 22,
-        Command::Merchants(MerchantsCommand::Versions(_)) => 23,
+        Command::Audits(AuditsCommand::Quota) => 23,
+        Command::Audits(AuditsCommand::Code(_)) => 24,
+        Command::Audits(AuditsCommand::Act { .. }) => 25,
+        Command::Audits(AuditsCommand::Batch { .. }) => 26,
+        Command::Merchants(MerchantsCommand::Versions(_)) => 27,
     }
 }
 

@@ -15,7 +15,7 @@ use super::super::store::audits::{self as rows, DuePoll, DueScreenshot};
 use super::super::tokens::TokenError;
 use super::super::{Hub, now_secs};
 use super::{Observation, Seen, apply, timing, updated_event};
-use crate::hubapi::{AuditSource, AuditStatus};
+use crate::hubapi::{AuditQuota, AuditSource, AuditStatus};
 use crate::wechat::api::Empty;
 use crate::wechat::api::code::{GetLatestAuditStatus, GetVersionInfo};
 use crate::wechat::api::media::{GetMaterial, MaterialRequest};
@@ -33,13 +33,25 @@ const SCREENSHOT_MAX_ATTEMPTS: i64 = 10;
 /// The longest the keeper sleeps with nothing due; a wake-up cuts it short.
 const IDLE: Duration = Duration::from_secs(60);
 
-/// The keeper's wake-up, shared through `Hub`.
+/// The keeper's wake-up, shared through `Hub`, and the audit quota last read.
 #[derive(Default)]
 pub struct Keeper {
     wake: Notify,
+    quota: std::sync::Mutex<Option<AuditQuota>>,
 }
 
 impl Keeper {
+    /// The quota as `queryquota` last answered (§6.13), for `GET /api/v1/status`.
+    pub fn quota_read(&self, quota: AuditQuota) {
+        if let Ok(mut last) = self.quota.lock() {
+            *last = Some(quota);
+        }
+    }
+
+    pub fn last_quota(&self) -> Option<AuditQuota> {
+        self.quota.lock().ok().and_then(|last| *last)
+    }
+
     /// Something new may be due (a push, a submit, a sync): look now rather than at the next scheduled moment.
     pub fn wake(&self) {
         self.wake.notify_one();

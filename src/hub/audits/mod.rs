@@ -53,6 +53,10 @@ pub enum Seen {
     Withdrawn,
     /// `release` answered ok (§6.9) for the approved version (of this audit, when the caller knows it).
     Released { auditid: Option<i64> },
+    /// `grayrelease` answered ok (§6.11): the approved version reaches this percentage of users.
+    Gray { percentage: i64 },
+    /// `revertgrayrelease` answered ok (§6.11): users on the gray version fall back; the version stays approved.
+    GrayReverted,
 }
 
 /// Order of a status within one audit: a status never moves back.
@@ -103,10 +107,19 @@ pub fn merge(current: Option<&AuditRow>, appid: &str, observation: &Observation)
             AuditRow {
                 status: AuditStatus::Released,
                 resolved_at: row.resolved_at.or(Some(at)),
+                gray_percentage: None,
                 ..row.clone()
             }
         }
-        (Seen::Withdrawn | Seen::Released { .. }, _) => return None,
+        (Seen::Gray { percentage }, Some(row)) if row.status == AuditStatus::Approved => AuditRow {
+            gray_percentage: Some(*percentage),
+            ..row.clone()
+        },
+        (Seen::GrayReverted, Some(row)) if row.gray_percentage.is_some() => AuditRow {
+            gray_percentage: None,
+            ..row.clone()
+        },
+        (Seen::Withdrawn | Seen::Released { .. } | Seen::Gray { .. } | Seen::GrayReverted, _) => return None,
     };
     let unchanged = current.is_some_and(|row| {
         AuditRow {
@@ -146,6 +159,7 @@ fn fresh(appid: &str, seen: &Seen, at: i64) -> AuditRow {
         screenshots: Vec::new(),
         source: AuditSource::Poll,
         updated_at: at,
+        gray_percentage: None,
     };
     same_audit(&empty, seen, at)
 }
@@ -175,10 +189,11 @@ fn same_audit(row: &AuditRow, seen: &Seen, at: i64) -> AuditRow {
             reason,
             screenshots,
         } => (*status, reason, screenshots),
-        Seen::Withdrawn | Seen::Released { .. } => return next,
+        Seen::Withdrawn | Seen::Released { .. } | Seen::Gray { .. } | Seen::GrayReverted => return next,
     };
     if rank(status) > rank(row.status) {
         next.status = status;
+        next.gray_percentage = None;
         next.resolved_at = resolved_at(status, at);
         next.reasons = reason.as_deref().map(split_reason).unwrap_or_default();
         next.screenshots = screenshots.clone();
@@ -212,6 +227,9 @@ pub fn apply(
     observation: &Observation,
     timing: PollTiming,
 ) -> Result<Option<i64>, StoreError> {
+    if observation.seen == Seen::Withdrawn {
+        rows::note_withdrawal(conn, appid, observation.at)?;
+    }
     let current = rows::audit(conn, appid)?;
     let Some(next) = merge(current.as_ref(), appid, observation) else {
         return Ok(None);

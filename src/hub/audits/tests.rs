@@ -173,3 +173,48 @@ fn a_delay_is_not_final() {
     .unwrap();
     assert_eq!((done.status, done.resolved_at), (AuditStatus::Approved, Some(12)));
 }
+
+#[test]
+fn a_gray_release_marks_the_approved_row_until_it_is_reverted_or_released_in_full() {
+    let approved = replay(&[seen(AuditSource::Poll, audit(20, AuditStatus::Approved), 10)]).unwrap();
+    let gray = merge(
+        Some(&approved),
+        APPID,
+        &seen(AuditSource::Relay, Seen::Gray { percentage: 10 }, 11),
+    )
+    .unwrap();
+    assert_eq!((gray.status, gray.gray_percentage), (AuditStatus::Approved, Some(10)));
+    let reverted = merge(Some(&gray), APPID, &seen(AuditSource::Relay, Seen::GrayReverted, 12)).unwrap();
+    assert_eq!(
+        (reverted.status, reverted.gray_percentage),
+        (AuditStatus::Approved, None)
+    );
+    assert_eq!(
+        merge(
+            Some(&reverted),
+            APPID,
+            &seen(AuditSource::Relay, Seen::GrayReverted, 13)
+        ),
+        None
+    );
+    let released = merge(
+        Some(&gray),
+        APPID,
+        &seen(AuditSource::Relay, Seen::Released { auditid: None }, 14),
+    )
+    .unwrap();
+    assert_eq!(
+        (released.status, released.gray_percentage),
+        (AuditStatus::Released, None)
+    );
+    // Only an approved version goes gray: a rejected row does not change.
+    let rejected = replay(&[seen(AuditSource::Poll, audit(21, AuditStatus::Rejected), 10)]).unwrap();
+    assert_eq!(
+        merge(
+            Some(&rejected),
+            APPID,
+            &seen(AuditSource::Relay, Seen::Gray { percentage: 5 }, 11)
+        ),
+        None
+    );
+}

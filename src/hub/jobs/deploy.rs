@@ -26,7 +26,7 @@ use super::super::store::queries;
 use super::super::tokens::TokenError;
 use super::super::upstream::UpstreamError;
 use super::super::{Hub, now_secs};
-use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite};
+use super::kind::{Halt, Kind, Outcome, Step, StepError, StepWrite, undecided};
 use crate::hubapi::{
     AuditSource, AuditStatus, Authorizer, Gate, ItemState, JobCounts, Plan, ReleasePolicy, fill_placeholders,
     item_reason,
@@ -43,7 +43,7 @@ use crate::wechat::api::privacy::{
     SetPrivacySettingRequest, privacy_ver,
 };
 use crate::wechat::api::release::{GrayRelease, GrayReleaseRequest, Release};
-use crate::wechat::{AuditId, Endpoint, TemplateId, WxError};
+use crate::wechat::{AuditId, Endpoint, TemplateId};
 
 /// Merchants worked at once; each step is one or two calls, most of them short.
 pub const CONCURRENCY: usize = 16;
@@ -216,15 +216,7 @@ impl<'a> Work<'a> {
 
     /// Writes keys into the item's data, in the transaction that commits the step's outcome.
     fn data_write(&self, pairs: &[(&str, Value)]) -> StepWrite {
-        let mut data = match &self.item.data {
-            Value::Object(map) => map.clone(),
-            _ => serde_json::Map::new(),
-        };
-        for (key, value) in pairs {
-            data.insert((*key).to_owned(), value.clone());
-        }
-        let (id, appid, data) = (self.job.id, self.item.appid.clone(), Value::Object(data));
-        Box::new(move |conn| rows::set_item_data(conn, id, &appid, &data))
+        super::kind::data_write(self.job.id, self.item, pairs)
     }
 
     fn finish(&self, state: ItemState, error: Option<StepError>) -> Step {
@@ -751,11 +743,6 @@ impl<'a> Work<'a> {
             Err(error) => self.failed_call(error),
         }
     }
-}
-
-/// No definite answer: the call may or may not have reached the platform.
-fn undecided(error: &WxError) -> bool {
-    error.is_transient() || matches!(error, WxError::Transport(_))
 }
 
 fn online_version(versions: &VersionInfoResponse) -> Option<&str> {

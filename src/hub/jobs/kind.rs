@@ -8,8 +8,9 @@ use rusqlite::Connection;
 
 use super::super::Hub;
 use super::super::store::StoreError;
-use super::super::store::jobs::{ItemRow, JobRow};
-use crate::hubapi::ItemState;
+use super::super::store::jobs::{self as rows, ItemRow, JobRow};
+use crate::hubapi::{ItemState, JobId};
+use crate::wechat::WxError;
 
 /// Why a job stopped itself; shown to operators as the job's `reason`. Resume continues from where it stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,4 +72,22 @@ pub trait Kind: Send + Sync + 'static {
     fn waits_for_approval(&self, _job: &JobRow) -> bool {
         false
     }
+}
+
+/// No definite answer: the call may or may not have reached the platform, so a write reads back before a repeat.
+pub fn undecided(error: &WxError) -> bool {
+    error.is_transient() || matches!(error, WxError::Transport(_))
+}
+
+/// Writes keys into an item's data, in the transaction that commits the step's outcome.
+pub fn data_write(job: JobId, item: &ItemRow, pairs: &[(&str, serde_json::Value)]) -> StepWrite {
+    let mut data = match &item.data {
+        serde_json::Value::Object(map) => map.clone(),
+        _ => serde_json::Map::new(),
+    };
+    for (key, value) in pairs {
+        data.insert((*key).to_owned(), value.clone());
+    }
+    let (appid, data) = (item.appid.clone(), serde_json::Value::Object(data));
+    Box::new(move |conn| rows::set_item_data(conn, job, &appid, &data))
 }

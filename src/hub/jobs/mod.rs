@@ -5,6 +5,7 @@
 //! state machine; `runner` works running jobs, `kind` is what a kind of job provides, `sync` the authorizer sync,
 //! `schedule` the hub's own reconciliation, `pace` the calls-per-minute limit.
 
+mod audit_batch;
 mod deploy;
 mod kind;
 mod pace;
@@ -21,6 +22,7 @@ use super::store::{Store, StoreError};
 use super::{Hub, JobsConfig, now_secs};
 use crate::hubapi::{ApiError, ErrorCode, HubEventKind, Job, JobId, JobKind, JobQuery, JobState};
 
+pub use audit_batch::BatchAction;
 pub use runner::Runner;
 
 pub use crate::hubapi::HUB_OPERATOR;
@@ -143,6 +145,32 @@ pub async fn start_deployment(
                 rows::insert_items(conn, job.id, this, wave as i64, deploy::step::PREFLIGHT, job.created_at)?;
                 rest = next;
             }
+            Ok(job)
+        })
+        .await?;
+    hub.jobs.ensure(hub, &job);
+    emit_progress(hub, job.id).await;
+    Ok(job.id)
+}
+
+/// Creates a bulk release or speed-up job in `running` with one item per mini program (checked by the caller) and
+/// starts its driver.
+pub async fn start_audit_batch(
+    hub: &Arc<Hub>,
+    operator: &str,
+    action: BatchAction,
+    appids: Vec<String>,
+) -> Result<JobId, ApiError> {
+    let kind = match action {
+        BatchAction::Release => JobKind::AuditRelease,
+        BatchAction::Speedup => JobKind::AuditSpeedup,
+    };
+    let created_by = operator.to_owned();
+    let job = hub
+        .store
+        .write(move |conn| {
+            let job = rows::create_job(conn, kind, serde_json::json!({}), created_by, now_secs())?;
+            rows::insert_items(conn, job.id, &appids, 0, audit_batch::STEP, job.created_at)?;
             Ok(job)
         })
         .await?;

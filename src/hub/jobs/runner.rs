@@ -18,6 +18,7 @@ use tokio::time::Instant;
 use super::super::store::StoreError;
 use super::super::store::jobs::{self as rows, ItemRow, ItemUpdate, JobRow};
 use super::super::{Hub, now_secs};
+use super::audit_batch::{AuditBatch, BatchAction};
 use super::deploy::Deployment;
 use super::kind::{Halt, Kind, Outcome, Step};
 use super::pace::Pacer;
@@ -86,6 +87,12 @@ impl Runner {
             }
             JobKind::Deployment => {
                 tokio::spawn(drive(hub.clone(), job.id, Deployment::default(), receiver));
+            }
+            JobKind::AuditRelease => {
+                tokio::spawn(drive(hub.clone(), job.id, AuditBatch(BatchAction::Release), receiver));
+            }
+            JobKind::AuditSpeedup => {
+                tokio::spawn(drive(hub.clone(), job.id, AuditBatch(BatchAction::Speedup), receiver));
             }
             other => {
                 tracing::warn!(

@@ -13,7 +13,7 @@ use super::super::store::jobs::{self as rows, ItemRow, JobRow};
 use super::super::store::queries;
 use super::super::tokens::TokenError;
 use super::super::{Hub, now_secs};
-use super::kind::{Halt, Kind, Outcome, Step, StepError};
+use super::kind::{Halt, Kind, Outcome, Step, StepError, undecided};
 use super::runner::with_key;
 use crate::hubapi::{ItemState, JobState};
 
@@ -140,7 +140,7 @@ fn failed(appid: &str, attempts: i64, error: TokenError) -> Step {
         TokenError::NoTicket | TokenError::Store(_) | TokenError::Seal(_) => {
             Outcome::Halt(halt("api_get_authorizer_info", &error))
         }
-        TokenError::Upstream(e) if retryable(e) && attempts < MAX_ATTEMPTS => Outcome::Later {
+        TokenError::Upstream(e) if undecided(e) && attempts < MAX_ATTEMPTS => Outcome::Later {
             state: ItemState::Pending,
             step: STEP.to_owned(),
             next_at: now_secs() + (1 << attempts.clamp(0, 6)),
@@ -155,11 +155,6 @@ fn failed(appid: &str, attempts: i64, error: TokenError) -> Step {
         }
     };
     Step { outcome, write: None }
-}
-
-/// Reads may be repeated on anything that was not a definite answer.
-fn retryable(error: &crate::wechat::WxError) -> bool {
-    error.is_transient() || matches!(error, crate::wechat::WxError::Transport(_))
 }
 
 fn halt(context: &str, error: &TokenError) -> Halt {

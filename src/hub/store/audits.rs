@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
-use crate::hubapi::{Audit, AuditSource, AuditStatus, ScreenshotFile};
+use crate::hubapi::{Audit, AuditSource, AuditStatus, ScreenshotFile, Withdrawals};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -25,10 +25,14 @@ pub struct AuditRow {
     pub screenshots: Vec<String>,
     pub source: AuditSource,
     pub updated_at: i64,
+    /// While a gray release of the approved version runs (§6.11).
+    pub gray_percentage: Option<i64>,
 }
 
 const COLUMNS: &str = "a.appid, a.auditid, a.floor_auditid, a.user_version, a.user_desc, a.status, a.submitted_at, \
-                       a.resolved_at, a.reasons, a.screenshots, a.source, a.updated_at";
+                       a.resolved_at, a.reasons, a.screenshots, a.source, a.updated_at, a.gray_percentage";
+/// The column after `COLUMNS`.
+const NAME_COLUMN: usize = 13;
 
 fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
@@ -51,6 +55,7 @@ fn audit_row(row: &Row<'_>) -> rusqlite::Result<AuditRow> {
         screenshots: json_list(row.get(9)?),
         source: AuditSource::parse(&source).unwrap_or(AuditSource::Poll),
         updated_at: row.get(11)?,
+        gray_percentage: row.get(12)?,
     })
 }
 
@@ -63,12 +68,13 @@ pub fn put_audit(conn: &Connection, row: &AuditRow) -> Result<()> {
     let list = |items: &Vec<String>| serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
     conn.execute(
         "INSERT INTO audits (appid, auditid, floor_auditid, user_version, user_desc, status, submitted_at,
-                             resolved_at, reasons, screenshots, source, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                             resolved_at, reasons, screenshots, source, updated_at, gray_percentage)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (appid) DO UPDATE SET auditid = excluded.auditid, floor_auditid = excluded.floor_auditid,
              user_version = excluded.user_version, user_desc = excluded.user_desc, status = excluded.status,
              submitted_at = excluded.submitted_at, resolved_at = excluded.resolved_at, reasons = excluded.reasons,
-             screenshots = excluded.screenshots, source = excluded.source, updated_at = excluded.updated_at",
+             screenshots = excluded.screenshots, source = excluded.source, updated_at = excluded.updated_at,
+             gray_percentage = excluded.gray_percentage",
         params![
             row.appid,
             row.auditid,
@@ -81,7 +87,8 @@ pub fn put_audit(conn: &Connection, row: &AuditRow) -> Result<()> {
             list(&row.reasons),
             list(&row.screenshots),
             row.source.as_str(),
-            row.updated_at
+            row.updated_at,
+            row.gray_percentage
         ],
     )?;
     Ok(())
@@ -94,7 +101,7 @@ pub fn api_audit(conn: &Connection, appid: &str) -> Result<Option<Audit>> {
          WHERE a.appid = ?1"
     );
     let found = conn
-        .query_row(&sql, params![appid], |row| Ok((audit_row(row)?, row.get(12)?)))
+        .query_row(&sql, params![appid], |row| Ok((audit_row(row)?, row.get(NAME_COLUMN)?)))
         .optional()?;
     found.map(|(row, name)| to_api(conn, row, name)).transpose()
 }
@@ -118,6 +125,7 @@ fn to_api(conn: &Connection, row: AuditRow, nick_name: Option<String>) -> Result
                 })
         })
         .collect();
+    let withdrawals = withdrawals(conn, &row.appid, crate::hub::now_secs())?;
     Ok(Audit {
         appid: row.appid,
         nick_name,
@@ -132,6 +140,32 @@ fn to_api(conn: &Connection, row: AuditRow, nick_name: Option<String>) -> Result
         screenshot_files,
         source: row.source,
         updated_at: row.updated_at,
+        gray_percentage: row.gray_percentage,
+        withdrawals,
+    })
+}
+
+/// A withdrawal through this hub went through (§6.8).
+pub fn note_withdrawal(conn: &Connection, appid: &str, at: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_withdrawals (appid, at) VALUES (?1, ?2)",
+        params![appid, at],
+    )?;
+    Ok(())
+}
+
+/// Withdrawals of `appid` on the day and in the month of `now`, China time (§6.8).
+fn withdrawals(conn: &Connection, appid: &str, now: i64) -> Result<Withdrawals> {
+    use crate::wechat::calendar::{day_index, month_index};
+    // A month is at most 31 days: older rows cannot count.
+    let mut stmt = conn.prepare_cached("SELECT at FROM audit_withdrawals WHERE appid = ?1 AND at > ?2")?;
+    let times = stmt
+        .query_map(params![appid, now - 32 * 86_400], |row| row.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (today, month) = (day_index(now), month_index(now));
+    Ok(Withdrawals {
+        today: times.iter().filter(|at| day_index(**at) == today).count() as i64,
+        this_month: times.iter().filter(|at| month_index(**at) == month).count() as i64,
     })
 }
 
@@ -178,7 +212,7 @@ pub fn list(
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
         .query_map(params![status, pattern, limit, offset], |row| {
-            Ok((audit_row(row)?, row.get(12)?))
+            Ok((audit_row(row)?, row.get(NAME_COLUMN)?))
         })?
         .collect::<rusqlite::Result<Vec<(AuditRow, Option<String>)>>>()?;
     let audits = rows
@@ -196,6 +230,21 @@ pub fn schedule_poll(conn: &Connection, appid: &str, source: AuditSource, at: i6
         params![appid, source.as_str(), at],
     )?;
     Ok(())
+}
+
+/// Any authorized mini program granted code management (set 18): the platform-wide audit quota can be read with
+/// its token (§6.13).
+pub fn any_code_account(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT appid FROM authorizers
+             WHERE kind = 'miniprogram' AND revoked_at IS NULL
+               AND EXISTS (SELECT 1 FROM json_each(authorizers.func_ids) WHERE value = 18)
+             ORDER BY authorized_at LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?)
 }
 
 /// A poll after an authorizer sync for every mini program granted code management (set 18, §6) that is still

@@ -174,6 +174,16 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX audit_screenshots_next ON audit_screenshots (next_at) WHERE next_at IS NOT NULL;
     "#,
+    // 6: a gray release's percentage on the audit row (§6.11); the withdrawals made through this hub, counted
+    // against the platform's daily and monthly limits (§6.8), which no call reports.
+    r#"
+    ALTER TABLE audits ADD COLUMN gray_percentage INTEGER;
+    CREATE TABLE audit_withdrawals (
+        appid TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX audit_withdrawals_appid ON audit_withdrawals (appid, at);
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

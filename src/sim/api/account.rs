@@ -50,6 +50,9 @@ pub struct Account {
     pub testers: Vec<Tester>,
     pub code: CodeState,
     pub support_version: String,
+    /// Temporary material uploaded with this account's token (`/cgi-bin/media/upload`): what `feedback_stuff` and
+    /// `modifyheadimage` may name.
+    pub temp_media: Vec<String>,
 }
 
 impl Default for Account {
@@ -62,6 +65,7 @@ impl Default for Account {
             head_image_changes: 0,
             nickname_audits: Vec::new(),
             categories: vec![categories::default_category()],
+            temp_media: Vec::new(),
             category_changes: 0,
             domains: Domains::default(),
             webview_domains: Vec::new(),

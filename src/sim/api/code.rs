@@ -219,6 +219,25 @@ fn check_items(body: &Value, approved: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// §6.5 `feedback_stuff`: at most five `|`-separated temporary-material ids of this account.
+///
+/// [UNCONFIRMED] What the platform answers for an unknown id or a sixth image is not documented; the simulator
+/// answers `40007` invalid media_id and `85051` (too large), the stricter reading, so a client that uploads first and
+/// sends only what it uploaded is what passes.
+fn check_feedback_stuff(body: &Value, uploaded: &[String]) -> Result<(), ApiError> {
+    let Some(stuff) = opt_str(body, "feedback_stuff").filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    let ids: Vec<&str> = stuff.split('|').collect();
+    if ids.len() > 5 {
+        return Err(ApiError::new(85051, "feedback_stuff holds at most 5 images"));
+    }
+    match ids.iter().find(|id| !uploaded.iter().any(|known| known == *id)) {
+        Some(unknown) => Err(ApiError::new(40007, format!("invalid media_id hint: [{unknown}]"))),
+        None => Ok(()),
+    }
+}
+
 /// §6.5, §11.3: what `submit_audit` answers while the development privacy guide leaves out a key the code uses.
 ///
 /// [UNCONFIRMED] No source names this errcode for certain. The one report (§6.5, community 2021) saw `85086`
@@ -258,6 +277,7 @@ fn submit_audit(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         ));
     }
     check_items(call.body, &audit_categories(&account.categories))?;
+    check_feedback_stuff(call.body, &account.temp_media)?;
     if sim.quota.rest <= 0 {
         return Err(ApiError::new(85085, "submit audit reach limit"));
     }

@@ -1,5 +1,5 @@
 //! §6.3 trial QR code, §6.14 audit media upload, §6.7 screenshot download, §6.15 testers: the endpoints that
-//! move images, and the small JPEGs the simulator draws for them.
+//! move images, and the small images the simulator draws for them (JPEG QR codes, PNG screenshots).
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{GrayImage, Luma, Rgb, RgbImage};
@@ -25,6 +25,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
         sets: &[18],
         body: BodyRule::Ignored,
         handler: uploadmedia,
+    },
+    // A multipart upload too: the temporary material `feedback_stuff` (§6.5) and an avatar (§8.7.4) name.
+    Endpoint {
+        path: "/cgi-bin/media/upload",
+        verb: Verb::Post,
+        token: TokenRule::Authorizer,
+        sets: &[],
+        body: BodyRule::Ignored,
+        handler: upload_temp_media,
     },
     authorizer("/cgi-bin/material/get_material", Verb::Post, &[18, 11], get_material),
     authorizer("/wxa/bind_tester", Verb::Post, &[18], bind_tester),
@@ -58,8 +67,9 @@ pub fn qr_jpeg(text: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// A phone-shaped picture with a colour band derived from `seed`, standing in for an audit screenshot.
-pub fn screenshot_jpeg(seed: &str) -> Option<Vec<u8>> {
+/// A phone-shaped PNG with a colour band derived from `seed`, standing in for an audit screenshot: a real image a
+/// client must decode, small enough (a few kilobytes) for a thousand rejections.
+pub fn screenshot_png(seed: &str) -> Option<Vec<u8>> {
     let hash = seed
         .bytes()
         .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
@@ -69,11 +79,9 @@ pub fn screenshot_jpeg(seed: &str) -> Option<Vec<u8>> {
         _ if (60..=80).contains(&(y % 90)) && x > 16 && x < 164 => Rgb([200, 200, 200]),
         _ => Rgb([248, 248, 248]),
     });
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 80)
-        .encode_image(&image)
-        .ok()?;
-    Some(bytes)
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).ok()?;
+    Some(bytes.into_inner())
 }
 
 /// §6.3: a JPEG of the trial version's entry; `86001` without a commit.
@@ -113,6 +121,21 @@ fn uploadmedia(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     ok(json!({"type": "image", "mediaid": format!("media_{}_{}", call.now, sim.next_auditid)}))
 }
 
+/// Temporary material (§6.5, §8.7.4): any non-empty upload of at most 10 MB becomes an image media id this
+/// account's later calls may name.
+fn upload_temp_media(sim: &mut Sim, call: &Call<'_>) -> Outcome {
+    if call.raw_len == 0 {
+        return Err(ApiError::new(41005, "media data missing"));
+    }
+    if call.raw_len > MEDIA_LIMIT_BYTES {
+        return Err(ApiError::new(40006, "invalid media size"));
+    }
+    sim.next_auditid += 1;
+    let media_id = format!("temp_{}_{}", call.now, sim.next_auditid);
+    sim.account(call.authorizer()).temp_media.push(media_id.clone());
+    ok(json!({"type": "image", "media_id": media_id, "created_at": call.now}))
+}
+
 /// §6.7: screenshots of a rejected audit come back as image bytes; other ids are `40007`.
 fn get_material(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     let media_id = str_field(call.body, "media_id")?;
@@ -125,9 +148,9 @@ fn get_material(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     if !known {
         return Err(ApiError::new(40007, "invalid media_id"));
     }
-    let bytes = screenshot_jpeg(media_id).ok_or_else(|| ApiError::new(-1, "system error"))?;
+    let bytes = screenshot_png(media_id).ok_or_else(|| ApiError::new(-1, "system error"))?;
     Ok(Reply::Bytes {
-        content_type: "image/jpeg",
+        content_type: "image/png",
         bytes,
     })
 }
@@ -205,11 +228,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pictures_are_jpegs() {
-        for bytes in [qr_jpeg("https://example.com/x"), screenshot_jpeg("screenshot_1_1")] {
-            let bytes = bytes.expect("drawn");
-            assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "JPEG magic");
-        }
+    fn qr_codes_are_jpegs_and_screenshots_pngs_that_decode() {
+        let qr = qr_jpeg("https://example.com/x").expect("drawn");
+        assert_eq!(&qr[..3], &[0xff, 0xd8, 0xff], "JPEG magic");
+        let shot = screenshot_png("screenshot_1_1").expect("drawn");
+        assert_eq!(&shot[..4], b"\x89PNG", "PNG magic");
+        let decoded = image::load_from_memory(&shot).expect("a real image");
+        assert_eq!((decoded.width(), decoded.height()), (180, 320));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use crate::engine::protocol::{
-    Audit, AuditPage, AuditQuery, AuditsCommand, AuditsEvent, Command, MAX_AUDIT_PAGE, RequestId, Screenshot,
+    Audit, AuditAction, AuditPage, AuditQuery, AuditQuota, AuditsCommand, AuditsEvent, BatchKind, CodeState, Command,
+    JobId, MAX_AUDIT_PAGE, RequestId, Screenshot,
 };
 use crate::ui::remote::Remote;
 
@@ -27,6 +28,19 @@ pub struct AuditsState {
     pub screenshots: HashMap<String, Remote<Screenshot>>,
     /// The screenshot each request in flight is for: a failed reply names only its request.
     asked: HashMap<RequestId, String>,
+    /// The platform-wide audit quota as the hub last read it for this console.
+    pub quota: Remote<AuditQuota>,
+    /// Each mini program's releases as last read (history, gray plan, visit status), by appid.
+    pub code: HashMap<String, Remote<CodeState>>,
+    asked_code: HashMap<RequestId, String>,
+    /// The last single action sent, on whom, and how it went.
+    pub action: Option<(String, AuditAction)>,
+    pub acting: Remote<()>,
+    /// Counts the actions that went through, so the panel knows to read the quota and the releases again.
+    pub acted: u64,
+    /// The last bulk action started and its job.
+    pub batch: Option<BatchKind>,
+    pub batch_job: Remote<JobId>,
 }
 
 impl AuditsState {
@@ -45,6 +59,25 @@ impl AuditsState {
                     shot.finish(reply);
                 }
             }
+            AuditsEvent::Quota(reply) => {
+                self.quota.finish(reply);
+            }
+            AuditsEvent::Code(reply) => {
+                let Some(appid) = self.asked_code.remove(&reply.request) else {
+                    return;
+                };
+                if let Some(code) = self.code.get_mut(&appid) {
+                    code.finish(reply);
+                }
+            }
+            AuditsEvent::Acted(reply) => {
+                if self.acting.finish(reply) && matches!(self.acting, Remote::Ready(())) {
+                    self.acted += 1;
+                }
+            }
+            AuditsEvent::BatchStarted(reply) => {
+                self.batch_job.finish(reply);
+            }
         }
     }
 
@@ -54,6 +87,21 @@ impl AuditsState {
             AuditsCommand::Screenshot { media_id, .. } => {
                 self.asked.insert(id, media_id.clone());
                 self.screenshots.entry(media_id.clone()).or_default().start_loading(id);
+            }
+            AuditsCommand::Quota => self.quota.start_loading(id),
+            AuditsCommand::Code(appid) => {
+                self.asked_code.insert(id, appid.clone());
+                self.code.entry(appid.clone()).or_default().start_loading(id);
+            }
+            AuditsCommand::Act { appid, action } => {
+                self.action = Some((appid.clone(), action.clone()));
+                self.acting = Remote::NotLoaded;
+                self.acting.start_loading(id);
+            }
+            AuditsCommand::Batch { kind, .. } => {
+                self.batch = Some(*kind);
+                self.batch_job = Remote::NotLoaded;
+                self.batch_job.start_loading(id);
             }
         }
     }
@@ -125,6 +173,8 @@ mod tests {
             screenshot_files: Vec::new(),
             source: AuditSource::Poll,
             updated_at: 1_700_000_000,
+            gray_percentage: None,
+            withdrawals: Default::default(),
         }
     }
 

@@ -82,6 +82,7 @@ fn status(age_secs: i64) -> HubStatus {
         component_token: None,
         last_error: None,
         now: 1_000,
+        audit_quota: None,
     }
 }
 
@@ -627,6 +628,8 @@ fn audit(appid: &str, status: crate::engine::protocol::AuditStatus) -> crate::en
         screenshot_files: Vec::new(),
         source: crate::engine::protocol::AuditSource::Poll,
         updated_at: 900,
+        gray_percentage: None,
+        withdrawals: Default::default(),
     }
 }
 

@@ -83,6 +83,7 @@ fn detail_ui(ui: &mut egui::Ui, audit: &Audit, state: &AppState, view: &mut Audi
             }
         });
     }
+    crate::ui::views::audit_actions::actions_ui(ui, audit, state, view);
     close
 }
 

@@ -14,7 +14,7 @@ use crate::t;
 use crate::ui::state::{AppState, load_audits};
 use crate::ui::theme::{Status, Tone};
 use crate::ui::time_text;
-use crate::ui::views::{Outbox, Panel, View, audit_detail};
+use crate::ui::views::{Outbox, Panel, View, audit_actions, audit_detail};
 use crate::ui::widgets::chip::{status_chip_ui, status_text};
 use crate::ui::widgets::remote_line_ui;
 use crate::ui::widgets::table::{Click, RowOrder, Sort, Table, TableColumn, TableState};
@@ -113,6 +113,8 @@ pub struct AuditsView {
     pub textures: HashMap<String, egui::TextureHandle>,
     /// The screenshot open large in its window.
     pub enlarged: Option<String>,
+    /// The actions' dialog and forms.
+    pub actions: audit_actions::ActionsView,
 }
 
 impl Default for AuditsView {
@@ -124,6 +126,7 @@ impl Default for AuditsView {
             table: TableState::default(),
             textures: HashMap::new(),
             enlarged: None,
+            actions: audit_actions::ActionsView::default(),
         }
     }
 }
@@ -171,6 +174,9 @@ impl View for AuditsView {
         if can_read(state) && !out.commands.contains(&load_audits()) {
             out.send(load_audits());
         }
+        if state.profiles.profile.value().is_some() && !state.audits.quota.is_loading() {
+            out.send(audit_actions::quota_command());
+        }
     }
 }
 
@@ -182,6 +188,8 @@ fn can_read(state: &AppState) -> bool {
 fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &mut Outbox) {
     let audits = state.audits.audits();
     refresh_order(view, audits, state.audits.version, state.now);
+    audit_actions::keep_current(state, view, out);
+    audit_actions::confirm_pending_ui(ui.ctx(), view, out);
     audit_detail::detail_pane_ui(ui, state, view, out);
 
     ui.horizontal(|ui| {
@@ -204,6 +212,8 @@ fn audits_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuditsView, out: &m
         });
     });
     ui.label(RichText::new(t!("audits.intro")).weak());
+    audit_actions::quota_ui(ui, state, out);
+    audit_actions::batch_ui(ui, state, &mut view.actions, out);
     // The engine reads every page, but rows that changed while it paged can leave it short of the hub's count:
     // say so rather than count short.
     if let Some(page) = state.audits.page.value()
@@ -370,7 +380,13 @@ fn table_ui(ui: &mut egui::Ui, audits: &[Audit], view: &mut AuditsView, state: &
     for column in columns {
         table = table.column(column);
     }
-    table.show(ui, &mut view.table, &mut view.sort, |_, _| None::<()>);
+    let quota = state.audits.quota.value();
+    let response = table.show(ui, &mut view.table, &mut view.sort, |ui, selection| {
+        audit_actions::bulk_ui(ui, selection, audits, quota)
+    });
+    if let Some(pending) = response.action {
+        view.actions.pending = Some(pending);
+    }
 }
 
 fn text_ui(ui: &mut egui::Ui, text: &str) {
@@ -424,6 +440,8 @@ mod tests {
             screenshot_files: Vec::new(),
             source: AuditSource::Poll,
             updated_at: submitted_at,
+            gray_percentage: None,
+            withdrawals: Default::default(),
         }
     }
 

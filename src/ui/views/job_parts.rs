@@ -22,6 +22,8 @@ pub(crate) fn kind_text(kind: JobKind) -> &'static str {
     match kind {
         JobKind::AuthorizerSync => t!("jobs.kind_sync"),
         JobKind::Deployment => t!("jobs.kind_deployment"),
+        JobKind::AuditRelease => t!("jobs.kind_audit_release"),
+        JobKind::AuditSpeedup => t!("jobs.kind_audit_speedup"),
         JobKind::Other => t!("jobs.kind_other"),
     }
 }
@@ -81,6 +83,7 @@ pub(crate) fn reason_text(reason: &str) -> Option<&'static str> {
         item_reason::PRIVACY_TEXT_MISSING => t!("jobs.reason_privacy_text_missing"),
         item_reason::AUDIT_WITHDRAWN => t!("jobs.reason_audit_withdrawn"),
         item_reason::VERSION_MISMATCH => t!("jobs.reason_version_mismatch"),
+        item_reason::NOT_AUDITING => t!("jobs.reason_not_auditing"),
         _ => return None,
     })
 }
@@ -338,6 +341,7 @@ mod tests {
                 item_reason::PRIVACY_TEXT_MISSING,
                 item_reason::AUDIT_WITHDRAWN,
                 item_reason::VERSION_MISMATCH,
+                item_reason::NOT_AUDITING,
             ] {
                 let words = reason_text(reason).unwrap_or_else(|| panic!("{reason} has no words"));
                 assert!(!words.contains('_'), "{reason} in {lang:?} reads as a name: {words}");

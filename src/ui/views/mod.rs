@@ -2,6 +2,7 @@
 //! engine `Command`s and `UiAction`s for the shell (switch panel, language, full screen). None does any work itself.
 
 pub mod activity;
+pub mod audit_actions;
 pub mod audit_detail;
 pub mod audits;
 pub mod authorize;

@@ -73,6 +73,17 @@ impl Endpoint for GetMaterial {
     }
 }
 
+/// Answer of the temporary-material upload `/cgi-bin/media/upload` (§6.5 `feedback_stuff`, §8.7.4); multipart like
+/// `uploadmedia`, sent with `Client::upload`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TempMediaResponse {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub media_id: String,
+    pub created_at: i64,
+}
+
 /// §6.14 answer of `/wxa/uploadmedia` (multipart field `media`; valid 3 days). The upload itself is multipart, not
 /// JSON, so it has no typed `Endpoint`; `Client::execute_raw` cannot send it either.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
