@@ -106,6 +106,8 @@ impl AppState {
         self.templates = TemplatesState::default();
         // So does the Audits panel.
         self.audits = AuditsState::default();
+        // And a merchant's detail its versions.
+        self.merchants.forget_versions(None);
         follow.queue(Command::Status(StatusCommand::Refresh));
         follow.queue(Command::Merchants(MerchantsCommand::Load));
         follow.queue(Command::Activity(ActivityCommand::Load(self.activity.first_page())));
@@ -135,7 +137,11 @@ impl AppState {
                     follow.queue(show);
                 }
             }
-            HubEventKind::AuditUpdated(audit) => self.audits.audit_updated(audit),
+            HubEventKind::AuditUpdated(audit) => {
+                self.audits.audit_updated(audit);
+                // A release or a deployment's commit changes the versions the merchant's detail shows.
+                self.merchants.forget_versions(Some(&audit.appid));
+            }
             _ => {}
         }
         // The Activity panel's list of hub events is for people: it leaves out what comes by the hundred. Job
@@ -239,6 +245,7 @@ impl AppState {
             ("status", self.status.status.is_loading()),
             ("merchants", self.merchants.list.is_loading()),
             ("sync", self.merchants.sync_started.is_loading()),
+            ("versions", self.merchants.versions.values().any(Remote::is_loading)),
             ("preauth", self.authorize.preauth.is_loading()),
             ("scan", self.authorize.scan.is_loading()),
             ("qr png", self.authorize.qr_saved.is_loading()),

@@ -108,6 +108,7 @@ fn one_of_each_command() -> Vec<Command> {
         Command::Status(StatusCommand::Refresh),
         Command::Merchants(MerchantsCommand::Load),
         Command::Merchants(MerchantsCommand::Sync),
+        Command::Merchants(MerchantsCommand::Versions("wx0123456789abcdef".into())),
         Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest::default())),
         Command::Authorize(AuthorizeCommand::SimulateScan {
             pre_auth_code: "preauthcode@@@x".into(),
@@ -161,7 +162,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 27;
+const VARIANTS: usize = 28;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -192,6 +193,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Audits(AuditsCommand::Code(_)) => 24,
         Command::Audits(AuditsCommand::Act { .. }) => 25,
         Command::Audits(AuditsCommand::Batch { .. }) => 26,
+        Command::Merchants(MerchantsCommand::Versions(_)) => 27,
     }
 }
 
