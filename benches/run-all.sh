@@ -20,5 +20,6 @@ step cargo bench --bench hub_sync
 step cargo bench --bench hub_deploy
 step cargo bench --bench console_table
 step cargo bench --bench console_job
+step cargo bench --bench console_audits
 step bash benches/console_start.sh
 echo "=== done ($(date -u +%H:%M:%S))" | tee -a "$log"

@@ -23,11 +23,16 @@ fn snapshot_every_panel(lang: Lang) {
 
     console.go(Panel::MERCHANTS);
     console.harness.snapshot(format!("merchants_{tag}"));
-    let first = console.harness.state().state().merchants.list.value().unwrap()[0]
-        .nick_name
-        .clone();
+    let (first, first_appid) = {
+        let row = &console.harness.state().state().merchants.list.value().unwrap()[0];
+        (row.nick_name.clone(), row.appid.clone())
+    };
     console.harness.get_by_label(&first).click();
     console.settle();
+    // A mini program's Code section shows its latest audit, which the hub's polls after its sync bring.
+    console.wait_until("the merchant's latest audit", |app| {
+        app.state().audits.audit(&first_appid).is_some()
+    });
     console.harness.snapshot(format!("merchant_detail_{tag}"));
     let names: Vec<String> = {
         let app = console.harness.state();

@@ -2,7 +2,8 @@
 //! with numbered reasons and its screenshots fetched with the mini program's own token and served; a failed fetch
 //! is missing until a later retry fetches it (in a restarted hub too); an audit whose push is lost is resolved by polling; relayed writes feed
 //! the table and a newer auditid is never overwritten by the older one; the list filters, pages and names each bad
-//! query field; every change reaches consoles as `audit_updated`.
+//! query field; every change reaches consoles as `audit_updated`; the console reads every page of a hub holding
+//! more audits than one page.
 
 mod hub_support;
 
@@ -395,6 +396,63 @@ async fn the_console_client_reads_a_stored_screenshot_and_a_missing_one_as_not_f
         None,
         "screenshots are kept per mini program"
     );
+}
+
+/// More audits than one page holds (`MAX_AUDIT_PAGE`): the console's read brings every row into its state, each
+/// once, in the hub's order. Before, the Audits panel held the first page only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_console_reads_every_page_of_audits_into_its_state() {
+    use wxdesk::engine::client::HubClient;
+    use wxdesk::engine::protocol::{AuditsCommand, AuditsEvent, Command, Event, Reply, Request, RequestId, Secret};
+    use wxdesk::ui::state::{AppState, load_audits};
+
+    const ROWS: i64 = 2 * wxdesk::hubapi::MAX_AUDIT_PAGE + 345;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = TestHub::start(dir.path(), "http://127.0.0.1:9").await;
+    // Written straight into the hub's table: thousands of audits through the simulator would take minutes.
+    let mut conn = rusqlite::Connection::open(dir.path().join("hub.sqlite3")).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..ROWS {
+        let status = AuditStatus::ALL[i as usize % AuditStatus::ALL.len()];
+        tx.execute(
+            "INSERT INTO audits (appid, auditid, status, submitted_at, source, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'poll', ?4)",
+            rusqlite::params![
+                format!("wx{i:016x}"),
+                412_000_000 + i,
+                status.as_str(),
+                1_700_000_000 + i
+            ],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+
+    let client = HubClient::new(&hub.handle.url(), Secret::new(hub.key.clone())).unwrap();
+    let Command::Audits(command) = load_audits() else {
+        unreachable!("the panel's read is an audits command")
+    };
+    let AuditsCommand::Load(query) = command.clone() else {
+        unreachable!("the panel's read is a load")
+    };
+    let page = client.all_audits(&query).await.expect("every page");
+    let mut state = AppState::default();
+    state.sent(&Request {
+        id: RequestId(1),
+        command: Command::Audits(command),
+    });
+    state.apply(Event::Audits(AuditsEvent::Loaded(Reply::new(RequestId(1), Ok(page)))));
+
+    let audits = state.audits.audits();
+    assert_eq!(audits.len() as i64, ROWS, "every row, not one page");
+    let appids: std::collections::HashSet<_> = audits.iter().map(|a| a.appid.as_str()).collect();
+    assert_eq!(appids.len() as i64, ROWS, "each row once");
+    let newest_first = (0..ROWS).rev().map(|i| format!("wx{i:016x}")).collect::<Vec<_>>();
+    assert_eq!(audits.iter().map(|a| a.appid.clone()).collect::<Vec<_>>(), newest_first);
+    let page = state.audits.page.value().unwrap();
+    assert_eq!(page.total, ROWS);
+    hub.handle.shutdown().await;
 }
 
 /// §6.5 `feedback_stuff`: an image uploaded through the hub becomes the mini program's temporary material, and a

@@ -2,6 +2,7 @@
 //! sends the operator key, decodes the answer as the `hubapi` type the hub serialized, and turns every failure into
 //! one `EngineError`. The console never sees a WeChat token.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -172,6 +173,61 @@ impl HubClient {
     pub async fn audits(&self, query: &AuditQuery) -> Result<AuditPage, EngineError> {
         self.execute(self.request(Method::GET, "/api/v1/audits").query(query))
             .await
+    }
+
+    /// Every row matching `query`, read page by page from `query.offset` in pages of `query.limit` (the hub's
+    /// default when unset), as one page whose `total` is the last page's. Each row is kept once, where first read.
+    pub async fn all_audits(&self, query: &AuditQuery) -> Result<AuditPage, EngineError> {
+        let start = query.offset.unwrap_or(0);
+        let mut all = AuditPage {
+            total: 0,
+            offset: start,
+            audits: Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        let mut offset = start;
+        loop {
+            let (read, _) = self.audits_into(query, offset, &mut all, &mut seen).await?;
+            offset += read;
+            if read == 0 || offset >= all.total {
+                break;
+            }
+        }
+        // The pages are most recently changed first: a row that changed while they were read moved to the front,
+        // pushing the rest back (one row came twice) and, if it had not been read yet, was missed. The front is
+        // read again until every row the hub counts is held, or a page brings nothing new.
+        let mut offset = start;
+        while start + (all.audits.len() as i64) < all.total {
+            let (read, added) = self.audits_into(query, offset, &mut all, &mut seen).await?;
+            offset += read;
+            if read == 0 || added == 0 {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// One page of audits at `offset` added to `all`, leaving out rows already `seen`. Answers how many rows the
+    /// page held and how many of them were new.
+    async fn audits_into(
+        &self,
+        query: &AuditQuery,
+        offset: i64,
+        all: &mut AuditPage,
+        seen: &mut HashSet<String>,
+    ) -> Result<(i64, usize), EngineError> {
+        let page = self
+            .audits(&AuditQuery {
+                offset: Some(offset),
+                ..query.clone()
+            })
+            .await?;
+        all.total = page.total;
+        let read = page.audits.len() as i64;
+        let before = all.audits.len();
+        let fresh = page.audits.into_iter().filter(|audit| seen.insert(audit.appid.clone()));
+        all.audits.extend(fresh);
+        Ok((read, all.audits.len() - before))
     }
 
     /// `GET /api/v1/audits/{appid}/screenshots/{media_id}`: the hub's copy of a rejection's screenshot. `None` when
@@ -468,5 +524,77 @@ mod tests {
         let client = HubClient::new("https://hub.example.com/", Secret::new("s3cret-operator-key")).expect("client");
         assert_eq!(client.base_url(), "https://hub.example.com");
         assert!(!format!("{client:?}").contains("s3cret"));
+    }
+
+    fn audit(appid: &str) -> crate::hubapi::Audit {
+        crate::hubapi::Audit {
+            appid: appid.into(),
+            nick_name: None,
+            auditid: Some(1),
+            user_version: Some("1.0.0".into()),
+            user_desc: None,
+            status: crate::hubapi::AuditStatus::Auditing,
+            submitted_at: Some(1_700_000_000),
+            resolved_at: None,
+            reasons: Vec::new(),
+            screenshots: Vec::new(),
+            screenshot_files: Vec::new(),
+            source: crate::hubapi::AuditSource::Poll,
+            updated_at: 1_700_000_000,
+            gray_percentage: None,
+            withdrawals: Default::default(),
+        }
+    }
+
+    /// A hub whose rows change while the console pages through them: after the first page is served, the last row
+    /// changes and moves to the front, as `ORDER BY updated_at DESC` puts it. Every row still arrives, once.
+    #[tokio::test]
+    async fn a_row_that_changes_while_the_pages_are_read_is_read_once_and_not_missed() {
+        use std::sync::{Arc, Mutex};
+
+        use axum::extract::{Query, State};
+
+        type Rows = Arc<Mutex<(usize, Vec<crate::hubapi::Audit>)>>;
+        async fn list(State(rows): State<Rows>, Query(query): Query<AuditQuery>) -> axum::Json<AuditPage> {
+            let mut rows = rows.lock().unwrap();
+            let (served, list) = &mut *rows;
+            let offset = query.offset.unwrap_or(0) as usize;
+            let limit = query.limit.unwrap_or(100) as usize;
+            let page = AuditPage {
+                total: list.len() as i64,
+                offset: offset as i64,
+                audits: list.iter().skip(offset).take(limit).cloned().collect(),
+            };
+            *served += 1;
+            if *served == 1 {
+                let changed = list.pop().unwrap();
+                list.insert(0, changed);
+            }
+            axum::Json(page)
+        }
+
+        let seeded: Vec<_> = (0..5).map(|i| audit(&format!("wx{i}"))).collect();
+        let rows: Rows = Arc::new(Mutex::new((0, seeded)));
+        let app = axum::Router::new()
+            .route("/api/v1/audits", axum::routing::get(list))
+            .with_state(Arc::clone(&rows));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+
+        let client = HubClient::new(&url, Secret::new("key")).unwrap();
+        let query = AuditQuery {
+            limit: Some(2),
+            ..AuditQuery::default()
+        };
+        let all = client.all_audits(&query).await.expect("every page");
+        let mut appids: Vec<&str> = all.audits.iter().map(|a| a.appid.as_str()).collect();
+        appids.sort();
+        assert_eq!(
+            appids,
+            ["wx0", "wx1", "wx2", "wx3", "wx4"],
+            "each row once, the moved one too"
+        );
+        assert_eq!(all.total, 5);
     }
 }

@@ -8,6 +8,7 @@ use crate::engine::protocol::{Command, ProfilesCommand, Request};
 use crate::ui::i18n::Lang;
 use crate::ui::prefs::Prefs;
 use crate::ui::state::{AppState, RequestIds};
+use crate::ui::views::audits::AuditsView;
 use crate::ui::views::authorize::AuthorizeView;
 use crate::ui::views::deployments::DeploymentsView;
 use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
@@ -124,6 +125,12 @@ impl ConsoleApp {
                     deployments.deploy_to(appids);
                 }
                 self.go_to(Panel::DEPLOYMENTS);
+            }
+            UiAction::ShowAudit(appid) => {
+                if let Some(audits) = self.views.get_mut::<AuditsView>() {
+                    audits.show(&appid);
+                }
+                self.go_to(Panel::AUDITS);
             }
         }
     }

@@ -112,6 +112,8 @@ impl AppState {
         self.audits = AuditsState::default();
         // And the Registrations panel.
         self.registrations = RegistrationsState::default();
+        // And a merchant's detail its versions.
+        self.merchants.forget_versions(None);
         follow.queue(Command::Status(StatusCommand::Refresh));
         follow.queue(Command::Merchants(MerchantsCommand::Load));
         follow.queue(Command::Activity(ActivityCommand::Load(self.activity.first_page())));
@@ -141,7 +143,11 @@ impl AppState {
                     follow.queue(show);
                 }
             }
-            HubEventKind::AuditUpdated(audit) => self.audits.audit_updated(audit),
+            HubEventKind::AuditUpdated(audit) => {
+                self.audits.audit_updated(audit);
+                // A release or a deployment's commit changes the versions the merchant's detail shows.
+                self.merchants.forget_versions(Some(&audit.appid));
+            }
             HubEventKind::RegistrationUpdated { registration } => self.registrations.updated(registration),
             _ => {}
         }
@@ -247,6 +253,7 @@ impl AppState {
             ("status", self.status.status.is_loading()),
             ("merchants", self.merchants.list.is_loading()),
             ("sync", self.merchants.sync_started.is_loading()),
+            ("versions", self.merchants.versions.values().any(Remote::is_loading)),
             ("preauth", self.authorize.preauth.is_loading()),
             ("scan", self.authorize.scan.is_loading()),
             ("qr png", self.authorize.qr_saved.is_loading()),

@@ -20,7 +20,7 @@ use crate::wechat::api::release::{
 pub async fn execute(id: RequestId, command: AuditsCommand, connection: &Connection) -> AuditsEvent {
     let client = &connection.client;
     match command {
-        AuditsCommand::Load(query) => AuditsEvent::Loaded(Reply::new(id, client.audits(&query).await)),
+        AuditsCommand::Load(query) => AuditsEvent::Loaded(Reply::new(id, client.all_audits(&query).await)),
         AuditsCommand::Screenshot { appid, media_id } => {
             let shot = match client.screenshot(&appid, &media_id).await {
                 Ok(Some(bytes)) => tokio::task::spawn_blocking(move || decode(&bytes))

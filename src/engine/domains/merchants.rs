@@ -1,14 +1,24 @@
-//! The merchants domain's handler: the authorizer list (into the local cache) and starting the hub's sync job.
+//! The merchants domain's handler: the authorizer list (into the local cache), starting the hub's sync job, and a
+//! mini program's versions through the typed relay.
 
 use std::sync::Arc;
 
 use crate::engine::profiles::Connection;
 use crate::engine::protocol::{AuthorizerRow, EngineError, MerchantsCommand, MerchantsEvent, Reply, RequestId};
+use crate::wechat::api::Empty;
+use crate::wechat::api::code::GetVersionInfo;
 
 pub async fn execute(id: RequestId, command: MerchantsCommand, connection: &Connection) -> MerchantsEvent {
     match command {
         MerchantsCommand::Load => MerchantsEvent::Loaded(Reply::new(id, load(connection).await)),
         MerchantsCommand::Sync => MerchantsEvent::SyncStarted(Reply::new(id, connection.client.sync().await)),
+        MerchantsCommand::Versions(appid) => {
+            let versions = connection
+                .client
+                .relay::<GetVersionInfo>(Some(&appid), &Empty::default())
+                .await;
+            MerchantsEvent::Versions(Reply::new(id, versions))
+        }
     }
 }
 

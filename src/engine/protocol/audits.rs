@@ -8,7 +8,8 @@ use crate::wechat::api::release::{GrayReleasePlan, HistoryVersion};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuditsCommand {
-    /// A page of `GET /api/v1/audits`: the latest audit of every mini program matching the query. Reply: `Loaded`.
+    /// Every page of `GET /api/v1/audits` from the query's offset, in pages of its limit, as one page: the latest
+    /// audit of every mini program matching the query. Reply: `Loaded`.
     Load(AuditQuery),
     /// One screenshot of a rejection, from the hub's copy, decoded for display. Reply: `Screenshot`.
     Screenshot { appid: String, media_id: String },

@@ -108,6 +108,7 @@ fn one_of_each_command() -> Vec<Command> {
         Command::Status(StatusCommand::Refresh),
         Command::Merchants(MerchantsCommand::Load),
         Command::Merchants(MerchantsCommand::Sync),
+        Command::Merchants(MerchantsCommand::Versions("wx0123456789abcdef".into())),
         Command::Authorize(AuthorizeCommand::CreatePreauth(PreAuthRequest::default())),
         Command::Authorize(AuthorizeCommand::SimulateScan {
             pre_auth_code: "preauthcode@@@x".into(),
@@ -167,7 +168,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 30;
+const VARIANTS: usize = 31;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -198,9 +199,10 @@ fn variant_index(command: &Command) -> usize {
         Command::Audits(AuditsCommand::Code(_)) => 24,
         Command::Audits(AuditsCommand::Act { .. }) => 25,
         Command::Audits(AuditsCommand::Batch { .. }) => 26,
-        Command::Registrations(RegistrationsCommand::Load) => 27,
-        Command::Registrations(RegistrationsCommand::Create(_)) => 28,
-        Command::Registrations(RegistrationsCommand::SimulateResult { .. }) => 29,
+        Command::Merchants(MerchantsCommand::Versions(_)) => 27,
+        Command::Registrations(RegistrationsCommand::Load) => 28,
+        Command::Registrations(RegistrationsCommand::Create(_)) => 29,
+        Command::Registrations(RegistrationsCommand::SimulateResult { .. }) => 30,
     }
 }
 

@@ -9,8 +9,8 @@ use crate::engine::protocol::{
 };
 use crate::ui::remote::Remote;
 
-/// The read the Audits panel makes: every row in one page (the largest the hub serves), so the status chips can
-/// count each status and the filters and search run without asking the hub again.
+/// The read the Audits panel makes: every row (the engine reads page after page, each the largest the hub serves),
+/// so the status chips can count each status and the filters and search run without asking the hub again.
 pub fn load() -> Command {
     Command::Audits(AuditsCommand::Load(AuditQuery {
         limit: Some(MAX_AUDIT_PAGE),

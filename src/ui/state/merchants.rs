@@ -1,9 +1,13 @@
-//! The merchants domain's state: the authorizer list (cached, then fresh) and the hub's sync job.
+//! The merchants domain's state: the authorizer list (cached, then fresh), the hub's sync job, and the code versions
+//! of the mini programs whose detail was opened.
+
+use std::collections::HashMap;
 
 use crate::engine::protocol::{
     AuthorizerRow, AuthorizersSource, Job, JobId, JobKind, MerchantsCommand, MerchantsEvent, RequestId,
 };
 use crate::ui::remote::Remote;
+use crate::wechat::api::code::VersionInfoResponse;
 
 #[derive(Debug, Default)]
 pub struct MerchantsState {
@@ -16,6 +20,10 @@ pub struct MerchantsState {
     pub sync_started: Remote<JobId>,
     /// The newest authorizer sync job the hub reported, with its counts.
     pub sync_job: Option<Job>,
+    /// Each mini program's trial and online versions (`getversioninfo`), by appid, read when its detail is shown.
+    pub versions: HashMap<String, Remote<VersionInfoResponse>>,
+    /// The appid each versions request in flight is for: a failed reply names only its request.
+    asked_versions: HashMap<RequestId, String>,
 }
 
 impl MerchantsState {
@@ -39,6 +47,13 @@ impl MerchantsState {
                 self.sync_started.finish(reply);
                 false
             }
+            MerchantsEvent::Versions(reply) => {
+                let asked = self.asked_versions.remove(&reply.request);
+                if let Some(versions) = asked.and_then(|appid| self.versions.get_mut(&appid)) {
+                    versions.finish(reply);
+                }
+                false
+            }
         };
         if changed {
             self.version += 1;
@@ -49,6 +64,26 @@ impl MerchantsState {
         match command {
             MerchantsCommand::Load => self.list.start_loading(id),
             MerchantsCommand::Sync => self.sync_started.start_loading(id),
+            MerchantsCommand::Versions(appid) => {
+                self.asked_versions.insert(id, appid.clone());
+                self.versions.entry(appid.clone()).or_default().start_loading(id);
+            }
+        }
+    }
+
+    /// Whether the detail pane should ask for this mini program's versions: never asked, or forgotten since.
+    pub fn wants_versions(&self, appid: &str) -> bool {
+        !self.versions.contains_key(appid)
+    }
+
+    /// The versions may have changed (a release, a commit by a deployment, another hub): the pane asks again
+    /// when it next shows them.
+    pub fn forget_versions(&mut self, appid: Option<&str>) {
+        match appid {
+            Some(appid) => {
+                self.versions.remove(appid);
+            }
+            None => self.versions.clear(),
         }
     }
 

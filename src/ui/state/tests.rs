@@ -678,3 +678,44 @@ fn an_audit_updated_event_changes_the_row_on_screen_and_a_reconnect_reads_the_ro
     ))));
     assert!(state.audits.audits().is_empty());
 }
+
+#[test]
+fn a_mini_programs_versions_land_on_it_and_are_read_again_after_its_audit_changes() {
+    use crate::engine::protocol::{AuditStatus, MerchantsCommand};
+    use crate::wechat::api::code::{ExpInfo, VersionInfoResponse};
+    let mut ids = RequestIds::default();
+    let mut state = connected(&mut ids);
+    let ask = |appid: &str| Command::Merchants(MerchantsCommand::Versions(appid.into()));
+    assert!(state.merchants.wants_versions("wxa"));
+    let a = send(&mut state, &mut ids, ask("wxa"));
+    let b = send(&mut state, &mut ids, ask("wxb"));
+    assert!(!state.merchants.wants_versions("wxa"), "on its way");
+    assert!(state.in_flight_summary().contains(&"versions"));
+
+    let trial = VersionInfoResponse {
+        exp_info: Some(ExpInfo {
+            exp_time: 900,
+            exp_version: "1.4.0".into(),
+            exp_desc: "门店自提与预约".into(),
+        }),
+        release_info: None,
+    };
+    let refused = EngineError::new(ErrorKind::WeChat { errcode: 61007 }, "api unauthorized");
+    // The replies come back in the other order: each lands on the mini program it was asked for.
+    state.apply(Event::Merchants(MerchantsEvent::Versions(Reply::new(
+        b,
+        Err(refused.clone()),
+    ))));
+    state.apply(Event::Merchants(MerchantsEvent::Versions(Reply::new(
+        a,
+        Ok(trial.clone()),
+    ))));
+    assert_eq!(state.merchants.versions["wxa"], Remote::Ready(trial));
+    assert_eq!(state.merchants.versions["wxb"].error(), Some(&refused));
+    assert!(!state.merchants.wants_versions("wxb"), "a failure is retried by hand");
+
+    // A release (or any change of its audit) may change what is online: asked again when next shown.
+    state.apply(hub(HubEventKind::AuditUpdated(audit("wxa", AuditStatus::Released))));
+    assert!(state.merchants.wants_versions("wxa"));
+    assert!(!state.merchants.wants_versions("wxb"));
+}

@@ -1,18 +1,22 @@
-//! The detail pane of one merchant: every field the hub knows and the permission sets it granted, by name.
+//! The detail pane of one merchant: every field the hub knows, the permission sets it granted, by name, and for a
+//! mini program still authorized its code (`merchant_code`).
 
 use egui::RichText;
 
-use crate::engine::protocol::AuthorizerRow;
+use crate::engine::protocol::{AccountKind, AuthorizerRow};
 use crate::t;
 use crate::ui::platform_text;
+use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
 use crate::ui::views::merchant_table::verification;
 use crate::ui::views::merchants::kind_text;
+use crate::ui::views::{Outbox, merchant_code};
 use crate::ui::widgets::{chip_ui, field_row_ui, tone_text};
 
 /// Draws the pane; returns true when the operator closed it.
-pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: bool) -> bool {
+pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, state: &AppState, out: &mut Outbox) -> bool {
+    let hide_volatile = state.hide_volatile;
     let mut close = false;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -28,9 +32,16 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, hide_volatile: boo
         });
     });
     ui.add_space(4.0);
-    ui.columns(2, |columns| {
+    // A revoked merchant's code cannot be read: the hub has no token for it.
+    let has_code = merchant.kind == AccountKind::MiniProgram && merchant.revoked_at.is_none();
+    ui.columns(if has_code { 3 } else { 2 }, |columns| {
         fields_ui(&mut columns[0], merchant, hide_volatile);
-        sets_ui(&mut columns[1], merchant);
+        if has_code {
+            merchant_code::code_ui(&mut columns[1], &merchant.appid, state, out);
+        }
+        if let Some(last) = columns.last_mut() {
+            sets_ui(last, merchant);
+        }
     });
     close
 }

@@ -45,7 +45,7 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
     let empty = Vec::new();
     let list = state.merchants.list.value().unwrap_or(&empty);
     view.index.refresh(state.merchants.version, list, &view.query);
-    detail_pane_ui(ui, state, view);
+    detail_pane_ui(ui, state, view, out);
 
     header_ui(ui, state, list.len(), view.index.rows.len(), out);
     remote_line_ui(
@@ -72,7 +72,7 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
 
 /// The detail pane along the bottom of the panel: the table keeps its full width for its seven columns.
 /// Panels must be laid out before the content they border, so this runs first.
-fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView) {
+fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, out: &mut Outbox) {
     let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
     let Some(row) = view
         .table
@@ -88,7 +88,7 @@ fn detail_pane_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView)
         .default_size(230.0)
         .min_size(160.0)
         .show(ui, |ui| {
-            close = merchant_detail::detail_ui(ui, row, state.hide_volatile);
+            close = merchant_detail::detail_ui(ui, row, state, out);
         });
     if close {
         view.table.selection.clear();

@@ -14,6 +14,7 @@ pub mod deployment_job;
 pub mod deployments;
 pub mod job_parts;
 pub mod jobs;
+pub mod merchant_code;
 pub mod merchant_detail;
 pub mod merchant_table;
 pub mod merchants;
@@ -46,6 +47,8 @@ pub enum UiAction {
     DeployTemplate(TemplateId),
     /// Deploy a template to these merchants: opens the Deployments wizard with them chosen.
     DeployTo(Vec<String>),
+    /// Show this mini program's latest audit: opens the Audits panel with its row selected.
+    ShowAudit(String),
 }
 
 /// What the views asked for during one frame; the shell acts on it at the frame's end.
