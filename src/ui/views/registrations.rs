@@ -170,7 +170,7 @@ fn form_ui(ui: &mut egui::Ui, state: &AppState, view: &mut RegistrationsView, ou
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
                 for (field, label) in fields {
-                    ui.label(*label);
+                    let label = ui.label(*label);
                     ui.vertical(|ui| {
                         let value = match *field {
                             "name" => &mut view.form.name,
@@ -180,17 +180,15 @@ fn form_ui(ui: &mut egui::Ui, state: &AppState, view: &mut RegistrationsView, ou
                         };
                         let mut text = value.clone().unwrap_or_default();
                         let edit = egui::TextEdit::singleline(&mut text).desired_width(320.0);
-                        if ui.add(edit).changed() {
+                        if ui.add(edit).labelled_by(label.id).changed() {
                             *value = Some(text.clone());
                         }
-                        // A field is judged once something is typed in it; the hub's word wins when it has spoken.
-                        let problem = hub_problems
-                            .iter()
-                            .find(|(name, _)| name == field)
-                            .map(|(_, problem)| problem)
-                            .or_else(|| problems.get(*field).filter(|_| !text.trim().is_empty()));
-                        if let Some(problem) = problem {
-                            ui.label(tone_text(problem, Tone::Bad).small());
+                        // A field is judged once something is typed in it, or once the hub refused it; the rule is
+                        // said in the operator's language (the hub's own words are English, for the API).
+                        let refused = hub_problems.iter().any(|(name, _)| name == field);
+                        let wrong = problems.contains_key(*field) && !text.trim().is_empty();
+                        if refused || wrong {
+                            ui.label(tone_text(field_rule(field), Tone::Bad).small());
                         }
                     });
                     ui.end_row();
@@ -219,6 +217,16 @@ fn form_ui(ui: &mut egui::Ui, state: &AppState, view: &mut RegistrationsView, ou
         });
         ui.label(RichText::new(t!("registrations.form_hint")).small().weak());
     });
+}
+
+/// What a field must hold, as the hub checks it (`hubapi::check_registration`).
+fn field_rule(field: &str) -> &'static str {
+    match field {
+        "name" => t!("registrations.rule_name"),
+        "code" => t!("registrations.rule_code"),
+        "wxuser" => t!("registrations.rule_wxuser"),
+        _ => t!("registrations.rule_phone"),
+    }
 }
 
 fn kind_text(kind: RegistrationKind) -> &'static str {
