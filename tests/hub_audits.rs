@@ -361,7 +361,7 @@ fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// The console's hub client: a stored screenshot comes back as its bytes (the JPEG the simulator drew), and one the
+/// The console's hub client: a stored screenshot comes back as its bytes (the PNG the simulator drew), and one the
 /// hub has not fetched is `None`, the "not fetched yet" the Audits panel shows, not an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_console_client_reads_a_stored_screenshot_and_a_missing_one_as_not_fetched_yet() {

@@ -156,7 +156,7 @@ async fn commit_scan_audit_release_and_revert() {
         .send()
         .await
         .unwrap();
-    assert_eq!(image.headers()["content-type"], "image/jpeg");
+    assert_eq!(image.headers()["content-type"], "image/png");
     assert_eq!(
         errcode(&env.get(&at("/wxa/undocodeaudit")).await),
         87012,
