@@ -75,6 +75,13 @@ fn enterprise_registration(lang: Lang) {
         .harness
         .get_by_label(&text(lang, "registrations.countdown").replace("{left}", "—"));
     console.harness.get_by_label(text(lang, "registrations.scan_hint"));
+    // The platform's status in words: an enterprise task just created (§8.3 status 1).
+    let created = wxdesk::ui::platform_text::registration_status(false, true, 1).unwrap();
+    assert_eq!(
+        console.harness.get_all_by_label(&format!("1 · {created}")).count(),
+        2,
+        "in the pane and the row"
+    );
     console.harness.snapshot(format!("registration_qr_{}", lang.tag()));
 
     // The simulated legal person completes it: the push ends the task and the new mini program is a merchant.

@@ -2,7 +2,7 @@
 //! the wire layer's tables (`crate::wechat::permissions`, `crate::wechat::errcodes`) so console and hub never disagree.
 
 use crate::ui::i18n::{self, Lang};
-use crate::wechat::{errcodes, permissions};
+use crate::wechat::{errcodes, permissions, registration_status};
 
 /// The permission set's name (wechat-api.md §3) in the current language, e.g. "小程序开发与数据分析" for 18.
 pub fn permission_name(func_id: u32) -> String {
@@ -13,6 +13,20 @@ pub fn permission_name(func_id: u32) -> String {
         (None, Lang::ZhCn) => format!("权限集 {func_id}"),
         (None, Lang::En) => format!("Permission set {func_id}"),
     }
+}
+
+/// What a registration task's last status means (wechat-api.md §4.2, §8.3, §8.4), in the current language. An open
+/// task's status came from creating or querying it; an ended one's from the result push.
+pub fn registration_status(personal: bool, open: bool, code: i64) -> Option<&'static str> {
+    let info = if open {
+        registration_status::query_status(personal, code)
+    } else {
+        registration_status::push_status(code)
+    }?;
+    Some(match i18n::current() {
+        Lang::ZhCn => info.zh,
+        Lang::En => info.en,
+    })
 }
 
 /// Every known permission set id, mini-program sets first (the console's main use), then by number.

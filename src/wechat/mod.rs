@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod ids;
 pub mod permissions;
+pub mod registration_status;
 pub mod tolerant;
 
 pub use authurl::{AuthRequest, AuthType};

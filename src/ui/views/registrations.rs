@@ -12,6 +12,7 @@ use crate::engine::protocol::{
     check_registration,
 };
 use crate::t;
+use crate::ui::platform_text;
 use crate::ui::qr::QrTexture;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
@@ -317,10 +318,14 @@ fn sandbox_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, out: &mu
     }
 }
 
-/// The platform's last word on the task: its code and message.
+/// The platform's last word on the task: its code, what it means, or WeChat's own message for a code the tables
+/// do not know.
 fn status_text(task: &Registration) -> Option<String> {
     let code = task.status_code?;
-    Some(match &task.status_text {
+    let personal = task.kind == RegistrationKind::Personal;
+    let open = task.state == RegistrationState::Open;
+    let meaning = platform_text::registration_status(personal, open, code).map(str::to_owned);
+    Some(match meaning.or_else(|| task.status_text.clone()) {
         Some(text) => format!("{code} · {text}"),
         None => code.to_string(),
     })
