@@ -151,3 +151,38 @@ async fn a_personal_task_that_fails_keeps_the_platforms_status() {
     let list = hub.get_json("/api/v1/registrations").await;
     assert_eq!(list["registrations"][0]["id"], id, "newest first");
 }
+
+/// The result push is lost (the simulator pushes to a dead address after the task was created): the hub's query of
+/// the open task (`action=query`, §8.4) finds the platform's final status and ends the task with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&["--demo"]).await;
+    let jobs = wxdesk::hub::JobsConfig {
+        recheck_secs: 1,
+        sync_interval_secs: 0,
+        ..wxdesk::hub::JobsConfig::default()
+    };
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir.path(), None), sim.secrets(), jobs).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    let (status, created) = create(
+        &hub,
+        &json!({ "kind": "personal", "wxuser": "xiaohong_66", "component_phone": "13900139000" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let open = task(&hub, id).await;
+    sim.push_to("http://127.0.0.1:9").await;
+    let since = sim.last_call_seq().await;
+    sim.control("/__sim/registration/resolve", &json!({ "task_id": open.taskid, "status": 1003 }))
+        .await;
+    let done = eventually("the hub's query to end the task", || async {
+        let task = task(&hub, id).await;
+        (task.state != RegistrationState::Open).then_some(task)
+    })
+    .await;
+    assert_eq!((done.state, done.status_code), (RegistrationState::Failed, Some(1003)));
+    assert!(sim.count_calls(since, PERSONAL).await >= 1, "the hub asked the platform");
+}

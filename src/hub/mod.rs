@@ -66,6 +66,8 @@ pub(crate) struct Hub {
     exchanges: authorize::Exchanges,
     jobs: jobs::Runner,
     audits: audits::Keeper,
+    /// Wakes the registration keeper when a task is created.
+    registrations: tokio::sync::Notify,
     stop: watch::Receiver<bool>,
 }
 
@@ -132,6 +134,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         exchanges: authorize::Exchanges::default(),
         jobs: jobs::Runner::new(jobs),
         audits: audits::Keeper::default(),
+        registrations: tokio::sync::Notify::new(),
         config,
         store,
         crypt,
@@ -154,6 +157,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     tokio::spawn(authorize::resume_pending(hub.clone()));
     tokio::spawn(jobs::start(hub.clone()));
     tokio::spawn(audits::run(hub.clone()));
+    tokio::spawn(registrations::run(hub.clone()));
     Ok(HubHandle {
         addr,
         hub,

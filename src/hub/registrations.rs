@@ -22,10 +22,11 @@ use crate::hubapi::{
     RegistrationKind, RegistrationList, RegistrationRequest, RegistrationState, check_registration,
 };
 use crate::wechat::api::register::{
-    EnterpriseRegistrationRequest, FastRegisterEnterprise, FastRegisterPersonal, PersonalRegistrationRequest,
-    RegistrationTaskResponse,
+    EnterpriseRegistrationRequest, FastRegisterEnterprise, FastRegisterEnterpriseQuery, FastRegisterPersonal,
+    FastRegisterPersonalQuery, PersonalRegistrationRequest, RegistrationQueryRequest, RegistrationTaskResponse,
 };
 use crate::wechat::event::RegistrationResult;
+use crate::wechat::registration_status::query_status;
 
 /// Creates a registration task; answers its id, the `authorize_url` to show as a QR code, and when it expires.
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "registrations", security(("operator_key" = [])),
@@ -102,15 +103,18 @@ async fn start(hub: &Arc<Hub>, operator: &str, request: &RegistrationRequest) ->
         expires_at: now + REGISTRATION_WINDOW_SECS,
         updated_at: now,
     };
+    let first_poll = now + poll_backoff(hub, 0);
     let (task, seq) = hub
         .store
         .write(move |conn| {
             let task = rows::insert(conn, &task)?;
+            rows::schedule_poll(conn, task.id, Some(first_poll), 0)?;
             let seq = queries::append_event(conn, now, &updated(&task))?;
             Ok((task, seq))
         })
         .await?;
     hub.events.committed(seq);
+    hub.registrations.notify_one();
     tracing::info!(id = task.id, kind = kind.as_str(), "registration task created");
     Ok(RegistrationCreated {
         id: task.id,
@@ -201,3 +205,120 @@ pub fn apply_result(conn: &Connection, result: &RegistrationResult, at: i64) -> 
     };
     changed(conn, &next, at).map(Some)
 }
+
+/// Polls back off up to half an hour, as audits do.
+const POLL_MAX_SECS: i64 = 1800;
+/// The longest the keeper sleeps with nothing due.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The wait before poll number `polls + 1`: 3× the hub's recheck interval, doubling, capped.
+fn poll_backoff(hub: &Hub, polls: i64) -> i64 {
+    let base = i64::try_from(hub.jobs.config.recheck_secs.max(1)).unwrap_or(20);
+    ((3 * base) << polls.clamp(0, 10)).min(POLL_MAX_SECS)
+}
+
+/// The registration keeper: while a task is open it asks the platform how it stands (`action=query`, §8.3, §8.4) with
+/// backoff, in case the result push is lost, and marks the task expired when its 24 hours pass. Both are reads or the
+/// hub's own writes; the schedule lives in SQLite, so a restarted hub goes on where it was.
+pub async fn run(hub: Arc<Hub>) {
+    let mut stop = hub.stop.clone();
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        if let Err(error) = expire_overdue(&hub).await {
+            tracing::warn!(%error, "overdue registrations not marked expired");
+        }
+        poll_due(&hub).await;
+        let wait = match hub.store.read(rows::next_due).await {
+            Ok(Some(at)) => std::time::Duration::from_secs((at - now_secs()).clamp(1, 60).unsigned_abs()),
+            Ok(None) => IDLE,
+            Err(error) => {
+                tracing::warn!(%error, "registration schedule not read");
+                std::time::Duration::from_secs(1)
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = hub.registrations.notified() => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
+    }
+}
+
+/// Each due task asked about once. A personal task whose query status ends it (§8.4's official enum) fails with
+/// that status; a created one (12) stays open until the push brings its appid and code. The enterprise enum is
+/// [UNCONFIRMED] (§8.3), so an enterprise task's query status is recorded and explained but ends nothing: its push or
+/// its 24 hours do.
+async fn poll_due(hub: &Arc<Hub>) {
+    let now = now_secs();
+    let due = match hub.store.read(move |conn| rows::due_polls(conn, now)).await {
+        Ok(due) => due,
+        Err(error) => {
+            tracing::warn!(%error, "due registration polls not read");
+            return;
+        }
+    };
+    for (task, polls) in due {
+        hub.jobs.pace().await;
+        let upstream = &hub.upstream;
+        let request = RegistrationQueryRequest {
+            taskid: task.taskid.clone(),
+            new_version: true,
+        };
+        let request = &request;
+        let personal = task.kind == RegistrationKind::Personal;
+        let answer = hub
+            .tokens
+            .with_component(|ct| async move {
+                match personal {
+                    true => upstream.call::<FastRegisterPersonalQuery>(&ct, request).await,
+                    false => upstream.call::<FastRegisterEnterpriseQuery>(&ct, request).await,
+                }
+            })
+            .await;
+        let at = now_secs();
+        let next_poll = Some(at + poll_backoff(hub, polls + 1));
+        let next = match answer {
+            Ok(answer) => {
+                let ends = personal
+                    && answer.status != PERSONAL_CREATED
+                    && query_status(true, answer.status).is_some_and(|info| info.is_final);
+                Registration {
+                    state: if ends { RegistrationState::Failed } else { task.state },
+                    status_code: Some(answer.status),
+                    updated_at: at,
+                    ..task.clone()
+                }
+            }
+            Err(error) => {
+                tracing::info!(id = task.id, %error, "registration query failed; asked again later");
+                task.clone()
+            }
+        };
+        let (id, changed_task) = (task.id, next != task);
+        let written = hub
+            .store
+            .write(move |conn| {
+                rows::schedule_poll(
+                    conn,
+                    id,
+                    next_poll.filter(|_| next.state == RegistrationState::Open),
+                    polls + 1,
+                )?;
+                match changed_task {
+                    true => changed(conn, &next, at).map(Some),
+                    false => Ok(None),
+                }
+            })
+            .await;
+        match written {
+            Ok(Some(seq)) => hub.events.committed(seq),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(id, %error, "registration poll not recorded"),
+        }
+    }
+}
+
+/// §8.4 status 12: created; the push carries the new appid and its code.
+const PERSONAL_CREATED: i64 = 12;

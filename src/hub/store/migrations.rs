@@ -199,7 +199,10 @@ const MIGRATIONS: &[&str] = &[
         created_by TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         expires_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
+        updated_at INTEGER NOT NULL,
+        -- While open: when the hub next asks the platform (`action=query`), and how many times it has.
+        next_poll_at INTEGER,
+        polls INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX registrations_open ON registrations (state, expires_at);
     "#,

@@ -96,6 +96,35 @@ pub fn update(conn: &Connection, task: &Registration) -> Result<()> {
     Ok(())
 }
 
+/// Open tasks whose poll is due by `now`.
+pub fn due_polls(conn: &Connection, now: i64) -> Result<Vec<(Registration, i64)>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, polls FROM registrations
+         WHERE state = 'open' AND next_poll_at IS NOT NULL AND next_poll_at <= ?1 ORDER BY next_poll_at, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![now], |row| Ok((registration(row)?, row.get(13)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The next poll of task `id` at `at` (none once `at` is `None`), counted.
+pub fn schedule_poll(conn: &Connection, id: i64, at: Option<i64>, polls: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE registrations SET next_poll_at = ?2, polls = ?3 WHERE id = ?1",
+        params![id, at, polls],
+    )?;
+    Ok(())
+}
+
+/// The earliest moment an open task needs a look: a poll, or its 24 hours ending.
+pub fn next_due(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT MIN(MIN(COALESCE(next_poll_at, expires_at), expires_at)) FROM registrations WHERE state = 'open'",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
 /// Open tasks whose 24 hours have passed by `now`.
 pub fn overdue(conn: &Connection, now: i64) -> Result<Vec<Registration>> {
     let sql = format!("SELECT {COLUMNS} FROM registrations WHERE state = 'open' AND expires_at <= ?1 ORDER BY id");
