@@ -176,13 +176,19 @@ async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
     let open = task(&hub, id).await;
     sim.push_to("http://127.0.0.1:9").await;
     let since = sim.last_call_seq().await;
-    sim.control("/__sim/registration/resolve", &json!({ "task_id": open.taskid, "status": 1003 }))
-        .await;
+    sim.control(
+        "/__sim/registration/resolve",
+        &json!({ "task_id": open.taskid, "status": 1003 }),
+    )
+    .await;
     let done = eventually("the hub's query to end the task", || async {
         let task = task(&hub, id).await;
         (task.state != RegistrationState::Open).then_some(task)
     })
     .await;
     assert_eq!((done.state, done.status_code), (RegistrationState::Failed, Some(1003)));
-    assert!(sim.count_calls(since, PERSONAL).await >= 1, "the hub asked the platform");
+    assert!(
+        sim.count_calls(since, PERSONAL).await >= 1,
+        "the hub asked the platform"
+    );
 }
