@@ -192,3 +192,37 @@ async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
         "the hub asked the platform"
     );
 }
+
+/// Nobody completes the link: 24 simulated hours later the platform answers the query with its timeout status, and
+/// the hub marks the task expired.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unfinished_task_expires_after_24_simulated_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&["--demo"]).await;
+    let jobs = wxdesk::hub::JobsConfig {
+        recheck_secs: 1,
+        sync_interval_secs: 0,
+        ..wxdesk::hub::JobsConfig::default()
+    };
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir.path(), None), sim.secrets(), jobs).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    let (status, created) = create(
+        &hub,
+        &json!({ "kind": "personal", "wxuser": "laowang_77", "component_phone": "13700137000" }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    // An hour later it is still open; a day later it is over.
+    sim.control("/__sim/clock", &json!({ "advance_secs": 3600 })).await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(task(&hub, id).await.state, RegistrationState::Open);
+    sim.control("/__sim/clock", &json!({ "advance_secs": 23 * 3600 })).await;
+    let done = eventually("the task to expire", || async {
+        let task = task(&hub, id).await;
+        (task.state != RegistrationState::Open).then_some(task)
+    })
+    .await;
+    assert_eq!((done.state, done.status_code), (RegistrationState::Expired, Some(1)));
+}

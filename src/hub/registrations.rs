@@ -247,9 +247,9 @@ pub async fn run(hub: Arc<Hub>) {
 }
 
 /// Each due task asked about once. A personal task whose query status ends it (§8.4's official enum) fails with
-/// that status; a created one (12) stays open until the push brings its appid and code. The enterprise enum is
-/// [UNCONFIRMED] (§8.3), so an enterprise task's query status is recorded and explained but ends nothing: its push or
-/// its 24 hours do.
+/// that status, or expires with 1; a created one (12) stays open until the push brings its appid and code. The
+/// enterprise enum is [UNCONFIRMED] (§8.3): only 2, final under either reading, ends a task; other statuses are
+/// recorded and explained, and its push or its 24 hours end it.
 async fn poll_due(hub: &Arc<Hub>) {
     let now = now_secs();
     let due = match hub.store.read(move |conn| rows::due_polls(conn, now)).await {
@@ -281,11 +281,18 @@ async fn poll_due(hub: &Arc<Hub>) {
         let next_poll = Some(at + poll_backoff(hub, polls + 1));
         let next = match answer {
             Ok(answer) => {
-                let ends = personal
-                    && answer.status != PERSONAL_CREATED
-                    && query_status(true, answer.status).is_some_and(|info| info.is_final);
+                let state = match (personal, answer.status) {
+                    (true, PERSONAL_TIMED_OUT) => RegistrationState::Expired,
+                    (true, PERSONAL_CREATED) => task.state,
+                    (true, status) if query_status(true, status).is_some_and(|info| info.is_final) => {
+                        RegistrationState::Failed
+                    }
+                    // §8.3 status 2 ends a task under either reading of the unconfirmed enum (timed out, or declined).
+                    (false, ENTERPRISE_ENDED) => RegistrationState::Failed,
+                    _ => task.state,
+                };
                 Registration {
-                    state: if ends { RegistrationState::Failed } else { task.state },
+                    state,
                     status_code: Some(answer.status),
                     updated_at: at,
                     ..task.clone()
@@ -322,3 +329,7 @@ async fn poll_due(hub: &Arc<Hub>) {
 
 /// §8.4 status 12: created; the push carries the new appid and its code.
 const PERSONAL_CREATED: i64 = 12;
+/// §8.4 status 1: not completed within 24 hours.
+const PERSONAL_TIMED_OUT: i64 = 1;
+/// §8.3 status 2: timed out (Senparc's enum) or declined (the official enum, offset by one).
+const ENTERPRISE_ENDED: i64 = 2;

@@ -11,8 +11,10 @@ use super::super::routes::{Call, Endpoint, component};
 use super::super::state::Sim;
 use super::super::tokens::random_token;
 
-/// Simulated seconds until a task finishes by itself (successfully) unless a test resolves it first.
+/// Simulated seconds until a trial task finishes by itself (successfully) unless a test resolves it first.
 pub const REGISTRATION_SECS: i64 = 1800;
+/// §8: the person has 24 hours to complete an enterprise or personal task's link; then it times out.
+pub const TASK_WINDOW_SECS: i64 = 24 * 3600;
 /// §8.4 `91030`: each WeChat id may be used five times a day.
 const PERSONAL_PER_DAY: u32 = 5;
 
@@ -88,7 +90,11 @@ impl Registrations {
             route,
             info,
             created_at: now,
-            resolve_at: now + REGISTRATION_SECS,
+            resolve_at: now
+                + match route {
+                    Route::Beta | Route::VerifyBeta(_) => REGISTRATION_SECS,
+                    _ => TASK_WINDOW_SECS,
+                },
             status: None,
             created: None,
             authorize_url,
@@ -408,19 +414,38 @@ pub fn status_msg(status: i64) -> &'static str {
     }
 }
 
-/// Tasks nobody resolved finish successfully when their time comes.
+/// Tasks nobody resolved end when their time comes. A trial succeeds. An enterprise or personal task times out
+/// after its 24 hours (§8): the legacy route pushes `100003` (its documented timeout status, §4.2); the new-version
+/// routes push nothing and answer their query with the timeout status. [UNCONFIRMED] Whether the platform pushes
+/// for a new-version timeout is not documented; pushing nothing is the harder case for a client, which must then
+/// query or keep its own clock.
 pub fn tick(sim: &mut Sim, now: i64) {
-    let due: Vec<String> = sim
+    let due: Vec<(String, Route)> = sim
         .registrations
         .tasks
         .iter()
         .filter(|t| t.pending() && now >= t.resolve_at)
-        .map(|t| t.taskid.clone())
+        .map(|t| (t.taskid.clone(), t.route))
         .collect();
-    for taskid in due {
-        let _ = resolve(sim, &taskid, 0, now);
+    for (taskid, route) in due {
+        match route {
+            Route::Beta | Route::VerifyBeta(_) => {
+                let _ = resolve(sim, &taskid, 0, now);
+            }
+            Route::Legacy => {
+                let _ = resolve(sim, &taskid, TIMED_OUT, now);
+            }
+            Route::Enterprise { .. } | Route::Personal { .. } => {
+                if let Some(task) = sim.registrations.tasks.iter_mut().find(|t| t.taskid == taskid) {
+                    task.status = Some(TIMED_OUT);
+                }
+            }
+        }
     }
 }
+
+/// §4.2: "did not confirm within 24 h"; the query actions answer it as their timeout status (personal 1).
+const TIMED_OUT: i64 = 100_003;
 
 #[cfg(test)]
 mod tests {
