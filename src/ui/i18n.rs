@@ -31,6 +31,15 @@ impl Lang {
         }
     }
 
+    /// The language a POSIX locale (`en_US.UTF-8`, `zh_CN`, `zh_TW.UTF-8`) asks for: English for `en…`, Chinese
+    /// otherwise (the console's first language; `C` and `POSIX` name none).
+    pub fn from_locale(locale: &str) -> Lang {
+        match locale.get(..2) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("en") => Lang::En,
+            _ => Lang::ZhCn,
+        }
+    }
+
     /// The language's name in itself, for the switcher.
     pub fn native_name(self) -> &'static str {
         match self {

@@ -29,11 +29,20 @@ impl Default for Prefs {
 
 impl Prefs {
     /// The stored preferences, or the defaults when there are none or they do not parse (e.g. after an upgrade).
+    /// On a first run the language is the system's (`LC_ALL`, `LC_MESSAGES`, `LANG`, as POSIX orders them); the
+    /// operator's own choice, once made, is kept over it.
     pub fn load(storage: Option<&dyn eframe::Storage>) -> Prefs {
+        Self::load_with(storage, system_locale().as_deref())
+    }
+
+    fn load_with(storage: Option<&dyn eframe::Storage>, locale: Option<&str>) -> Prefs {
         let stored = storage.and_then(|s| s.get_string(STORAGE_KEY));
         let mut prefs: Prefs = stored
             .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
+            .unwrap_or_else(|| Prefs {
+                lang: locale.map(Lang::from_locale).unwrap_or_default(),
+                ..Prefs::default()
+            });
         // The presentation view asks the hub for a code; a restart should not do that before the operator does.
         if prefs.panel == Panel::AUTHORIZE.0 {
             prefs.panel = Panel::MERCHANTS.0.to_owned();
@@ -46,6 +55,13 @@ impl Prefs {
             storage.set_string(STORAGE_KEY, text);
         }
     }
+}
+
+/// The first locale variable that is set and not empty, in the order POSIX gives them precedence.
+fn system_locale() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
 }
 
 #[cfg(test)]
@@ -86,7 +102,7 @@ mod tests {
     #[test]
     fn first_run_and_garbage_give_the_defaults() {
         assert_eq!(
-            Prefs::load(None),
+            Prefs::load_with(None, None),
             Prefs {
                 lang: Lang::ZhCn,
                 panel: Panel::WELCOME.0.to_owned()
@@ -94,7 +110,26 @@ mod tests {
         );
         let mut storage = MemoryStorage::default();
         storage.set_string(STORAGE_KEY, "{not json".into());
-        assert_eq!(Prefs::load(Some(&storage)), Prefs::default());
+        assert_eq!(Prefs::load_with(Some(&storage), None), Prefs::default());
+    }
+
+    #[test]
+    fn a_first_run_speaks_the_systems_language_and_a_stored_choice_wins() {
+        assert_eq!(Prefs::load_with(None, Some("en_US.UTF-8")).lang, Lang::En);
+        assert_eq!(Prefs::load_with(None, Some("zh_CN.UTF-8")).lang, Lang::ZhCn);
+        assert_eq!(
+            Prefs::load_with(None, Some("C")).lang,
+            Lang::ZhCn,
+            "no language: Chinese, the staff's own"
+        );
+        assert_eq!(Prefs::load_with(None, None).lang, Lang::ZhCn);
+        let mut storage = MemoryStorage::default();
+        Prefs {
+            lang: Lang::ZhCn,
+            panel: Panel::ACTIVITY.0.to_owned(),
+        }
+        .save(&mut storage);
+        assert_eq!(Prefs::load_with(Some(&storage), Some("en_US.UTF-8")).lang, Lang::ZhCn);
     }
 
     #[test]
