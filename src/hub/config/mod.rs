@@ -74,6 +74,9 @@ pub enum ConfigError {
     SecretInFile { key: String, env: String },
     #[error("missing setting `{0}`")]
     Missing(String),
+    /// Every required secret not set, each with the two ways to set it.
+    #[error("missing secrets: {}", missing_secrets(.0))]
+    MissingSecrets(Vec<(String, String)>),
     #[error("setting `{key}`: {reason}")]
     Invalid { key: String, reason: String },
 }
@@ -240,19 +243,39 @@ impl ConfigFile {
             })?;
             Ok(Some(value.trim().to_owned()))
         };
-        let required = |spec: &SecretSpec| {
-            read(spec)?
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| ConfigError::Missing(format!("{} (set {} or `{}_file`)", spec.key, spec.env, spec.key)))
+        // Every required secret is read before any is reported, so one run names all that are missing.
+        let mut missing = Vec::new();
+        let mut required = |spec: &SecretSpec| -> Result<String, ConfigError> {
+            let value = read(spec)?.filter(|v| !v.is_empty());
+            if value.is_none() {
+                missing.push((spec.key.to_owned(), spec.env.to_owned()));
+            }
+            Ok(value.unwrap_or_default())
         };
+        let component_appsecret = required(&APPSECRET)?;
+        let token = required(&TOKEN)?;
+        let encoding_aes_key = required(&AES_KEY)?;
+        let store_key = required(&STORE_KEY)?;
+        if !missing.is_empty() {
+            return Err(ConfigError::MissingSecrets(missing));
+        }
         Ok(HubSecrets {
-            component_appsecret: required(&APPSECRET)?.into(),
-            token: required(&TOKEN)?.into(),
-            encoding_aes_key: required(&AES_KEY)?.into(),
+            component_appsecret: component_appsecret.into(),
+            token: token.into(),
+            encoding_aes_key: encoding_aes_key.into(),
             previous_encoding_aes_key: read(&PREVIOUS_AES_KEY)?.filter(|v| !v.is_empty()).map(Secret::from),
-            store_key: required(&STORE_KEY)?.into(),
+            store_key: store_key.into(),
         })
     }
+}
+
+/// `token (set WXDESK_TOKEN or `token_file`), store_key (…)`: each secret with both ways to set it.
+fn missing_secrets(missing: &[(String, String)]) -> String {
+    missing
+        .iter()
+        .map(|(key, env)| format!("{key} (set {env} or `{key}_file`)"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn refuse_secrets(table: &toml::Table) -> Result<(), ConfigError> {

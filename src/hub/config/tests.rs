@@ -98,6 +98,25 @@ fn secrets_come_from_env_first_then_files() {
         .secrets(|n| if n == "WXDESK_STORE_KEY" { None } else { env(n) })
         .unwrap_err();
     assert!(err.to_string().contains("WXDESK_STORE_KEY"), "{err}");
+    // With nothing set, one error names every missing secret, with balanced backticks.
+    let none = ConfigFile::parse(MINIMAL, dir.path(), "hub.toml").unwrap();
+    let err = none.secrets(|_| None).unwrap_err().to_string();
+    for env in [
+        "WXDESK_COMPONENT_APPSECRET",
+        "WXDESK_TOKEN",
+        "WXDESK_ENCODING_AES_KEY",
+        "WXDESK_STORE_KEY",
+    ] {
+        assert!(err.contains(env), "{err}");
+    }
+    assert!(!err.contains("WXDESK_PREVIOUS"), "the previous key is optional: {err}");
+    assert_eq!(err.matches('`').count() % 2, 0, "backticks pair up: {err}");
+    assert_eq!(
+        err,
+        "missing secrets: component_appsecret (set WXDESK_COMPONENT_APPSECRET or `component_appsecret_file`), \
+         token (set WXDESK_TOKEN or `token_file`), encoding_aes_key (set WXDESK_ENCODING_AES_KEY or \
+         `encoding_aes_key_file`), store_key (set WXDESK_STORE_KEY or `store_key_file`)"
+    );
 }
 
 #[test]
