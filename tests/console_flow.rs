@@ -1127,6 +1127,24 @@ fn audit_row(console: &Console, appid: &str) -> Option<Audit> {
     console.harness.state().state().audits.audit(appid).cloned()
 }
 
+/// Clicks the status chip (its word, `key`, and its count) that shows only the audits in `status`.
+fn show_only(console: &mut Console, lang: Lang, status: AuditStatus, key: &str) {
+    let count = console
+        .harness
+        .state()
+        .state()
+        .audits
+        .audits()
+        .iter()
+        .filter(|a| a.status == status)
+        .count();
+    console
+        .harness
+        .get_by_label(&format!("{} {count}", text(lang, key)))
+        .click();
+    console.settle();
+}
+
 /// Clicks the confirm button of the dialog open over the panel: the last button with that label (the pane's own
 /// button of the same name is under the dialog).
 fn confirm(console: &mut Console, label: &str) {
@@ -1154,20 +1172,7 @@ fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
 
     // Filter rejected, open the one with screenshots, write a note, submit again.
     let rejected = rejected_with_screenshots(console.harness.state()).unwrap();
-    let count = console
-        .harness
-        .state()
-        .state()
-        .audits
-        .audits()
-        .iter()
-        .filter(|a| a.status == AuditStatus::Rejected)
-        .count();
-    console
-        .harness
-        .get_by_label(&format!("{} {count}", text(lang, "status.rejected")))
-        .click();
-    console.settle();
+    show_only(&mut console, lang, AuditStatus::Rejected, "status.rejected");
     let name = rejected.nick_name.clone().unwrap();
     console.harness.get_by_label(&name).click();
     console.settle();
@@ -1232,20 +1237,7 @@ fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
         .find(|a| a.status == AuditStatus::Approved)
         .cloned()
         .expect("the sandbox seeds an approved audit");
-    let approved_count = console
-        .harness
-        .state()
-        .state()
-        .audits
-        .audits()
-        .iter()
-        .filter(|a| a.status == AuditStatus::Approved)
-        .count();
-    console
-        .harness
-        .get_by_label(&format!("{} {approved_count}", text(lang, "status.approved")))
-        .click();
-    console.settle();
+    show_only(&mut console, lang, AuditStatus::Approved, "status.approved");
     console
         .harness
         .get_by_label(approved.nick_name.as_deref().unwrap())

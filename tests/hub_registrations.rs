@@ -18,6 +18,30 @@ async fn task(hub: &TestHub, id: i64) -> Registration {
     serde_json::from_value(hub.get_json(&format!("/api/v1/registrations/{id}")).await).unwrap()
 }
 
+/// The task once it is no longer open.
+async fn ended(hub: &TestHub, id: i64, what: &str) -> Registration {
+    eventually(what, || async {
+        let task = task(hub, id).await;
+        (task.state != RegistrationState::Open).then_some(task)
+    })
+    .await
+}
+
+/// The demo's simulator and a hub that looks again at platform work every second, so its queries of open tasks
+/// come within seconds.
+async fn polling(dir: &std::path::Path) -> (SimProcess, TestHub) {
+    let sim = SimProcess::start(&["--demo"]).await;
+    let jobs = wxdesk::hub::JobsConfig {
+        recheck_secs: 1,
+        sync_interval_secs: 0,
+        ..wxdesk::hub::JobsConfig::default()
+    };
+    let hub = TestHub::start_with_jobs(sim.hub_config(dir, None), sim.secrets(), jobs).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    (sim, hub)
+}
+
 async fn create(hub: &TestHub, body: &Value) -> (u16, Value) {
     let response = hub.post_json("/api/v1/registrations", body).await;
     let status = response.status().as_u16();
@@ -81,11 +105,7 @@ async fn an_enterprise_task_succeeds_by_its_push_and_its_mini_program_becomes_a_
         &json!({ "task_id": open.taskid, "status": 0 }),
     )
     .await;
-    let done = eventually("the result push to end the task", || async {
-        let task = task(&hub, id).await;
-        (task.state != RegistrationState::Open).then_some(task)
-    })
-    .await;
+    let done = ended(&hub, id, "the result push to end the task").await;
     assert_eq!((done.state, done.status_code), (RegistrationState::Succeeded, Some(0)));
     let appid = done.appid.clone().expect("the new mini program's appid");
     // §8.1: the push carries an auth code the hub exchanges; the new mini program is an authorizer.
@@ -138,11 +158,7 @@ async fn a_personal_task_that_fails_keeps_the_platforms_status() {
         &json!({ "task_id": open.taskid, "status": 1003 }),
     )
     .await;
-    let done = eventually("the failure push", || async {
-        let task = task(&hub, id).await;
-        (task.state != RegistrationState::Open).then_some(task)
-    })
-    .await;
+    let done = ended(&hub, id, "the failure push").await;
     assert_eq!(
         (done.state, done.status_code, done.appid),
         (RegistrationState::Failed, Some(1003), None)
@@ -157,15 +173,7 @@ async fn a_personal_task_that_fails_keeps_the_platforms_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::start(&["--demo"]).await;
-    let jobs = wxdesk::hub::JobsConfig {
-        recheck_secs: 1,
-        sync_interval_secs: 0,
-        ..wxdesk::hub::JobsConfig::default()
-    };
-    let hub = TestHub::start_with_jobs(sim.hub_config(dir.path(), None), sim.secrets(), jobs).await;
-    sim.push_to(&hub.handle.url()).await;
-    hub.wait_for_ticket().await;
+    let (sim, hub) = polling(dir.path()).await;
     let (status, created) = create(
         &hub,
         &json!({ "kind": "personal", "wxuser": "xiaohong_66", "component_phone": "13900139000" }),
@@ -181,11 +189,7 @@ async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
         &json!({ "task_id": open.taskid, "status": 1003 }),
     )
     .await;
-    let done = eventually("the hub's query to end the task", || async {
-        let task = task(&hub, id).await;
-        (task.state != RegistrationState::Open).then_some(task)
-    })
-    .await;
+    let done = ended(&hub, id, "the hub's query to end the task").await;
     assert_eq!((done.state, done.status_code), (RegistrationState::Failed, Some(1003)));
     assert!(
         sim.count_calls(since, PERSONAL).await >= 1,
@@ -198,15 +202,7 @@ async fn a_task_whose_push_is_lost_is_ended_by_the_hubs_query() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_unfinished_task_expires_after_24_simulated_hours() {
     let dir = tempfile::tempdir().unwrap();
-    let sim = SimProcess::start(&["--demo"]).await;
-    let jobs = wxdesk::hub::JobsConfig {
-        recheck_secs: 1,
-        sync_interval_secs: 0,
-        ..wxdesk::hub::JobsConfig::default()
-    };
-    let hub = TestHub::start_with_jobs(sim.hub_config(dir.path(), None), sim.secrets(), jobs).await;
-    sim.push_to(&hub.handle.url()).await;
-    hub.wait_for_ticket().await;
+    let (sim, hub) = polling(dir.path()).await;
     let (status, created) = create(
         &hub,
         &json!({ "kind": "personal", "wxuser": "laowang_77", "component_phone": "13700137000" }),
@@ -219,10 +215,6 @@ async fn an_unfinished_task_expires_after_24_simulated_hours() {
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     assert_eq!(task(&hub, id).await.state, RegistrationState::Open);
     sim.control("/__sim/clock", &json!({ "advance_secs": 23 * 3600 })).await;
-    let done = eventually("the task to expire", || async {
-        let task = task(&hub, id).await;
-        (task.state != RegistrationState::Open).then_some(task)
-    })
-    .await;
+    let done = ended(&hub, id, "the task to expire").await;
     assert_eq!((done.state, done.status_code), (RegistrationState::Expired, Some(1)));
 }

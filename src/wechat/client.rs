@@ -238,23 +238,7 @@ impl Client {
             .send()
             .await
             .map_err(WxError::from_reqwest)?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            return Err(WxError::Http { status });
-        }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await.map_err(WxError::from_reqwest)?.to_vec();
-        let raw = RawResponse {
-            status,
-            content_type,
-            body,
-        };
-        check_errcode(&raw)?;
-        Ok(raw)
+        read_answer(response).await
     }
 
     /// Sends, retrying reads on transient failures with capped exponential backoff; writes go out exactly once.
@@ -317,24 +301,30 @@ impl Client {
             .send()
             .await
             .map_err(WxError::from_reqwest)?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            return Err(WxError::Http { status });
-        }
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await.map_err(WxError::from_reqwest)?.to_vec();
-        let raw = RawResponse {
-            status,
-            content_type,
-            body,
-        };
-        check_errcode(&raw)?;
-        Ok(raw)
+        read_answer(response).await
     }
+}
+
+/// An answer as the wire layer hands it on: a non-2xx status is `WxError::Http`, a body with a non-zero `errcode`
+/// is the platform's refusal.
+async fn read_answer(response: reqwest::Response) -> Result<RawResponse, WxError> {
+    let status = response.status().as_u16();
+    if !response.status().is_success() {
+        return Err(WxError::Http { status });
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response.bytes().await.map_err(WxError::from_reqwest)?.to_vec();
+    let raw = RawResponse {
+        status,
+        content_type,
+        body,
+    };
+    check_errcode(&raw)?;
+    Ok(raw)
 }
 
 /// One file for [`Client::upload`].
