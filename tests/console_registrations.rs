@@ -5,13 +5,20 @@
 mod console_support;
 
 use console_support::{Console, text};
+
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::RegistrationState;
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::views::Panel;
 
+/// Clicks the button `label`, scrolled into view first as an operator would (the set-up window scrolls).
 fn click_button(console: &mut Console, label: &str) {
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, label)
+        .scroll_to_me();
+    console.settle();
     console.harness.get_by_role_and_label(Role::Button, label).click();
     console.settle();
 }
@@ -110,4 +117,203 @@ fn enterprise_registration(lang: Lang) {
             .value()
             .is_some_and(|list| list.iter().any(|m| m.appid == appid))
     });
+    set_up(&mut console, lang, &appid);
+}
+
+/// Issue 11 point 3 on the real sandbox: the new mini program lacks everything; it gets a name (checked first), a
+/// second name that needs material and goes to review, an avatar from a large photo, an introduction and a
+/// category, and ends with the checklist complete — the hub's own row included.
+fn set_up(console: &mut Console, lang: Lang, appid: &str) {
+    click_button(console, text(lang, "setup.open"));
+    console.wait_until("the set-up read", |app| {
+        let setup = &app.state().setup;
+        setup.appid.as_deref() == Some(appid) && setup.account.value().is_some()
+    });
+    console
+        .harness
+        .get_by_label(&text(lang, "setup.lacking").replace("{left}", "5"));
+    console.harness.snapshot(format!("setup_fresh_{}", lang.tag()));
+
+    // A plain name: the pre-check says no material is needed, and the name is set at once.
+    let name_field = text(lang, "setup.name_rule")
+        .replace("{min}", "2")
+        .replace("{max}", "30");
+    type_in(console, Role::TextInput, &name_field, "鲜果小站");
+    click_button(console, text(lang, "setup.name_check"));
+    console.harness.get_by_label(text(lang, "setup.name_clear"));
+    click_button(console, text(lang, "setup.name_set"));
+    console.wait_until("the name set", |app| nickname(app) == "鲜果小站");
+
+    // A name the pre-check flags: its supporting material is a dropped image, and the name goes to review.
+    clear_and_type(console, &name_field, "中国鲜果小站");
+    click_button(console, text(lang, "setup.name_check"));
+    drop_file(console, &image_file("licence.png", 300, 200));
+    console.harness.get_by_label("licence.png");
+    click_button(console, text(lang, "setup.name_set"));
+    let audit = console
+        .harness
+        .state()
+        .state()
+        .setup
+        .name_audit()
+        .cloned()
+        .expect("the name's audit");
+    assert_eq!(audit.stat, wxdesk::ui::state::NAME_UNDER_REVIEW);
+    console
+        .harness
+        .get_by_label(&text(lang, "setup.name_in_review").replace("{name}", "中国鲜果小站"));
+    // The simulated reviewer approves it; its push makes the hub read the name, and the audit reads approved.
+    click_button(console, text(lang, "setup.sandbox_approve_name"));
+    console.wait_until("the reviewed name", |app| {
+        nickname(app) == "中国鲜果小站"
+            && app
+                .state()
+                .setup
+                .name_audit()
+                .is_some_and(|a| a.stat == wxdesk::ui::state::NAME_APPROVED)
+    });
+
+    // An avatar from a photo larger than the upload allows: cropped, scaled, compressed, then set.
+    drop_file(console, &photo_file("storefront.jpg", 3000, 2000));
+    console.wait_until("the avatar prepared", |app| app.state().setup.avatar.value().is_some());
+    let avatar = console.harness.state().state().setup.avatar.value().cloned().unwrap();
+    assert_eq!((avatar.original, avatar.side), ((3000, 2000), 640));
+    click_button(console, text(lang, "setup.avatar_set"));
+    console.wait_until("the avatar set", |app| {
+        if let Some(error) = app.state().setup.acted.error() {
+            panic!("setting the avatar failed: {error:?}");
+        }
+        let account = app.state().setup.account.value();
+        account.is_some_and(|a| !a.basic.head_image_info.head_image_url.is_empty())
+    });
+
+    // The introduction, with its length rule.
+    let intro = "新鲜水果，当日送达，社区自提。";
+    let intro_field = text(lang, "setup.intro_rule")
+        .replace("{min}", "4")
+        .replace("{max}", "120")
+        .replace("{count}", "0");
+    type_in(console, Role::MultilineTextInput, &intro_field, intro);
+    click_button(console, text(lang, "setup.intro_save"));
+    console.wait_until("the introduction saved", |app| {
+        let account = app.state().setup.account.value();
+        account.is_some_and(|a| a.basic.signature_info.signature == intro)
+    });
+
+    // A category from the platform's tree: 工具 › 备忘录.
+    pick(console, text(lang, "setup.category_first"), "工具");
+    pick(console, text(lang, "setup.category_second"), "备忘录");
+    click_button(console, text(lang, "setup.category_add"));
+    console.wait_until("the category added and the hub's row current", |app| {
+        let account = app.state().setup.account.value();
+        let added = account.is_some_and(|a| a.categories.categories.iter().any(|c| c.second == 612));
+        let row = app
+            .state()
+            .merchants
+            .list
+            .value()
+            .and_then(|l| l.iter().find(|r| r.appid == appid).cloned());
+        added && row.is_some_and(|r| !r.head_img.is_empty() && r.nick_name == "中国鲜果小站")
+    });
+    console
+        .harness
+        .get_by_label(text(lang, "setup.complete"))
+        .scroll_to_me();
+    console.settle();
+    console.harness.snapshot(format!("setup_complete_{}", lang.tag()));
+}
+
+fn nickname(app: &wxdesk::ui::app::ConsoleApp) -> String {
+    let account = app.state().setup.account.value();
+    account.map(|a| a.basic.nickname.clone()).unwrap_or_default()
+}
+
+/// Types `value` into the text field of `role` labelled `label`.
+fn type_in(console: &mut Console, role: Role, label: &str, value: &str) {
+    console.harness.get_by_role_and_label(role, label).scroll_to_me();
+    console.settle();
+    console.harness.get_by_role_and_label(role, label).focus();
+    console.harness.step();
+    console.harness.get_by_role_and_label(role, label).type_text(value);
+    console.settle();
+}
+
+/// Selects all of the field labelled `label` and types `value` over it.
+fn clear_and_type(console: &mut Console, label: &str, value: &str) {
+    console.harness.get_by_role_and_label(Role::TextInput, label).focus();
+    console.harness.step();
+    console
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    console.harness.key_press(egui::Key::Backspace);
+    console.settle();
+    type_in(console, Role::TextInput, label, value);
+}
+
+/// Opens the combo box labelled `label` and clicks `choice` in its list.
+fn pick(console: &mut Console, label: &str, choice: &str) {
+    console
+        .harness
+        .get_by_role_and_label(Role::ComboBox, label)
+        .scroll_to_me();
+    console.settle();
+    console.harness.get_by_role_and_label(Role::ComboBox, label).click();
+    console.settle();
+    console.harness.get_by_label(choice).click();
+    console.settle();
+}
+
+/// A file dropped from the desktop, read from its path as eframe's own handle does.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(console: &mut Console, path: &std::path::Path) {
+    console
+        .harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.to_path_buf())));
+    console.settle();
+}
+
+fn scratch() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wxdesk-setup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn image_file(name: &str, width: u32, height: u32) -> std::path::PathBuf {
+    let path = scratch().join(name);
+    image::RgbImage::from_pixel(width, height, image::Rgb([240, 240, 230]))
+        .save(&path)
+        .unwrap();
+    path
+}
+
+/// A photo-like JPEG: noise compresses as badly as a real photo, so the file is larger than the upload allows.
+fn photo_file(name: &str, width: u32, height: u32) -> std::path::PathBuf {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) % 64;
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, (noise * 4) as u8])
+    });
+    let path = scratch().join(name);
+    let mut out = std::fs::File::create(&path).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+        .encode_image(&picture)
+        .unwrap();
+    assert!(
+        std::fs::metadata(&path).unwrap().len() > wxdesk::engine::protocol::MAX_FEEDBACK_IMAGE_BYTES as u64,
+        "the photo is larger than an upload may be"
+    );
+    path
 }

@@ -150,6 +150,9 @@ fn every_event_kind() -> Vec<HubEventKind> {
                 updated_at: 1_763_700_900,
             },
         },
+        HubEventKind::AuthorizerUpdated {
+            authorizer_appid: APPID.into(),
+        },
         HubEventKind::TokenRefreshed(TokenRefreshed {
             token: "authorizer".into(),
             authorizer_appid: Some(APPID.into()),
@@ -175,6 +178,7 @@ fn every_event_kind() -> Vec<HubEventKind> {
             | HubEventKind::AuditUpdated(_)
             | HubEventKind::RegistrationResult(_)
             | HubEventKind::RegistrationUpdated { .. }
+            | HubEventKind::AuthorizerUpdated { .. }
             | HubEventKind::TokenRefreshed(_)
             | HubEventKind::JobProgress(_)
             | HubEventKind::Error(_)

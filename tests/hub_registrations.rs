@@ -109,16 +109,22 @@ async fn an_enterprise_task_succeeds_by_its_push_and_its_mini_program_becomes_a_
     assert_eq!((done.state, done.status_code), (RegistrationState::Succeeded, Some(0)));
     let appid = done.appid.clone().expect("the new mini program's appid");
     // §8.1: the push carries an auth code the hub exchanges; the new mini program is an authorizer.
-    eventually("the new mini program among the merchants", || async {
+    let merchant = eventually("the new mini program among the merchants", || async {
         let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
-        let listed = page["authorizers"]
+        page["authorizers"]
             .as_array()
             .into_iter()
             .flatten()
-            .any(|a| a["authorizer_appid"] == appid.as_str());
-        listed.then_some(())
+            .find(|a| a["authorizer_appid"] == appid.as_str())
+            .cloned()
     })
     .await;
+    // §8, §3.2: it starts unverified, with no name or avatar yet, and grants only the five sets registration gives.
+    assert_eq!(merchant["func_ids"], json!([17, 18, 25, 30, 40]), "{merchant}");
+    for field in ["nick_name", "head_img"] {
+        assert_eq!(merchant[field].as_str().unwrap_or_default(), "", "{merchant}");
+    }
+    assert_eq!(merchant["verify_type"], -1, "{merchant}");
     // Every event, page by page: the demo's sync and token renewals come first.
     let mut states = Vec::new();
     let mut after = 0;

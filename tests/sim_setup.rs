@@ -63,13 +63,37 @@ async fn names_intros_avatars_and_categories() {
         errcode(&env.post(&signature, json!({"signature": "新鲜食材，现做现送"})).await),
         53200
     );
-    let head = env
-        .post(
-            &at("/cgi-bin/account/modifyheadimage"),
-            json!({"head_img_media_id": "m", "x1": 0, "y1": 0, "x2": 1, "y2": 1}),
-        )
-        .await;
-    assert_eq!(errcode(&head), 0);
+    // §8.7.4: the avatar is temporary material this account uploaded; an id it never uploaded is refused.
+    let head = at("/cgi-bin/account/modifyheadimage");
+    let whole = |media_id: &str| json!({"head_img_media_id": media_id, "x1": 0, "y1": 0, "x2": 1, "y2": 1});
+    assert_eq!(errcode(&env.post(&head, whole("never-uploaded")).await), 40007);
+    // The multipart body as the wire layer's `Client::upload` writes it.
+    let boundary = "wxdesk-setup-test";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"avatar.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0]);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let uploaded: serde_json::Value = env
+        .http
+        .post(format!("{}{}&type=image", env.base, at("/cgi-bin/media/upload")))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media_id = uploaded["media_id"].as_str().expect("a media id").to_owned();
+    let backwards = json!({"head_img_media_id": media_id, "x1": 1, "y1": 0, "x2": 0, "y2": 1});
+    assert_eq!(errcode(&env.post(&head, backwards).await), 40097, "x1 after x2");
+    assert_eq!(errcode(&env.post(&head, whole(&media_id)).await), 0);
+    let basic = env.get(&at("/cgi-bin/account/getaccountbasicinfo")).await;
+    let url = basic["head_image_info"]["head_image_url"].as_str().unwrap();
+    assert!(url.contains(&media_id), "the avatar is the one set: {url}");
 
     let all = env.get(&at("/cgi-bin/wxopen/getallcategories")).await;
     assert!(!all["categories_list"]["categories"].as_array().unwrap().is_empty());

@@ -3,6 +3,7 @@
 //! `Engine::start` runs a tokio runtime on its own thread; the UI only ever calls `try_send` and `try_recv` on the two
 //! bounded channels of [`EngineHandle`], so it never spawns or blocks.
 
+pub mod avatar;
 pub mod cache;
 pub mod client;
 mod domains;

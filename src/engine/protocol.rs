@@ -1,5 +1,5 @@
 //! The contract between the console's engine and its UI: every `Command` the UI sends, every `Event` it gets back,
-//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`, `templates`, `audits`), each domain
+//! grouped per domain (`profiles`, `status`, `merchants`, `authorize`, `activity`, `jobs`, `templates`, `audits`, `registrations`, `setup`), each domain
 //! in its own file with its own command and event enums. Nothing here does IO.
 //!
 //! The rule that keeps spinners honest: every [`Request`] ends in exactly one [`Reply`] carrying the request's id,
@@ -17,6 +17,7 @@ mod jobs;
 mod merchants;
 mod profiles;
 mod registrations;
+mod setup;
 mod status;
 mod templates;
 
@@ -33,6 +34,9 @@ pub use profiles::{
     LocalProfileSummary, ProfileId, ProfileInfo, ProfilesCommand, ProfilesEvent, ProfilesOverview, RemoteProfileSummary,
 };
 pub use registrations::{RegistrationsCommand, RegistrationsEvent};
+pub use setup::{
+    AccountSetup, Avatar, NAME_CHARS, SIGNATURE_CHARS, SetupAction, SetupCommand, SetupEvent, SetupOutcome,
+};
 pub use status::{StatusCommand, StatusEvent};
 pub use templates::{TemplateChange, TemplateKind, TemplateLibrary, TemplatesCommand, TemplatesEvent};
 
@@ -98,6 +102,7 @@ pub enum Command {
     Templates(TemplatesCommand),
     Audits(AuditsCommand),
     Registrations(RegistrationsCommand),
+    Setup(SetupCommand),
 }
 
 /// What the engine tells the UI.
@@ -112,6 +117,7 @@ pub enum Event {
     Templates(TemplatesEvent),
     Audits(AuditsEvent),
     Registrations(RegistrationsEvent),
+    Setup(SetupEvent),
     /// Something happened on the hub (from the long poll; not a reply).
     Hub(HubEvent),
     /// The long poll's connection to the hub changed (not a reply).
@@ -131,6 +137,7 @@ impl Command {
             Command::Templates(c) => Event::Templates(c.failed(request, error)),
             Command::Audits(c) => Event::Audits(c.failed(request, error)),
             Command::Registrations(c) => Event::Registrations(c.failed(request, error)),
+            Command::Setup(c) => Event::Setup(c.failed(request, error)),
         }
     }
 }
@@ -148,6 +155,7 @@ impl Event {
             Event::Templates(e) => e.reply_to(),
             Event::Audits(e) => e.reply_to(),
             Event::Registrations(e) => e.reply_to(),
+            Event::Setup(e) => e.reply_to(),
             Event::Hub(_) | Event::Connection(_) => None,
         }
     }

@@ -264,6 +264,13 @@ pub async fn resolve_registration(links: &Links, taskid: &str, status: i64) -> R
     Ok(())
 }
 
+/// The platform's reviewer ends the name audits of `appid` (§8.7.1); the simulator pushes `wxa_nickname_audit`.
+pub async fn resolve_name_review(links: &Links, appid: &str, approve: bool) -> Result<(), EngineError> {
+    let body = serde_json::json!({ "authorizer_appid": appid, "approve": approve });
+    control(links, "/__sim/nickname/resolve", &body, "ending the name review").await?;
+    Ok(())
+}
+
 /// POSTs `body` to the simulator's control API at `path` and reads its JSON answer; `what` names the request in
 /// the errors (the simulator answers `{"error": "…"}` when it refuses).
 async fn control(

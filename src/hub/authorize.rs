@@ -197,6 +197,28 @@ pub async fn refresh_info(hub: &Arc<Hub>, appid: &str) -> Result<(), TokenError>
     Ok(())
 }
 
+/// Reads the account's details again (§1.6) off the caller's path, stores them, and tells every console with
+/// `authorizer_updated`; a failure is logged (the next sync reads them anyway).
+pub fn announce_info(hub: &Arc<Hub>, appid: &str) {
+    let (hub, appid) = (hub.clone(), appid.to_owned());
+    tokio::spawn(async move {
+        let refreshed = match refresh_info(&hub, &appid).await {
+            Ok(()) => hub
+                .events
+                .emit(HubEventKind::AuthorizerUpdated {
+                    authorizer_appid: appid.clone(),
+                })
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        if let Err(error) = refreshed {
+            tracing::warn!(%appid, %error, "authorizer details not read again after a set-up change");
+        }
+    });
+}
+
 /// Reads `api_get_authorizer_info` (§1.6) as the row `queries::update_authorizer_info` stores; the caller stores
 /// it, so a job can commit it together with its item's outcome.
 pub async fn fetch_info(hub: &Arc<Hub>, appid: &str) -> Result<AuthorizerRow, TokenError> {

@@ -241,6 +241,10 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
             None => tracing::warn!(user_name = ?result.user_name, "audit result for an unknown mini program"),
         }
     }
+    // §4.3: an approved name audit changed the name the authorizer row shows.
+    if let (Some(Event::NicknameAudit { ret: 3, .. }), Url::Message { appid }) = (&opened.event, url) {
+        super::authorize::announce_info(hub, appid);
+    }
     if let Some(code) = code {
         let hub = hub.clone();
         tokio::spawn(async move {

@@ -16,6 +16,7 @@ use super::audits::{self, Seen};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
 use crate::hubapi::{ApiError, AuditSource, AuditStatus, CallRequest, ErrorBody, ErrorCode, action};
+use crate::wechat::api::account::SetNicknameResponse;
 use crate::wechat::api::code::SubmitAuditResponse;
 use crate::wechat::{Answer, Host, Method, RawResponse, TokenKind};
 
@@ -55,6 +56,7 @@ pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallReq
         Ok(raw) => {
             if let (Some(endpoint), Some(appid)) = (endpoint, &audit_appid) {
                 audit_written(&hub, endpoint.path, appid, &raw, gray_percentage).await;
+                setup_written(&hub, endpoint.path, appid, &raw);
             }
             passthrough(raw)
         }
@@ -187,6 +189,23 @@ async fn audit_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawRespons
         _ => return,
     };
     audits::record(hub, appid, AuditSource::Relay, seen).await;
+}
+
+/// A console's set-up write went through (§8.7): the name (set at once, not sent to review), the avatar or the
+/// introduction changed, so the hub reads the account's details again (§1.6), off the call's path, and tells every
+/// console. A name sent to review is read again when its `wxa_nickname_audit` push arrives.
+fn setup_written(hub: &Arc<Hub>, path: &str, appid: &str, raw: &RawResponse) {
+    let changed = match path {
+        "/wxa/setnickname" => {
+            let answer: Option<SetNicknameResponse> = serde_json::from_slice(&raw.body).ok();
+            answer.is_some_and(|answer| answer.audit_id.is_none())
+        }
+        "/wxa/setbetaweappnickname" | "/cgi-bin/account/modifyheadimage" | "/cgi-bin/account/modifysignature" => true,
+        _ => false,
+    };
+    if changed {
+        super::authorize::announce_info(hub, appid);
+    }
 }
 
 /// A submit or a speed-up spent quota (§6.13): the quota `GET /api/v1/status` shows is read again, off the call's

@@ -48,6 +48,11 @@ pub enum HubEventKind {
     RegistrationUpdated {
         registration: super::Registration,
     },
+    /// An authorizer's details changed on the platform (its name, avatar or introduction, set up through the hub):
+    /// the hub has read them again (§1.6), and `GET /api/v1/authorizers` shows them.
+    AuthorizerUpdated {
+        authorizer_appid: String,
+    },
     /// The hub renewed an access token (the token itself never leaves the hub).
     TokenRefreshed(TokenRefreshed),
     /// A job's state or counts changed; coalesced to a few per second per job. `items` is empty. On the wire the job
@@ -79,6 +84,7 @@ impl HubEventKind {
             HubEventKind::AuditUpdated(_) => "audit_updated",
             HubEventKind::RegistrationResult(_) => "registration_result",
             HubEventKind::RegistrationUpdated { .. } => "registration_updated",
+            HubEventKind::AuthorizerUpdated { .. } => "authorizer_updated",
             HubEventKind::TokenRefreshed(_) => "token_refreshed",
             HubEventKind::JobProgress(_) => "job_progress",
             HubEventKind::Error(_) => "error",

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::api::account;
 use super::api::code::{self, AuditOutcome};
 use super::api::policy::AuditPolicy;
 use super::api::register;
@@ -37,6 +38,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sim/quota", post(quota))
         .route("/__sim/latency", post(latency))
         .route("/__sim/registration/resolve", post(resolve_registration))
+        .route("/__sim/nickname/resolve", post(resolve_nickname))
         .route("/__sim/registrations", get(registrations))
         .route("/__sim/oa-ticket", post(oa_ticket))
         .route("/__sim/faults", post(add_faults).delete(clear_faults))
@@ -195,6 +197,35 @@ async fn unauthorize(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<A
 async fn push_ticket(State(shared): State<Arc<Shared>>) -> Response {
     let ticket = shared.sim().push_ticket(shared.clock.now());
     Json(json!({"ticket": ticket})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ResolveNicknameBody {
+    authorizer_appid: String,
+    approve: bool,
+    reason: Option<String>,
+}
+
+/// Ends every name audit of the account under review (§8.7.1), as the reviewer would; each pushes
+/// `wxa_nickname_audit`. Answers the audits ended; 409 when none is under review.
+async fn resolve_nickname(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ResolveNicknameBody>) -> Response {
+    let now = shared.clock.now();
+    let mut sim = shared.sim();
+    let Some(index) = sim.merchants.index_of(&body.authorizer_appid) else {
+        return fail(StatusCode::NOT_FOUND, "no such account");
+    };
+    let audits = account::names_under_review(&sim, index);
+    if audits.is_empty() {
+        return fail(StatusCode::CONFLICT, "no name of this account is under review");
+    }
+    let reason = body.reason.unwrap_or_else(|| match body.approve {
+        true => String::new(),
+        false => "名称与已有帐号相似".to_owned(),
+    });
+    for audit_id in &audits {
+        account::end_name_audit(&mut sim, index, *audit_id, body.approve, &reason, now);
+    }
+    Json(json!({"audit_ids": audits})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -185,6 +185,13 @@ impl Merchants {
         index
     }
 
+    /// Whether the account was created by a registration task rather than seeded.
+    pub fn is_registered(&self, index: u32) -> bool {
+        index
+            .checked_sub(self.seeded)
+            .is_some_and(|i| (i as usize) < self.registered.len())
+    }
+
     /// A trial mini program converted to a formal one (§8.5, §1.6 `register_type` 19).
     pub fn make_formal(&mut self, index: u32) {
         if let Some(extra) = index

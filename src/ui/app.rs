@@ -11,6 +11,7 @@ use crate::ui::state::{AppState, RequestIds};
 use crate::ui::views::audits::AuditsView;
 use crate::ui::views::authorize::AuthorizeView;
 use crate::ui::views::deployments::DeploymentsView;
+use crate::ui::views::merchants::MerchantsView;
 use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
 use crate::ui::{fonts, i18n, theme};
 
@@ -125,6 +126,12 @@ impl ConsoleApp {
                     deployments.deploy_to(appids);
                 }
                 self.go_to(Panel::DEPLOYMENTS);
+            }
+            UiAction::SetUp(appid) => {
+                if let Some(merchants) = self.views.get_mut::<MerchantsView>() {
+                    merchants.set_up(&appid);
+                }
+                self.go_to(Panel::MERCHANTS);
             }
             UiAction::ShowAudit(appid) => {
                 if let Some(audits) = self.views.get_mut::<AuditsView>() {

@@ -1,5 +1,5 @@
 //! `AppState`: everything the console knows from its engine, one state per domain (profiles, status, merchants,
-//! authorize, activity, jobs, templates, audits, registrations), each with its own pure `apply`. The shell here only routes: an event goes to its
+//! authorize, activity, jobs, templates, audits, registrations, setup), each with its own pure `apply`. The shell here only routes: an event goes to its
 //! domain, a hub event or a new profile to every domain it concerns, and the commands they imply are queued for the
 //! end of the frame. Views read it and push `Command`s; `sent` marks a request in flight, `tick` moves the clock.
 
@@ -10,6 +10,7 @@ mod jobs;
 mod merchants;
 mod profiles;
 mod registrations;
+mod setup;
 mod status;
 mod templates;
 
@@ -24,6 +25,7 @@ pub use jobs::JobsState;
 pub use merchants::MerchantsState;
 pub use profiles::ProfilesState;
 pub use registrations::RegistrationsState;
+pub use setup::{NAME_APPROVED, NAME_REJECTED, NAME_UNDER_REVIEW, NameAudit, SetupState};
 pub use status::{StatusState, TICKET_STALE_AFTER_SECS};
 pub use templates::TemplatesState;
 
@@ -48,6 +50,7 @@ pub struct AppState {
     pub templates: TemplatesState,
     pub audits: AuditsState,
     pub registrations: RegistrationsState,
+    pub setup: SetupState,
     /// The latest hub events, newest last.
     pub hub_events: VecDeque<HubEvent>,
     /// Unix seconds, as of the last `tick`.
@@ -94,6 +97,7 @@ impl AppState {
             Event::Templates(event) => self.templates.apply(event, &mut follow),
             Event::Audits(event) => self.audits.apply(event),
             Event::Registrations(event) => self.registrations.apply(event),
+            Event::Setup(event) => self.setup.apply(event, &mut follow),
             Event::Hub(event) => self.apply_hub_event(event, &mut follow),
             Event::Connection(state) => self.apply_connection(state, &mut follow),
         }
@@ -112,6 +116,8 @@ impl AppState {
         self.audits = AuditsState::default();
         // And the Registrations panel.
         self.registrations = RegistrationsState::default();
+        // And a merchant's set-up.
+        self.setup = SetupState::default();
         // And a merchant's detail its versions.
         self.merchants.forget_versions(None);
         follow.queue(Command::Status(StatusCommand::Refresh));
@@ -131,7 +137,9 @@ impl AppState {
                     .announce_if_ours(authorization, updated, event.at, follow);
                 follow.queue(Command::Merchants(MerchantsCommand::Load));
             }
-            HubEventKind::Unauthorized { .. } => follow.queue(Command::Merchants(MerchantsCommand::Load)),
+            HubEventKind::Unauthorized { .. } | HubEventKind::AuthorizerUpdated { .. } => {
+                follow.queue(Command::Merchants(MerchantsCommand::Load))
+            }
             HubEventKind::TicketReceived | HubEventKind::TokenRefreshed(_) | HubEventKind::Error(_) => {
                 follow.queue(Command::Status(StatusCommand::Refresh))
             }
@@ -195,6 +203,7 @@ impl AppState {
             Command::Templates(command) => self.templates.sent(id, command),
             Command::Audits(command) => self.audits.sent(id, command),
             Command::Registrations(command) => self.registrations.sent(id, command),
+            Command::Setup(command) => self.setup.sent(id, command),
         }
     }
 
@@ -274,6 +283,11 @@ impl AppState {
             ("registrations", self.registrations.list.is_loading()),
             ("registration", self.registrations.created.is_loading()),
             ("registration simulated", self.registrations.simulated.is_loading()),
+            ("setup", self.setup.account.is_loading()),
+            ("categories", self.setup.tree.is_loading()),
+            ("avatar", self.setup.avatar.is_loading()),
+            ("setup action", self.setup.acted.is_loading()),
+            ("name review simulated", self.setup.simulated.is_loading()),
             ("queued", !self.follow_ups.commands.is_empty()),
         ]
         .into_iter()

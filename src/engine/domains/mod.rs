@@ -7,6 +7,7 @@ mod authorize;
 mod jobs;
 mod merchants;
 mod registrations;
+mod setup;
 mod status;
 mod templates;
 
@@ -36,6 +37,10 @@ pub async fn execute(request: Request, connection: Option<Arc<Connection>>, ctx:
         Command::Authorize(command @ super::protocol::AuthorizeCommand::SaveQrPng { .. }) => {
             Event::Authorize(authorize::execute(id, command, None).await)
         }
+        // Needs no hub: reading and converting an image file.
+        Command::Setup(super::protocol::SetupCommand::PrepareAvatar(path)) => {
+            Event::Setup(setup::prepare_avatar(id, path).await)
+        }
         command => match connection {
             Some(connection) => execute_connected(id, command, &connection).await,
             None => command.failed(id, EngineError::new(ErrorKind::NoProfile, "no profile is active")),
@@ -53,6 +58,7 @@ async fn execute_connected(id: super::protocol::RequestId, command: Command, con
         Command::Templates(command) => Event::Templates(templates::execute(id, command, connection).await),
         Command::Audits(command) => Event::Audits(audits::execute(id, command, connection).await),
         Command::Registrations(command) => Event::Registrations(registrations::execute(id, command, connection).await),
+        Command::Setup(command) => Event::Setup(setup::execute(id, command, connection).await),
         command @ Command::Profiles(_) => command.failed(
             id,
             EngineError::new(ErrorKind::Stopped, "profile commands need no connection"),

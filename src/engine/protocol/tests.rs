@@ -165,10 +165,21 @@ fn one_of_each_command() -> Vec<Command> {
             taskid: "t1".into(),
             status: 0,
         }),
+        Command::Setup(SetupCommand::Load("wx0123456789abcdef".into())),
+        Command::Setup(SetupCommand::Tree("wx0123456789abcdef".into())),
+        Command::Setup(SetupCommand::PrepareAvatar("/nonexistent/avatar.png".into())),
+        Command::Setup(SetupCommand::Act {
+            appid: "wx0123456789abcdef".into(),
+            action: SetupAction::Signature("新鲜水果当日送达".into()),
+        }),
+        Command::Setup(SetupCommand::SimulateNameReview {
+            appid: "wx0123456789abcdef".into(),
+            approve: true,
+        }),
     ]
 }
 
-const VARIANTS: usize = 31;
+const VARIANTS: usize = 36;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -203,6 +214,11 @@ fn variant_index(command: &Command) -> usize {
         Command::Registrations(RegistrationsCommand::Load) => 28,
         Command::Registrations(RegistrationsCommand::Create(_)) => 29,
         Command::Registrations(RegistrationsCommand::SimulateResult { .. }) => 30,
+        Command::Setup(SetupCommand::Load(_)) => 31,
+        Command::Setup(SetupCommand::Tree(_)) => 32,
+        Command::Setup(SetupCommand::PrepareAvatar(_)) => 33,
+        Command::Setup(SetupCommand::Act { .. }) => 34,
+        Command::Setup(SetupCommand::SimulateNameReview { .. }) => 35,
     }
 }
 
@@ -219,6 +235,7 @@ fn same_domain(command: &Command, event: &Event) -> bool {
             | (Command::Templates(_), Event::Templates(_))
             | (Command::Audits(_), Event::Audits(_))
             | (Command::Registrations(_), Event::Registrations(_))
+            | (Command::Setup(_), Event::Setup(_))
     )
 }
 

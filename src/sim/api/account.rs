@@ -24,6 +24,7 @@ pub struct NicknameAudit {
     pub nick_name: String,
     /// §8.7.2: 1 under review, 2 rejected, 3 approved.
     pub stat: u8,
+    pub fail_reason: String,
     pub create_time: i64,
     pub audit_time: i64,
 }
@@ -53,6 +54,8 @@ pub struct Account {
     /// Temporary material uploaded with this account's token (`/cgi-bin/media/upload`): what `feedback_stuff` and
     /// `modifyheadimage` may name.
     pub temp_media: Vec<String>,
+    /// The avatar set with `modifyheadimage`; `None` keeps the seeded one (a registered mini program has none).
+    pub head_img: Option<String>,
 }
 
 impl Default for Account {
@@ -66,6 +69,7 @@ impl Default for Account {
             nickname_audits: Vec::new(),
             categories: vec![categories::default_category()],
             temp_media: Vec::new(),
+            head_img: None,
             category_changes: 0,
             domains: Domains::default(),
             webview_domains: Vec::new(),
@@ -169,6 +173,7 @@ fn setnickname(sim: &mut Sim, call: &Call<'_>) -> Outcome {
             audit_id,
             nick_name: name.to_owned(),
             stat: 1,
+            fail_reason: String::new(),
             create_time: call.now,
             audit_time: call.now + NICKNAME_AUDIT_SECS,
         };
@@ -186,33 +191,67 @@ fn setnickname(sim: &mut Sim, call: &Call<'_>) -> Outcome {
 
 /// Approves names whose review time has come and pushes `wxa_nickname_audit` (§4.3).
 pub fn tick(sim: &mut Sim, now: i64) {
-    let mut approved = Vec::new();
-    for (index, account) in &mut sim.accounts {
+    let mut due = Vec::new();
+    for (index, account) in &sim.accounts {
         for audit in account
             .nickname_audits
-            .iter_mut()
+            .iter()
             .filter(|a| a.stat == 1 && now >= a.audit_time)
         {
-            audit.stat = 3;
-            approved.push((*index, audit.nick_name.clone()));
+            due.push((*index, audit.audit_id));
         }
     }
-    for (index, nick_name) in approved {
-        sim.account(index).nick_name = Some(nick_name.clone());
-        let profile = sim.merchants.profile(index);
-        let fields = [
-            push::number("ret", 3),
-            push::cdata("nickname", &nick_name),
-            push::cdata("reason", ""),
-        ];
-        sim.push(push::message_event(
-            &profile.appid,
-            &profile.user_name,
-            now,
-            "wxa_nickname_audit",
-            &fields,
-        ));
+    for (index, audit_id) in due {
+        end_name_audit(sim, index, audit_id, true, "", now);
     }
+}
+
+/// Ends the name audit `audit_id` of account `index` (approved: the name is set) and pushes `wxa_nickname_audit`
+/// (§4.3, `ret` 3 approved, 2 rejected). Answers false when no such audit is under review.
+pub fn end_name_audit(sim: &mut Sim, index: u32, audit_id: i64, approve: bool, reason: &str, now: i64) -> bool {
+    let account = sim.account(index);
+    let Some(audit) = account
+        .nickname_audits
+        .iter_mut()
+        .find(|a| a.audit_id == audit_id && a.stat == 1)
+    else {
+        return false;
+    };
+    audit.stat = if approve { 3 } else { 2 };
+    audit.fail_reason = reason.to_owned();
+    audit.audit_time = now;
+    let nick_name = audit.nick_name.clone();
+    if approve {
+        account.nick_name = Some(nick_name.clone());
+    }
+    let profile = sim.merchants.profile(index);
+    let fields = [
+        push::number("ret", i64::from(if approve { 3 } else { 2 })),
+        push::cdata("nickname", &nick_name),
+        push::cdata("reason", reason),
+    ];
+    sim.push(push::message_event(
+        &profile.appid,
+        &profile.user_name,
+        now,
+        "wxa_nickname_audit",
+        &fields,
+    ));
+    true
+}
+
+/// The audits of account `index` still under review, oldest first.
+pub fn names_under_review(sim: &Sim, index: u32) -> Vec<i64> {
+    sim.accounts
+        .get(&index)
+        .map(|a| {
+            a.nickname_audits
+                .iter()
+                .filter(|a| a.stat == 1)
+                .map(|a| a.audit_id)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn querynickname(sim: &mut Sim, call: &Call<'_>) -> Outcome {
@@ -226,7 +265,7 @@ fn querynickname(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     ok(json!({
         "nickname": audit.nick_name,
         "audit_stat": audit.stat,
-        "fail_reason": "",
+        "fail_reason": audit.fail_reason,
         "create_time": audit.create_time,
         "audit_time": if audit.stat == 1 { 0 } else { audit.audit_time },
     }))
@@ -239,13 +278,27 @@ fn checkwxverifynickname(_sim: &mut Sim, call: &Call<'_>) -> Outcome {
     ok(json!({"hit_condition": hit, "wording": wording}))
 }
 
+/// §8.7.4: the media id must be temporary material this account uploaded; the crop box is fractions of the image.
 fn modifyheadimage(sim: &mut Sim, call: &Call<'_>) -> Outcome {
-    str_field(call.body, "head_img_media_id")?;
+    let media_id = str_field(call.body, "head_img_media_id")?;
+    let crop: Vec<f64> = ["x1", "y1", "x2", "y2"]
+        .iter()
+        .map(|key| call.body[*key].as_f64().unwrap_or(f64::NAN))
+        .collect();
+    let fractions = crop.iter().all(|v| (0.0..=1.0).contains(v));
+    if !fractions || crop[0] >= crop[2] || crop[1] >= crop[3] {
+        return Err(ApiError::new(40097, "invalid args: x1, y1, x2, y2"));
+    }
     let account = sim.account(call.authorizer());
+    if !account.temp_media.iter().any(|known| known == media_id) {
+        // [UNCONFIRMED] errcode, as for `feedback_stuff`: the stricter reading refuses an id never uploaded.
+        return Err(ApiError::new(40007, format!("invalid media_id hint: [{media_id}]")));
+    }
     if account.head_image_changes >= MONTHLY_MODIFY_QUOTA {
         return Err(ApiError::new(53202, "modify head image quota limit"));
     }
     account.head_image_changes += 1;
+    account.head_img = Some(format!("http://wx.qlogo.cn/mmopen/{media_id}/0"));
     ok(json!({}))
 }
 
@@ -287,7 +340,7 @@ fn getaccountbasicinfo(sim: &mut Sim, call: &Call<'_>) -> Outcome {
             "annual_review": false},
         "signature_info": {"signature": account.signature.unwrap_or_default(),
             "modify_used_count": account.signature_changes, "modify_quota": MONTHLY_MODIFY_QUOTA},
-        "head_image_info": {"head_image_url": format!("http://wx.qlogo.cn/mmopen/{}/0", &profile.appid[2..]),
+        "head_image_info": {"head_image_url": super::component::head_img(sim, index),
             "modify_used_count": account.head_image_changes, "modify_quota": MONTHLY_MODIFY_QUOTA},
         "nickname_info": {"nickname": nickname, "modify_used_count": 0, "modify_quota": 2},
         "nickname": nickname,

@@ -162,17 +162,31 @@ fn api_get_authorizer_info(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     bare(info)
 }
 
+/// The avatar's URL: the one set with `modifyheadimage`, else the seeded one; a registered mini program starts
+/// without (§8.7).
+pub fn head_img(sim: &Sim, index: u32) -> String {
+    match sim.accounts.get(&index).and_then(|a| a.head_img.clone()) {
+        Some(url) => url,
+        None if sim.merchants.is_registered(index) => String::new(),
+        None => format!("http://wx.qlogo.cn/mmopen/{}/0", &sim.merchants.appid(index)[2..]),
+    }
+}
+
 /// The `authorizer_info` object of §1.6, with whatever the account changed since (name, intro, domains).
 pub fn authorizer_info(sim: &Sim, index: u32) -> Value {
     let profile = sim.merchants.profile(index);
     let account = sim.accounts.get(&index);
     let nick_name = account.and_then(|a| a.nick_name.clone()).unwrap_or(profile.nick_name);
-    let signature = account
-        .and_then(|a| a.signature.clone())
-        .unwrap_or_else(|| format!("{nick_name}，用心服务每一位顾客。"));
+    let signature =
+        account
+            .and_then(|a| a.signature.clone())
+            .unwrap_or_else(|| match sim.merchants.is_registered(index) {
+                true => String::new(),
+                false => format!("{nick_name}，用心服务每一位顾客。"),
+            });
     let mut info = json!({
         "nick_name": nick_name,
-        "head_img": format!("http://wx.qlogo.cn/mmopen/{}/0", &profile.appid[2..]),
+        "head_img": head_img(sim, index),
         "service_type_info": {"id": profile.service_type},
         "verify_type_info": {"id": profile.verify_type},
         "user_name": profile.user_name,

@@ -345,6 +345,11 @@ pub fn resolve(sim: &mut Sim, task_id: &str, status: i64, now: i64) -> Result<Op
     }
 }
 
+/// The sets a newly registered mini program grants the platform (§3.2's registration note, §8): 帐号管理 (17),
+/// 开发管理与数据分析 (18), 开放平台帐号管理 (25), 基本信息设置 (30) and 插件管理 (40). The reference names them; the
+/// ids are read from §3.2's table by name [UNCONFIRMED: 17's current name is 获取小程序码, its older one 帐号管理].
+pub const NEW_MINI_PROGRAM_SETS: &[u16] = &[17, 18, 25, 30, 40];
+
 fn finish(sim: &mut Sim, position: usize, status: i64, now: i64) -> Result<Option<String>, &'static str> {
     let task = sim.registrations.tasks[position].clone();
     let personal = matches!(task.route, Route::Personal { .. });
@@ -358,9 +363,11 @@ fn finish(sim: &mut Sim, position: usize, status: i64, now: i64) -> Result<Optio
         };
         let index = sim
             .merchants
-            .register(Kind::Miniprogram, "未命名小程序".into(), principal, register_type);
-        // §4.2: on success the new mini program is already authorized; the push carries the auth_code.
-        let granted = sim.grant(now, index, &[], None);
+            .register(Kind::Miniprogram, String::new(), principal, register_type);
+        // §4.2: on success the new mini program is already authorized; the push carries the auth_code. It has no
+        // name, avatar or introduction yet (§8.7 sets them), and only the sets §3.2 says registration grants.
+        let granted = sim.grant(now, index, NEW_MINI_PROGRAM_SETS, None);
+        sim.account(index).categories.clear();
         sim.registrations.tasks[position].created = Some(index);
         fields.push(push::cdata("appid", &granted.appid));
         fields.push(push::number("status", 0));

@@ -290,6 +290,10 @@ fn event_text(event: &HubEvent) -> (String, Tone) {
         HubEventKind::Unauthorized { authorizer_appid } => {
             (t!("activity.ev_unauthorized", merchant = authorizer_appid), Tone::Bad)
         }
+        HubEventKind::AuthorizerUpdated { authorizer_appid } => (
+            t!("activity.ev_authorizer_updated", merchant = authorizer_appid),
+            Tone::Neutral,
+        ),
         HubEventKind::TicketReceived => (t!("activity.ev_ticket").to_owned(), Tone::Neutral),
         HubEventKind::TokenRefreshed(_) => (t!("activity.ev_token").to_owned(), Tone::Neutral),
         HubEventKind::AuditSuccess(a) => (

@@ -11,7 +11,7 @@ use crate::ui::theme::Tone;
 use crate::ui::time_text;
 use crate::ui::views::merchant_table::verification;
 use crate::ui::views::merchants::kind_text;
-use crate::ui::views::{Outbox, merchant_code};
+use crate::ui::views::{Outbox, UiAction, merchant_code};
 use crate::ui::widgets::{chip_ui, field_row_ui, tone_text};
 
 /// Draws the pane; returns true when the operator closed it.
@@ -28,6 +28,13 @@ pub fn detail_ui(ui: &mut egui::Ui, merchant: &AuthorizerRow, state: &AppState, 
             close = ui.button(t!("common.close")).clicked();
             if ui.button(t!("merchants.copy_appid")).clicked() {
                 ui.ctx().copy_text(merchant.appid.clone());
+            }
+            // §8.7: a mini program still authorized can be given a name, avatar, introduction and categories.
+            if merchant.kind == AccountKind::MiniProgram
+                && merchant.revoked_at.is_none()
+                && ui.button(t!("setup.open")).clicked()
+            {
+                out.act(UiAction::SetUp(merchant.appid.clone()));
             }
         });
     });

@@ -9,9 +9,10 @@ use crate::ui::merchant_index::{AuthFilter, MerchantIndex, MerchantQuery};
 use crate::ui::platform_text;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
+use crate::ui::views::merchant_setup::{self, SetupView};
 use crate::ui::views::{Outbox, Panel, UiAction, View, merchant_detail, merchant_table};
 use crate::ui::widgets::progress::{Progress, progress_ui};
-use crate::ui::widgets::table::TableState;
+use crate::ui::widgets::table::{Click, TableState};
 use crate::ui::widgets::{remote_line_ui, tone_text};
 
 /// The panel's own state: the query, the row order it produced, and the selected merchants, by appid. The detail
@@ -21,10 +22,24 @@ pub struct MerchantsView {
     pub query: MerchantQuery,
     pub index: MerchantIndex,
     pub table: TableState<String>,
+    /// The set-up window (§8.7), and the mini program to open it on at the next frame.
+    pub setup: SetupView,
+    pending_setup: Option<String>,
 }
 
 impl Panel {
     pub const MERCHANTS: Panel = Panel("merchants");
+}
+
+impl MerchantsView {
+    /// Selects `appid`'s row, with the search cleared so it shows, and opens its set-up.
+    pub fn set_up(&mut self, appid: &str) {
+        self.query = MerchantQuery::default();
+        self.table.selection.clear();
+        let key = appid.to_owned();
+        self.table.selection.click(&key, Click::Only, std::iter::empty());
+        self.pending_setup = Some(key);
+    }
 }
 
 impl View for MerchantsView {
@@ -45,6 +60,10 @@ fn merchants_ui(ui: &mut egui::Ui, state: &AppState, view: &mut MerchantsView, o
     let empty = Vec::new();
     let list = state.merchants.list.value().unwrap_or(&empty);
     view.index.refresh(state.merchants.version, list, &view.query);
+    if let Some(appid) = view.pending_setup.take() {
+        view.setup.open(&appid, state, out);
+    }
+    merchant_setup::setup_window(ui.ctx(), &mut view.setup, state, out);
     detail_pane_ui(ui, state, view, out);
 
     header_ui(ui, state, list.len(), view.index.rows.len(), out);

@@ -16,6 +16,7 @@ pub mod job_parts;
 pub mod jobs;
 pub mod merchant_code;
 pub mod merchant_detail;
+pub mod merchant_setup;
 pub mod merchant_table;
 pub mod merchants;
 pub mod nav;
@@ -49,6 +50,8 @@ pub enum UiAction {
     DeployTo(Vec<String>),
     /// Show this mini program's latest audit: opens the Audits panel with its row selected.
     ShowAudit(String),
+    /// Set up this mini program (§8.7): opens the Merchants panel with its row selected and its set-up open.
+    SetUp(String),
 }
 
 /// What the views asked for during one frame; the shell acts on it at the frame's end.

@@ -18,7 +18,7 @@ use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
-use crate::ui::views::{Outbox, Panel, View};
+use crate::ui::views::{Outbox, Panel, UiAction, View};
 use crate::ui::widgets::chip::chip_ui;
 use crate::ui::widgets::table::{RowOrder, Sort, Table, TableColumn, TableState};
 use crate::ui::widgets::{error_text, remote_line_ui, tone_text};
@@ -283,6 +283,12 @@ fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, qr: &mut Qr
                     RegistrationState::Succeeded => {
                         let appid = task.appid.as_deref().unwrap_or("—");
                         ui.label(tone_text(t!("registrations.created_appid", appid = appid), Tone::Good));
+                        // §8.7: the new mini program has no name, avatar, introduction or category yet.
+                        if let Some(appid) = &task.appid
+                            && ui.button(t!("setup.open")).clicked()
+                        {
+                            out.act(UiAction::SetUp(appid.clone()));
+                        }
                     }
                     RegistrationState::Failed | RegistrationState::Expired => {
                         ui.label(RichText::new(t!("registrations.start_again")).weak());
