@@ -250,17 +250,48 @@ pub async fn resolve_audits(links: &Links, appids: &[String], outcome: Simulated
     Ok(appids.len())
 }
 
-/// The simulated person finishes registration task `taskid` with this §4.2 status (0: created); the simulator pushes
-/// the result to the hub as WeChat would.
-pub async fn resolve_registration(links: &Links, taskid: &str, status: i64) -> Result<(), EngineError> {
-    let body = serde_json::json!({ "task_id": taskid, "status": status });
-    control(
-        links,
-        "/__sim/registration/resolve",
-        &body,
-        "ending the registration task",
-    )
-    .await?;
+/// The simulated person finishes registration `task` with this §4.2 status (0: created); the simulator pushes the
+/// result to the hub as WeChat would. A reuse of an official account (§8.6) has no task on the platform: the
+/// administrator's confirm yields a ticket, which the browser brings to the hub's redirect; to fail, it brings a
+/// ticket the platform never issued (`61058`).
+pub async fn resolve_registration(
+    links: &Links,
+    task: &crate::engine::protocol::Registration,
+    status: i64,
+) -> Result<(), EngineError> {
+    if task.kind != crate::engine::protocol::RegistrationKind::ReuseOfficialAccount {
+        let body = serde_json::json!({ "task_id": task.taskid, "status": status });
+        control(
+            links,
+            "/__sim/registration/resolve",
+            &body,
+            "ending the registration task",
+        )
+        .await?;
+        return Ok(());
+    }
+    let link = url::Url::parse(&task.authorize_url).map_err(|e| sim_error(format!("the task's link: {e}")))?;
+    let pair = |name: &str| link.query_pairs().find(|(n, _)| n == name).map(|(_, v)| v.into_owned());
+    let (Some(official_account), Some(redirect)) = (pair("appid"), pair("redirect_uri")) else {
+        return Err(sim_error("the task's link names no official account or redirect_uri"));
+    };
+    let ticket = match status {
+        0 => {
+            let body = serde_json::json!({ "authorizer_appid": official_account });
+            let answer = control(links, "/__sim/oa-ticket", &body, "the administrator's confirm").await?;
+            answer["ticket"].as_str().unwrap_or_default().to_owned()
+        }
+        _ => "never-issued".to_owned(),
+    };
+    let mut landing = url::Url::parse(&redirect).map_err(|e| sim_error(format!("the redirect_uri: {e}")))?;
+    landing.query_pairs_mut().append_pair("ticket", &ticket);
+    // The page answers 502 when WeChat refused: that is the failure played, not an error of the sandbox.
+    links
+        .http
+        .get(landing)
+        .send()
+        .await
+        .map_err(|e| sim_error(format!("the hub did not answer: {e}")))?;
     Ok(())
 }
 

@@ -22,7 +22,9 @@ use utoipa_axum::routes;
 use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
-use super::{Hub, audits_api, console, deployments, intake, jobs_api, landing, now_secs, registrations, relay};
+use super::{
+    Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, registrations, relay,
+};
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
 #[derive(OpenApi)]
@@ -94,6 +96,7 @@ fn open_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(healthz))
         .routes(routes!(openapi_json))
         .routes(routes!(landing::authorized))
+        .routes(routes!(fastregister::fastregister))
         .merge(wechat)
 }
 

@@ -163,10 +163,12 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
     let event_for_write = event.clone();
     let audit = event.as_ref().and_then(pushed_audit);
     let audit_for_write = audit.clone();
-    let registration_for_write = opened
-        .event
-        .clone()
-        .filter(|event| matches!(event, Event::FastRegister(_)));
+    let registration_for_write = opened.event.clone().filter(|event| {
+        matches!(
+            event,
+            Event::FastRegister(_) | Event::BetaRegistered(_) | Event::BetaVerified(_)
+        )
+    });
     let timing = super::audits::timing(hub, received_at);
     let outcome = hub
         .store
@@ -196,8 +198,8 @@ async fn commit(hub: &Arc<Hub>, url: &Url, opened: Opened) -> Result<(), super::
             if let Some(event) = &event_for_write {
                 seqs.push(queries::append_event(conn, received_at, event)?);
             }
-            if let Some(Event::FastRegister(result)) = &registration_for_write {
-                seqs.extend(super::registrations::apply_result(conn, result, received_at)?);
+            if let Some(event) = &registration_for_write {
+                seqs.extend(super::registrations::apply_result(conn, event, received_at)?);
             }
             // The audits table learns of the result in the push's own transaction: `success` means it is there.
             let mut audit_appid = None;

@@ -17,6 +17,7 @@ mod console;
 mod debug_hides_secrets;
 mod deployments;
 mod events;
+mod fastregister;
 mod intake;
 mod jobs;
 mod jobs_api;

@@ -18,14 +18,17 @@ use super::store::queries;
 use super::store::registrations as rows;
 use super::{Hub, now_secs};
 use crate::hubapi::{
-    ApiError, ErrorBody, ErrorCode, HubEventKind, REGISTRATION_WINDOW_SECS, Registration, RegistrationCreated,
-    RegistrationKind, RegistrationList, RegistrationRequest, RegistrationState, check_registration,
+    AccountKind, ApiError, ErrorBody, ErrorCode, HubEventKind, REGISTRATION_WINDOW_SECS, Registration,
+    RegistrationCreated, RegistrationKind, RegistrationList, RegistrationRequest, RegistrationState,
+    check_registration,
 };
 use crate::wechat::api::register::{
-    EnterpriseRegistrationRequest, FastRegisterEnterprise, FastRegisterEnterpriseQuery, FastRegisterPersonal,
-    FastRegisterPersonalQuery, PersonalRegistrationRequest, RegistrationQueryRequest, RegistrationTaskResponse,
+    BetaRegistrationRequest, EnterpriseRegistrationRequest, FastRegisterBeta, FastRegisterEnterprise,
+    FastRegisterEnterpriseQuery, FastRegisterPersonal, FastRegisterPersonalQuery, PersonalRegistrationRequest,
+    RegistrationQueryRequest, RegistrationTaskResponse, VerifyBetaWeapp, VerifyBetaWeappRequest, VerifyInfo,
 };
-use crate::wechat::event::RegistrationResult;
+use crate::wechat::authurl::fastregisterauth_url;
+use crate::wechat::event::Event;
 use crate::wechat::registration_status::query_status;
 
 /// Creates a registration task; answers its id, the `authorize_url` to show as a QR code, and when it expires.
@@ -47,13 +50,23 @@ pub async fn create(
     response
 }
 
+/// What the platform answered a task's creation.
+struct Started {
+    taskid: String,
+    authorize_url: String,
+    status: Option<i64>,
+    /// The mini program concerned, when known at creation (trial → verified: the trial).
+    appid: Option<String>,
+    label: String,
+}
+
 async fn start(hub: &Arc<Hub>, operator: &str, request: &RegistrationRequest) -> Result<RegistrationCreated, ApiError> {
     let kind = check_registration(request)
         .map_err(|problems| ApiError::invalid_fields(ErrorCode::InvalidRequest, problems))?;
     let text = |value: &Option<String>| value.as_deref().map(str::trim).unwrap_or_default().to_owned();
     let phone = text(&request.component_phone);
     let upstream = &hub.upstream;
-    let (answer, label): (RegistrationTaskResponse, String) = match kind {
+    let started = match kind {
         RegistrationKind::Enterprise => {
             let (name, code) = (text(&request.name), text(&request.code).to_ascii_uppercase());
             let body = EnterpriseRegistrationRequest::new_version(&name, &code, &phone);
@@ -62,7 +75,7 @@ async fn start(hub: &Arc<Hub>, operator: &str, request: &RegistrationRequest) ->
                 .tokens
                 .with_component(|ct| async move { upstream.call::<FastRegisterEnterprise>(&ct, body).await })
                 .await?;
-            (answer, name)
+            task_started(answer, name)?
         }
         RegistrationKind::Personal => {
             let wxuser = text(&request.wxuser);
@@ -77,38 +90,123 @@ async fn start(hub: &Arc<Hub>, operator: &str, request: &RegistrationRequest) ->
                 .tokens
                 .with_component(|ct| async move { upstream.call::<FastRegisterPersonal>(&ct, body).await })
                 .await?;
-            (answer, wxuser)
+            task_started(answer, wxuser)?
+        }
+        RegistrationKind::Trial => {
+            let name = text(&request.name);
+            let body = BetaRegistrationRequest {
+                name: name.clone(),
+                openid: text(&request.openid),
+            };
+            let body = &body;
+            let answer = hub
+                .tokens
+                .with_component(|ct| async move { upstream.call::<FastRegisterBeta>(&ct, body).await })
+                .await?;
+            if answer.unique_id.is_empty() || answer.authorize_url.is_empty() {
+                return Err(no_link());
+            }
+            Started {
+                taskid: answer.unique_id,
+                authorize_url: answer.authorize_url,
+                status: None,
+                appid: None,
+                // §8.5: the platform appends the suffix to the name it was given.
+                label: format!("{name}的体验小程序"),
+            }
+        }
+        RegistrationKind::VerifyBeta => {
+            let appid = text(&request.appid);
+            let trial = served(hub, &appid).await?;
+            // §1.6 `service_type_info` 12: a trial mini program; only those convert (§8.5).
+            if trial.kind != Some(AccountKind::MiniProgram) || trial.service_type != Some(TRIAL_SERVICE_TYPE) {
+                return Err(ApiError::invalid_field("appid", "not a trial mini program (§8.5)"));
+            }
+            let name = text(&request.name);
+            let body = VerifyBetaWeappRequest {
+                verify_info: VerifyInfo {
+                    enterprise_name: name.clone(),
+                    code: text(&request.code).to_ascii_uppercase(),
+                    component_phone: Some(phone),
+                    ..VerifyInfo::default()
+                },
+                new_version: true,
+            };
+            let body = &body;
+            let answer = hub
+                .tokens
+                .with_authorizer(&appid, |token| async move {
+                    upstream.call::<VerifyBetaWeapp>(&token, body).await
+                })
+                .await?;
+            // The conversion is serial per trial (89251), so the trial and the time name it when no taskid came.
+            let taskid = Some(answer.taskid)
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| format!("verify_beta:{appid}:{}", now_secs()));
+            Started {
+                taskid,
+                authorize_url: answer.authorize_url,
+                status: None,
+                appid: Some(appid),
+                label: name,
+            }
+        }
+        RegistrationKind::ReuseOfficialAccount => {
+            let appid = text(&request.appid);
+            let account = served(hub, &appid).await?;
+            if account.kind != Some(AccountKind::OfficialAccount) {
+                return Err(ApiError::invalid_field("appid", "not an official account (§8.6)"));
+            }
+            if !account.func_ids.contains(&FASTREGISTER_SET) {
+                return Err(ApiError::invalid_field(
+                    "appid",
+                    "the official account has not granted permission set 27, which §8.6 needs",
+                ));
+            }
+            // Nothing is sent yet: the administrator confirms on the platform's page, and the redirect brings the
+            // ticket to `GET /wechat/fastregister`, which registers (§8.6 step 2).
+            let taskid = format!("reuse_official_account:{:016x}", rand::random::<u64>());
+            let redirect_uri = format!("{}/wechat/fastregister?task={taskid}", hub.config.public_url);
+            let authorize_url = fastregisterauth_url(
+                &hub.config.mp_base,
+                &appid,
+                &hub.config.component_appid,
+                request.copy_wx_verify.unwrap_or(true),
+                &redirect_uri,
+            );
+            let label = account.nick_name.clone().filter(|n| !n.is_empty()).unwrap_or(appid);
+            Started {
+                taskid,
+                authorize_url,
+                status: None,
+                appid: None,
+                label,
+            }
         }
     };
-    if answer.taskid.is_empty() || answer.authorize_url.is_empty() {
-        // §8: every new-version route answers both; without them nobody can complete the task.
-        return Err(ApiError::new(
-            ErrorCode::Upstream,
-            "WeChat created the task but sent no taskid or authorize_url",
-        ));
-    }
     let now = now_secs();
     let task = Registration {
         id: 0,
         kind,
         state: RegistrationState::Open,
-        status_code: Some(answer.status),
+        status_code: started.status,
         status_text: None,
-        taskid: answer.taskid,
-        appid: None,
-        authorize_url: answer.authorize_url,
-        label,
+        taskid: started.taskid,
+        appid: started.appid,
+        authorize_url: started.authorize_url,
+        label: started.label,
         created_by: operator.to_owned(),
         created_at: now,
         expires_at: now + REGISTRATION_WINDOW_SECS,
         updated_at: now,
     };
-    let first_poll = now + poll_backoff(hub, 0);
+    // Only §8.3 and §8.4 answer `action=query`; the other kinds end by their push or their redirect.
+    let first_poll = kind.is_queried().then(|| now + poll_backoff(hub, 0));
     let (task, seq) = hub
         .store
         .write(move |conn| {
             let task = rows::insert(conn, &task)?;
-            rows::schedule_poll(conn, task.id, Some(first_poll), 0)?;
+            rows::schedule_poll(conn, task.id, first_poll, 0)?;
             let seq = queries::append_event(conn, now, &updated(&task))?;
             Ok((task, seq))
         })
@@ -121,6 +219,50 @@ async fn start(hub: &Arc<Hub>, operator: &str, request: &RegistrationRequest) ->
         authorize_url: task.authorize_url,
         expires_at: task.expires_at,
     })
+}
+
+/// §1.6 `service_type_info.id` of a trial (试用) mini program.
+const TRIAL_SERVICE_TYPE: i64 = 12;
+/// §8.6: the official account's permission set the reuse registration needs.
+const FASTREGISTER_SET: i64 = 27;
+
+/// The enterprise and personal answer: the task's id and link (§8.3, §8.4).
+fn task_started(answer: RegistrationTaskResponse, label: String) -> Result<Started, ApiError> {
+    if answer.taskid.is_empty() || answer.authorize_url.is_empty() {
+        return Err(no_link());
+    }
+    Ok(Started {
+        taskid: answer.taskid,
+        authorize_url: answer.authorize_url,
+        status: Some(answer.status),
+        appid: None,
+        label,
+    })
+}
+
+/// §8: every new-version route answers its id and link; without them nobody can complete the task.
+fn no_link() -> ApiError {
+    ApiError::new(
+        ErrorCode::Upstream,
+        "WeChat created the task but sent no task id or authorize_url",
+    )
+}
+
+/// The account `appid` as this hub serves it: authorized and not revoked, or 400 naming `appid`.
+async fn served(hub: &Arc<Hub>, appid: &str) -> Result<crate::hubapi::Authorizer, ApiError> {
+    let key = appid.to_owned();
+    let row = hub.store.read(move |conn| queries::authorizer(conn, &key)).await?;
+    match row {
+        Some(row) if row.revoked_at.is_none() => Ok(row),
+        Some(_) => Err(ApiError::invalid_field(
+            "appid",
+            "this account revoked its authorization",
+        )),
+        None => Err(ApiError::invalid_field(
+            "appid",
+            "no account this hub serves has this appid",
+        )),
+    }
 }
 
 /// Every task, newest first. The keeper marks an open task expired when its 24 hours pass.
@@ -155,7 +297,7 @@ async fn expire_overdue(hub: &Arc<Hub>) -> Result<(), StoreError> {
                         updated_at: now,
                         ..task
                     };
-                    changed(conn, &expired, now)
+                    record(conn, &expired, now)
                 })
                 .collect::<Result<Vec<i64>, StoreError>>()
         })
@@ -173,35 +315,57 @@ fn updated(task: &Registration) -> HubEventKind {
 }
 
 /// Writes the task and appends `registration_updated`; answers the event's seq.
-fn changed(conn: &Connection, task: &Registration, at: i64) -> Result<i64, StoreError> {
+/// Stores a task's new state and appends its `registration_updated` event; answers the event's seq.
+pub fn record(conn: &Connection, task: &Registration, at: i64) -> Result<i64, StoreError> {
     rows::update(conn, task)?;
     queries::append_event(conn, at, &updated(task))
 }
 
-/// A result push (§4.2) inside the push's own transaction: the task it names by `taskid` ends, succeeded with the
-/// new appid (status 0) or failed with the platform's status and message. A push for a task this hub did not
-/// create (a legacy one, another tool's) changes nothing. Answers the event's seq when a task changed.
-pub fn apply_result(conn: &Connection, result: &RegistrationResult, at: i64) -> Result<Option<i64>, StoreError> {
-    let Some(taskid) = result.info.taskid.as_deref().filter(|t| !t.is_empty()) else {
+/// A result push (§4.2) inside the push's own transaction: the task it names ends, succeeded with the new appid
+/// (status 0) or failed with the platform's status and message. The enterprise and personal pushes name their task
+/// by `info.taskid`, a trial's by `info.unique_id`, a trial's conversion by the trial's `appid` (§8.5). A push for a
+/// task this hub did not create (a legacy one, another tool's) changes nothing. Answers the event's seq when a task
+/// changed.
+pub fn apply_result(conn: &Connection, event: &Event, at: i64) -> Result<Option<i64>, StoreError> {
+    let (task, status, msg, appid) = match event {
+        Event::FastRegister(result) => {
+            let Some(taskid) = result.info.taskid.as_deref().filter(|t| !t.is_empty()) else {
+                return Ok(None);
+            };
+            let appid = result.appid.as_ref().map(ToString::to_string);
+            (rows::by_taskid(conn, taskid)?, result.status, &result.msg, appid)
+        }
+        Event::BetaRegistered(beta) => {
+            let Some(unique_id) = beta.unique_id.as_deref().filter(|t| !t.is_empty()) else {
+                return Ok(None);
+            };
+            let appid = beta.appid.as_ref().map(ToString::to_string);
+            (rows::by_taskid(conn, unique_id)?, beta.status, &beta.msg, appid)
+        }
+        Event::BetaVerified(result) => {
+            let Some(appid) = result.appid.as_ref().map(ToString::to_string) else {
+                return Ok(None);
+            };
+            let task = rows::open_for(conn, RegistrationKind::VerifyBeta, &appid)?;
+            (task, result.status, &result.msg, Some(appid))
+        }
+        _ => return Ok(None),
+    };
+    let Some(task) = task else {
         return Ok(None);
     };
-    let Some(task) = rows::by_taskid(conn, taskid)? else {
-        return Ok(None);
-    };
-    let succeeded = result.status == 0;
     let next = Registration {
-        state: if succeeded {
-            RegistrationState::Succeeded
-        } else {
-            RegistrationState::Failed
+        state: match status {
+            0 => RegistrationState::Succeeded,
+            _ => RegistrationState::Failed,
         },
-        status_code: Some(result.status),
-        status_text: Some(result.msg.clone()).filter(|m| !m.is_empty()),
-        appid: result.appid.as_ref().map(ToString::to_string).or(task.appid.clone()),
+        status_code: Some(status),
+        status_text: Some(msg.clone()).filter(|m| !m.is_empty()),
+        appid: appid.or(task.appid.clone()),
         updated_at: at,
         ..task
     };
-    changed(conn, &next, at).map(Some)
+    record(conn, &next, at).map(Some)
 }
 
 /// Polls back off up to half an hour, as audits do.
@@ -312,7 +476,7 @@ async fn poll_due(hub: &Arc<Hub>) {
                     polls + 1,
                 )?;
                 match changed_task {
-                    true => changed(conn, &next, at).map(Some),
+                    true => record(conn, &next, at).map(Some),
                     false => Ok(None),
                 }
             })

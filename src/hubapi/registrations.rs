@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// What a task creates (§8.3, §8.4). The trial, trial → verified and reuse-an-official-account routes come later.
+/// What a task creates (§8.3–§8.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RegistrationKind {
@@ -16,37 +16,83 @@ pub enum RegistrationKind {
     Enterprise,
     /// §8.4 `fastregisterpersonalweapp`, new version: the WeChat user completes it.
     Personal,
+    /// §8.5 `fastregisterbetaweapp`: a trial (体验) mini program, valid 14 days unless converted; the user named by
+    /// `openid` confirms at the `authorize_url`.
+    Trial,
+    /// §8.5 `verifybetaweapp`: a trial mini program (`appid`) becomes a formal enterprise one; the legal person
+    /// completes it.
+    VerifyBeta,
+    /// §8.6: a mini program with the qualification of an official account (`appid`) the provider serves; its
+    /// administrator confirms on the `fastregisterauth` page, and the hub finishes the registration on the redirect.
+    ReuseOfficialAccount,
 }
 
 impl RegistrationKind {
+    pub const ALL: [RegistrationKind; 5] = [
+        RegistrationKind::Enterprise,
+        RegistrationKind::Personal,
+        RegistrationKind::Trial,
+        RegistrationKind::VerifyBeta,
+        RegistrationKind::ReuseOfficialAccount,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationKind::Enterprise => "enterprise",
             RegistrationKind::Personal => "personal",
+            RegistrationKind::Trial => "trial",
+            RegistrationKind::VerifyBeta => "verify_beta",
+            RegistrationKind::ReuseOfficialAccount => "reuse_official_account",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [RegistrationKind::Enterprise, RegistrationKind::Personal]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// The request fields this kind reads, in the form's order.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            RegistrationKind::Enterprise => &["name", "code", "component_phone"],
+            RegistrationKind::Personal => &["wxuser", "component_phone"],
+            RegistrationKind::Trial => &["name", "openid"],
+            RegistrationKind::VerifyBeta => &["appid", "name", "code", "component_phone"],
+            RegistrationKind::ReuseOfficialAccount => &["appid"],
+        }
+    }
+
+    /// Whether the platform answers `action=query` for this kind's tasks (§8.3, §8.4); the others learn their end
+    /// from a push (§8.5) or at once (§8.6).
+    pub fn is_queried(self) -> bool {
+        matches!(self, RegistrationKind::Enterprise | RegistrationKind::Personal)
     }
 }
 
 /// `POST /api/v1/registrations`. Each kind reads its own fields; the others are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RegistrationRequest {
-    /// `enterprise` or `personal`.
+    /// `enterprise`, `personal`, `trial`, `verify_beta` or `reuse_official_account`.
     pub kind: String,
-    /// Enterprise: the name exactly as registered with the business registry.
+    /// Enterprise and trial → verified: the name exactly as registered with the business registry. Trial: the
+    /// mini program's name (4–30 characters; the platform appends 的体验小程序).
     #[serde(default)]
     pub name: Option<String>,
-    /// Enterprise: the 18-character unified social credit code.
+    /// Enterprise and trial → verified: the 18-character unified social credit code.
     #[serde(default)]
     pub code: Option<String>,
     /// Personal: the user's WeChat id (微信号).
     #[serde(default)]
     pub wxuser: Option<String>,
+    /// Trial: the future administrator's openid under the platform's official account or web app (§8.5).
+    #[serde(default)]
+    pub openid: Option<String>,
+    /// Trial → verified: the trial mini program. Reuse an official account: the official account.
+    #[serde(default)]
+    pub appid: Option<String>,
+    /// Reuse an official account: whether the new mini program reuses its WeChat verification (§8.6
+    /// `copy_wx_verify`; government, media and other organizations must). Left out: yes.
+    #[serde(default)]
+    pub copy_wx_verify: Option<bool>,
     /// The provider's contact phone shown to the person who completes the task (required by the new version).
     #[serde(default)]
     pub component_phone: Option<String>,
@@ -162,67 +208,108 @@ pub fn wechat_id_valid(id: &str) -> bool {
 
 /// The most characters an enterprise name may have (the registry allows long names; this guards the field).
 const MAX_NAME_CHARS: usize = 100;
+/// §8.5: a trial mini program's name has 4 to 30 characters.
+pub const TRIAL_NAME_CHARS: std::ops::RangeInclusive<usize> = 4..=30;
 
-/// The request checked field by field: the kind, then each field it needs. Every bad field is named.
+/// An openid: letters, digits, `_` and `-`. WeChat's are 28 characters; the reference states no length, so this
+/// accepts 16 to 64 [UNCONFIRMED], the safer reading: it refuses what cannot be an openid (a WeChat id with spaces, a
+/// phone number), not an unusual one.
+pub fn openid_valid(openid: &str) -> bool {
+    (16..=64).contains(&openid.len())
+        && openid
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The request checked field by field: the kind, then each field it needs. Every bad field is named. What only the
+/// hub knows (that `appid` is a trial mini program or an official account it serves) is checked by the hub.
 pub fn check_request(request: &RegistrationRequest) -> Result<RegistrationKind, BTreeMap<String, String>> {
     let mut problems = BTreeMap::new();
     let Some(kind) = RegistrationKind::parse(&request.kind) else {
+        let kinds: Vec<&str> = RegistrationKind::ALL.iter().map(|k| k.as_str()).collect();
         problems.insert(
             "kind".to_owned(),
-            format!("unknown kind {:?}; one of enterprise, personal", request.kind),
+            format!("unknown kind {:?}; one of {}", request.kind, kinds.join(", ")),
         );
         return Err(problems);
     };
     let text = |value: &Option<String>| value.as_deref().map(str::trim).unwrap_or_default().to_owned();
-    match kind {
-        RegistrationKind::Enterprise => {
-            let name = text(&request.name);
-            if name.is_empty() {
-                problems.insert(
-                    "name".to_owned(),
-                    "the enterprise's registered name is required".to_owned(),
-                );
-            } else if name.chars().count() > MAX_NAME_CHARS {
-                problems.insert("name".to_owned(), format!("at most {MAX_NAME_CHARS} characters"));
+    let mut problem = |field: &str, message: String| {
+        problems.insert(field.to_owned(), message);
+    };
+    for field in kind.fields() {
+        match *field {
+            "name" if kind == RegistrationKind::Trial => {
+                let count = text(&request.name).chars().count();
+                if count == 0 {
+                    problem("name", "the trial mini program's name is required".to_owned());
+                } else if !TRIAL_NAME_CHARS.contains(&count) {
+                    problem("name", format!("4 to 30 characters, not {count}"));
+                }
             }
-            let code = text(&request.code).to_ascii_uppercase();
-            if code.is_empty() {
-                problems.insert(
-                    "code".to_owned(),
-                    "the unified social credit code is required".to_owned(),
-                );
-            } else if code.chars().count() != 18 {
-                problems.insert(
-                    "code".to_owned(),
-                    "a unified social credit code has 18 characters".to_owned(),
-                );
-            } else if !credit_code_valid(&code) {
-                problems.insert(
-                    "code".to_owned(),
-                    "not a unified social credit code: its check character (the 18th) does not match".to_owned(),
-                );
+            "name" => {
+                let name = text(&request.name);
+                if name.is_empty() {
+                    problem("name", "the enterprise's registered name is required".to_owned());
+                } else if name.chars().count() > MAX_NAME_CHARS {
+                    problem("name", format!("at most {MAX_NAME_CHARS} characters"));
+                }
+            }
+            "code" => {
+                let code = text(&request.code).to_ascii_uppercase();
+                if code.is_empty() {
+                    problem("code", "the unified social credit code is required".to_owned());
+                } else if code.chars().count() != 18 {
+                    problem("code", "a unified social credit code has 18 characters".to_owned());
+                } else if !credit_code_valid(&code) {
+                    problem(
+                        "code",
+                        "not a unified social credit code: its check character (the 18th) does not match".to_owned(),
+                    );
+                }
+            }
+            "wxuser" => {
+                let wxuser = text(&request.wxuser);
+                if wxuser.is_empty() {
+                    problem("wxuser", "the user's WeChat id is required".to_owned());
+                } else if !wechat_id_valid(&wxuser) {
+                    problem(
+                        "wxuser",
+                        "a WeChat id has 6–20 letters, digits, _ or -, starting with a letter".to_owned(),
+                    );
+                }
+            }
+            "openid" => {
+                let openid = text(&request.openid);
+                if openid.is_empty() {
+                    problem("openid", "the future administrator's openid is required".to_owned());
+                } else if !openid_valid(&openid) {
+                    problem("openid", "an openid has 16–64 letters, digits, _ or -".to_owned());
+                }
+            }
+            "appid" => {
+                let appid = text(&request.appid);
+                if appid.is_empty() {
+                    problem("appid", "the account's appid is required".to_owned());
+                } else if crate::wechat::ids::AuthorizerAppId::parse(&appid).is_err() {
+                    problem(
+                        "appid",
+                        "an appid is wx followed by 16 lowercase hexadecimal digits".to_owned(),
+                    );
+                }
+            }
+            _ => {
+                let phone = text(&request.component_phone);
+                if phone.is_empty() {
+                    problem("component_phone", "a contact phone is required".to_owned());
+                } else if !phone_valid(&phone) {
+                    problem(
+                        "component_phone",
+                        "a mobile number (11 digits) or a landline with its area code".to_owned(),
+                    );
+                }
             }
         }
-        RegistrationKind::Personal => {
-            let wxuser = text(&request.wxuser);
-            if wxuser.is_empty() {
-                problems.insert("wxuser".to_owned(), "the user's WeChat id is required".to_owned());
-            } else if !wechat_id_valid(&wxuser) {
-                problems.insert(
-                    "wxuser".to_owned(),
-                    "a WeChat id has 6–20 letters, digits, _ or -, starting with a letter".to_owned(),
-                );
-            }
-        }
-    }
-    let phone = text(&request.component_phone);
-    if phone.is_empty() {
-        problems.insert("component_phone".to_owned(), "a contact phone is required".to_owned());
-    } else if !phone_valid(&phone) {
-        problems.insert(
-            "component_phone".to_owned(),
-            "a mobile number (11 digits) or a landline with its area code".to_owned(),
-        );
     }
     if problems.is_empty() { Ok(kind) } else { Err(problems) }
 }
@@ -287,8 +374,42 @@ mod tests {
             check_request(&personal).unwrap_err().keys().collect::<Vec<_>>(),
             ["wxuser"]
         );
-        let unknown = RegistrationRequest {
+        let trial = RegistrationRequest {
             kind: "trial".into(),
+            name: Some("鲜果".into()),
+            openid: Some("13800138000 ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            check_request(&trial).unwrap_err().keys().collect::<Vec<_>>(),
+            ["name", "openid"]
+        );
+        let verify = RegistrationRequest {
+            kind: "verify_beta".into(),
+            appid: Some("wxAB".into()),
+            name: Some("深圳市腾讯计算机系统有限公司".into()),
+            code: Some("91440300708461136T".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            check_request(&verify).unwrap_err().keys().collect::<Vec<_>>(),
+            ["appid", "component_phone"]
+        );
+        let reuse = RegistrationRequest {
+            kind: "reuse_official_account".into(),
+            appid: Some("wx0123456789abcdef".into()),
+            ..Default::default()
+        };
+        assert_eq!(check_request(&reuse), Ok(RegistrationKind::ReuseOfficialAccount));
+        let good_trial = RegistrationRequest {
+            kind: "trial".into(),
+            name: Some("鲜果小站".into()),
+            openid: Some("oTgZpwVFNaGkdB1vCNMSLyXxoK2o".into()),
+            ..Default::default()
+        };
+        assert_eq!(check_request(&good_trial), Ok(RegistrationKind::Trial));
+        let unknown = RegistrationRequest {
+            kind: "beta".into(),
             ..Default::default()
         };
         assert!(check_request(&unknown).unwrap_err().contains_key("kind"));

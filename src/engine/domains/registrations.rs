@@ -11,10 +11,10 @@ pub async fn execute(id: RequestId, command: RegistrationsCommand, connection: &
         RegistrationsCommand::Create(request) => {
             RegistrationsEvent::Created(Reply::new(id, client.create_registration(&request).await))
         }
-        RegistrationsCommand::SimulateResult { taskid, status } => RegistrationsEvent::Simulated(Reply::new(
+        RegistrationsCommand::SimulateResult { task, status } => RegistrationsEvent::Simulated(Reply::new(
             id,
             match &connection.sandbox {
-                Some(links) => sandbox::resolve_registration(links, &taskid, status).await,
+                Some(links) => sandbox::resolve_registration(links, &task, status).await,
                 None => Err(EngineError::new(
                     ErrorKind::NotSandbox,
                     "simulating a registration works only in the sandbox",

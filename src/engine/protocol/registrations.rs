@@ -11,8 +11,9 @@ pub enum RegistrationsCommand {
     /// `Created`.
     Create(RegistrationRequest),
     /// Sandbox only: the simulated person completes (status 0) or fails the task, and the simulator pushes the
-    /// result to the hub as WeChat would. Reply: `Simulated`.
-    SimulateResult { taskid: String, status: i64 },
+    /// result to the hub as WeChat would; for a reuse of an official account, the administrator's browser brings a
+    /// ticket (or, to fail, a spent one) to the hub's redirect. Reply: `Simulated`.
+    SimulateResult { task: Box<Registration>, status: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]

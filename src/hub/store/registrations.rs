@@ -71,6 +71,26 @@ pub fn by_taskid(conn: &Connection, taskid: &str) -> Result<Option<Registration>
     Ok(conn.query_row(&sql, params![taskid], registration).optional()?)
 }
 
+/// The open task of `kind` about mini program `appid` (a trial's conversion, §8.5), newest first.
+pub fn open_for(conn: &Connection, kind: RegistrationKind, appid: &str) -> Result<Option<Registration>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM registrations WHERE state = 'open' AND kind = ?1 AND appid = ?2 ORDER BY id DESC LIMIT 1"
+    );
+    Ok(conn
+        .query_row(&sql, params![kind.as_str(), appid], registration)
+        .optional()?)
+}
+
+/// Claims open task `id` for the one call it allows (§8.6: a ticket is single-use): true for the first claim only.
+/// The claim is kept in `polls`, which a task that is never queried does not otherwise use.
+pub fn claim(conn: &Connection, id: i64) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE registrations SET polls = polls + 1 WHERE id = ?1 AND state = 'open' AND polls = 0",
+        params![id],
+    )?;
+    Ok(changed == 1)
+}
+
 /// Every task, newest first.
 pub fn list(conn: &Connection) -> Result<Vec<Registration>> {
     let sql = format!("SELECT {COLUMNS} FROM registrations ORDER BY id DESC");

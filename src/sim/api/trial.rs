@@ -88,8 +88,12 @@ fn verifybetaweapp(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     if waiting {
         return Err(ApiError::new(89251, "waiting for legal person to verify"));
     }
-    sim.registrations.add(call.now, Route::VerifyBeta(index), info);
-    ok(json!({}))
+    let task = sim.registrations.add(call.now, Route::VerifyBeta(index), info);
+    // §8 (2026 notice): a new-version route answers the link the legal person completes.
+    match new_version {
+        true => ok(json!({"taskid": task.taskid, "authorize_url": task.authorize_url})),
+        false => ok(json!({})),
+    }
 }
 
 fn setbetaweappnickname(sim: &mut Sim, call: &Call<'_>) -> Outcome {

@@ -141,57 +141,76 @@ fn registrations_ui(ui: &mut egui::Ui, state: &AppState, view: &mut Registration
 /// The form of the kind chosen, each field checked as it is typed; the hub checks again and names what it refuses.
 fn form_ui(ui: &mut egui::Ui, state: &AppState, view: &mut RegistrationsView, out: &mut Outbox) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            for kind in [RegistrationKind::Enterprise, RegistrationKind::Personal] {
+        ui.horizontal_wrapped(|ui| {
+            for kind in RegistrationKind::ALL {
                 let word = kind_text(kind);
                 if ui.selectable_label(view.form.kind == kind.as_str(), word).clicked() {
                     view.form.kind = kind.as_str().to_owned();
+                    // The account chosen was one of the other kind's.
+                    view.form.appid = None;
                 }
             }
         });
+        ui.label(
+            RichText::new(kind_intro(RegistrationKind::parse(&view.form.kind)))
+                .small()
+                .weak(),
+        );
         let problems = check_registration(&view.form).err().unwrap_or_default();
         let hub_problems: Vec<(String, String)> = match &state.registrations.created {
             Remote::Failed { error, .. } => error.fields.clone(),
             _ => Vec::new(),
         };
         let kind = RegistrationKind::parse(&view.form.kind).unwrap_or(RegistrationKind::Enterprise);
-        let fields: &[(&str, &str)] = match kind {
-            RegistrationKind::Enterprise => &[
-                ("name", t!("registrations.field_name")),
-                ("code", t!("registrations.field_code")),
-                ("component_phone", t!("registrations.field_phone")),
-            ],
-            RegistrationKind::Personal => &[
-                ("wxuser", t!("registrations.field_wxuser")),
-                ("component_phone", t!("registrations.field_phone")),
-            ],
-        };
+        let fields: Vec<(&str, &str)> = kind
+            .fields()
+            .iter()
+            .map(|field| (*field, field_label(kind, field)))
+            .collect();
         egui::Grid::new("registration-form")
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                for (field, label) in fields {
+                for (field, label) in &fields {
                     let label = ui.label(*label);
                     ui.vertical(|ui| {
-                        let value = match *field {
-                            "name" => &mut view.form.name,
-                            "code" => &mut view.form.code,
-                            "wxuser" => &mut view.form.wxuser,
-                            _ => &mut view.form.component_phone,
+                        let text = match *field {
+                            "appid" => {
+                                account_picker_ui(ui, state, kind, &mut view.form.appid, label.id);
+                                view.form.appid.clone().unwrap_or_default()
+                            }
+                            _ => {
+                                let value = match *field {
+                                    "name" => &mut view.form.name,
+                                    "code" => &mut view.form.code,
+                                    "wxuser" => &mut view.form.wxuser,
+                                    "openid" => &mut view.form.openid,
+                                    _ => &mut view.form.component_phone,
+                                };
+                                let mut text = value.clone().unwrap_or_default();
+                                let edit = egui::TextEdit::singleline(&mut text).desired_width(320.0);
+                                if ui.add(edit).labelled_by(label.id).changed() {
+                                    *value = Some(text.clone());
+                                }
+                                text
+                            }
                         };
-                        let mut text = value.clone().unwrap_or_default();
-                        let edit = egui::TextEdit::singleline(&mut text).desired_width(320.0);
-                        if ui.add(edit).labelled_by(label.id).changed() {
-                            *value = Some(text.clone());
-                        }
                         // A field is judged once something is typed in it, or once the hub refused it; the rule is
                         // said in the operator's language (the hub's own words are English, for the API).
                         let refused = hub_problems.iter().any(|(name, _)| name == field);
                         let wrong = problems.contains_key(*field) && !text.trim().is_empty();
                         if refused || wrong {
-                            ui.label(tone_text(field_rule(field), Tone::Bad).small());
+                            ui.label(tone_text(field_rule(kind, field), Tone::Bad).small());
                         }
                     });
+                    ui.end_row();
+                }
+                if kind == RegistrationKind::ReuseOfficialAccount {
+                    ui.label("");
+                    let mut copy = view.form.copy_wx_verify.unwrap_or(true);
+                    if ui.checkbox(&mut copy, t!("registrations.field_copy_verify")).changed() {
+                        view.form.copy_wx_verify = Some(copy);
+                    }
                     ui.end_row();
                 }
             });
@@ -221,20 +240,95 @@ fn form_ui(ui: &mut egui::Ui, state: &AppState, view: &mut RegistrationsView, ou
 }
 
 /// What a field must hold, as the hub checks it (`hubapi::check_registration`).
-fn field_rule(field: &str) -> &'static str {
+fn field_rule(kind: RegistrationKind, field: &str) -> &'static str {
     match field {
+        "name" if kind == RegistrationKind::Trial => t!("registrations.rule_trial_name"),
         "name" => t!("registrations.rule_name"),
         "code" => t!("registrations.rule_code"),
         "wxuser" => t!("registrations.rule_wxuser"),
+        "openid" => t!("registrations.rule_openid"),
+        "appid" => t!("registrations.rule_appid"),
         _ => t!("registrations.rule_phone"),
     }
 }
 
-fn kind_text(kind: RegistrationKind) -> &'static str {
+fn field_label(kind: RegistrationKind, field: &str) -> &'static str {
+    match field {
+        "name" if kind == RegistrationKind::Trial => t!("registrations.field_trial_name"),
+        "name" => t!("registrations.field_name"),
+        "code" => t!("registrations.field_code"),
+        "wxuser" => t!("registrations.field_wxuser"),
+        "openid" => t!("registrations.field_openid"),
+        "appid" if kind == RegistrationKind::VerifyBeta => t!("registrations.field_trial"),
+        "appid" => t!("registrations.field_official_account"),
+        _ => t!("registrations.field_phone"),
+    }
+}
+
+pub fn kind_text(kind: RegistrationKind) -> &'static str {
     match kind {
         RegistrationKind::Enterprise => t!("registrations.kind_enterprise"),
         RegistrationKind::Personal => t!("registrations.kind_personal"),
+        RegistrationKind::Trial => t!("registrations.kind_trial"),
+        RegistrationKind::VerifyBeta => t!("registrations.kind_verify_beta"),
+        RegistrationKind::ReuseOfficialAccount => t!("registrations.kind_reuse"),
     }
+}
+
+/// What the kind creates and who completes it.
+fn kind_intro(kind: Option<RegistrationKind>) -> &'static str {
+    match kind.unwrap_or(RegistrationKind::Enterprise) {
+        RegistrationKind::Enterprise => t!("registrations.about_enterprise"),
+        RegistrationKind::Personal => t!("registrations.about_personal"),
+        RegistrationKind::Trial => t!("registrations.about_trial"),
+        RegistrationKind::VerifyBeta => t!("registrations.about_verify_beta"),
+        RegistrationKind::ReuseOfficialAccount => t!("registrations.about_reuse"),
+    }
+}
+
+/// The merchants a kind can start from: trial mini programs (§1.6 `service_type` 12) to convert, or official
+/// accounts that granted set 27 to reuse (§8.6); chosen from a list, so no appid is typed.
+fn account_picker_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    kind: RegistrationKind,
+    appid: &mut Option<String>,
+    label: egui::Id,
+) {
+    let list = state.merchants.list.value().map(Vec::as_slice).unwrap_or_default();
+    let eligible: Vec<&crate::engine::protocol::AuthorizerRow> = list
+        .iter()
+        .filter(|row| row.revoked_at.is_none())
+        .filter(|row| match kind {
+            RegistrationKind::VerifyBeta => {
+                row.kind == crate::engine::protocol::AccountKind::MiniProgram && row.service_type == 12
+            }
+            _ => row.kind == crate::engine::protocol::AccountKind::OfficialAccount && row.func_ids.contains(&27),
+        })
+        .collect();
+    if eligible.is_empty() {
+        ui.label(RichText::new(t!("registrations.no_eligible")).weak());
+        return;
+    }
+    let shown = |row: &crate::engine::protocol::AuthorizerRow| format!("{} · {}", row.nick_name, row.appid);
+    let selected = appid
+        .as_deref()
+        .and_then(|chosen| eligible.iter().find(|row| row.appid == chosen))
+        .map_or_else(|| t!("setup.category_pick").to_owned(), |row| shown(row));
+    let combo = egui::ComboBox::from_id_salt(("registration-account", kind.as_str()))
+        .selected_text(selected)
+        .width(320.0)
+        .show_ui(ui, |ui| {
+            for row in &eligible {
+                if ui
+                    .selectable_label(appid.as_deref() == Some(&row.appid), shown(row))
+                    .clicked()
+                {
+                    *appid = Some(row.appid.clone());
+                }
+            }
+        });
+    combo.response.labelled_by(label);
 }
 
 fn state_chip(task: &Registration) -> (&'static str, Tone) {
@@ -313,7 +407,7 @@ fn sandbox_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, out: &mu
         ] {
             if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
                 out.send(Command::Registrations(RegistrationsCommand::SimulateResult {
-                    taskid: task.taskid.clone(),
+                    task: Box::new(task.clone()),
                     status,
                 }));
             }

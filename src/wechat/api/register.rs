@@ -184,9 +184,18 @@ pub struct VerifyBetaWeappRequest {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub new_version: bool,
 }
+/// §8.5 trial→formal answer: the reference shows only `{errcode, errmsg}`. The 2026 notice says every new-version
+/// route answers an `authorize_url` for the legal person; whether this one also names a `taskid` is [UNCONFIRMED].
+/// Both are read when present and may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VerifyBetaWeappResponse {
+    pub taskid: String,
+    pub authorize_url: String,
+}
 endpoint!(
     /// §8.5: converts a trial mini program into a formal enterprise one (authorizer token of the trial).
-    VerifyBetaWeapp, "/wxa/verifybetaweapp", VerifyBetaWeappRequest => Ack
+    VerifyBetaWeapp, "/wxa/verifybetaweapp", VerifyBetaWeappRequest => VerifyBetaWeappResponse
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
