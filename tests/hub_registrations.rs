@@ -225,7 +225,8 @@ async fn an_unfinished_task_expires_after_24_simulated_hours() {
     assert_eq!((done.state, done.status_code), (RegistrationState::Expired, Some(1)));
 }
 
-/// The merchant `appid` as `GET /api/v1/authorizers` lists it, once it is there.
+/// The merchant `appid` as `GET /api/v1/authorizers` lists it, once it is there with its details (§1.6: the row is
+/// stored when the code is exchanged, its details a moment later).
 async fn merchant(hub: &TestHub, appid: &str) -> Value {
     eventually("the new mini program among the merchants", || async {
         let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
@@ -233,7 +234,7 @@ async fn merchant(hub: &TestHub, appid: &str) -> Value {
             .as_array()
             .into_iter()
             .flatten()
-            .find(|a| a["authorizer_appid"] == appid)
+            .find(|a| a["authorizer_appid"] == appid && !a["kind"].is_null())
             .cloned()
     })
     .await
