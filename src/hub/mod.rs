@@ -21,6 +21,8 @@ mod intake;
 mod jobs;
 mod jobs_api;
 mod landing;
+pub mod logging;
+mod metrics;
 mod operators;
 mod registrations;
 mod relay;
@@ -68,21 +70,25 @@ pub(crate) struct Hub {
     audits: audits::Keeper,
     /// Wakes the registration keeper when a task is created.
     registrations: tokio::sync::Notify,
+    metrics: Arc<metrics::Metrics>,
     stop: watch::Receiver<bool>,
 }
 
 /// A running hub.
 pub struct HubHandle {
     addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
     hub: Arc<Hub>,
     stop: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    metrics_server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for HubHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HubHandle")
             .field("addr", &self.addr)
+            .field("metrics_addr", &self.metrics_addr)
             .finish_non_exhaustive()
     }
 }
@@ -117,19 +123,27 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     let upstream = upstream::Upstream::new(hosts, &config.component_appid, secrets.component_appsecret.clone())
         .map_err(|e| HubError::Config(e.to_string()))?;
     let upstream = Arc::new(upstream);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| HubError::Bind {
-            addr: config.listen,
-            reason: e.to_string(),
-        })?;
-    let addr = listener.local_addr().map_err(|e| HubError::Bind {
-        addr: config.listen,
-        reason: e.to_string(),
-    })?;
+    let listener = bind(config.listen).await?;
+    let addr = local_addr(&listener, config.listen)?;
+    let (metrics_listener, metrics_addr) = match config.metrics_listen {
+        Some(asked) => {
+            let listener = bind(asked).await?;
+            let addr = local_addr(&listener, asked)?;
+            (Some(listener), Some(addr))
+        }
+        None => (None, None),
+    };
+    let metrics = Arc::new(metrics::Metrics::default());
     let (stop, stop_rx) = watch::channel(false);
     let hub = Arc::new(Hub {
-        tokens: tokens::TokenOwner::new(store.clone(), store_key, upstream.clone(), events.clone()),
+        tokens: tokens::TokenOwner::new(
+            store.clone(),
+            store_key,
+            upstream.clone(),
+            events.clone(),
+            metrics.clone(),
+        ),
+        metrics,
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
         jobs: jobs::Runner::new(jobs),
@@ -143,16 +157,12 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         stop: stop_rx.clone(),
     });
     let router = api::router(hub.clone());
-    let mut shutdown = stop_rx;
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stopped| *stopped).await;
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "the hub's server stopped");
-        }
-    });
+    let server = tokio::spawn(serve(listener, router, stop_rx.clone()));
     tracing::info!(%addr, "hub listening");
+    let metrics_server = metrics_listener.map(|listener| {
+        tracing::info!(addr = ?metrics_addr, "metrics listening");
+        tokio::spawn(serve(listener, metrics::router(hub.clone()), stop_rx))
+    });
     // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
     tokio::spawn(authorize::resume_pending(hub.clone()));
     tokio::spawn(jobs::start(hub.clone()));
@@ -160,10 +170,36 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     tokio::spawn(registrations::run(hub.clone()));
     Ok(HubHandle {
         addr,
+        metrics_addr,
         hub,
         stop,
         server,
+        metrics_server,
     })
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, HubError> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| HubError::Bind {
+        addr,
+        reason: e.to_string(),
+    })
+}
+
+fn local_addr(listener: &tokio::net::TcpListener, asked: SocketAddr) -> Result<SocketAddr, HubError> {
+    listener.local_addr().map_err(|e| HubError::Bind {
+        addr: asked,
+        reason: e.to_string(),
+    })
+}
+
+/// Serves `router` until the hub stops, letting requests in flight finish.
+async fn serve(listener: tokio::net::TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>) {
+    let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    });
+    if let Err(error) = serve.await {
+        tracing::error!(%error, "a hub listener stopped");
+    }
 }
 
 fn message_crypt(config: &HubConfig, secrets: &HubSecrets) -> Result<MsgCrypt, HubError> {
@@ -194,6 +230,11 @@ impl HubHandle {
         self.addr
     }
 
+    /// Where `GET /metrics` is served, when `metrics_listen` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
     /// Adds an operator and returns its key (shown once; only its hash is stored).
     pub fn add_operator(&self, name: &str) -> Result<String, HubError> {
         let key = operators::add_blocking(&self.hub.store, name)?;
@@ -212,6 +253,9 @@ impl HubHandle {
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
+        if let Some(metrics_server) = self.metrics_server {
+            let _ = metrics_server.await;
+        }
         let store = self.hub.store.clone();
         let _ = tokio::task::spawn_blocking(move || store.close()).await;
     }
