@@ -178,14 +178,11 @@ impl Drop for LongPoll {
     }
 }
 
-/// The metrics listener's router: `GET /metrics` and nothing else.
-pub fn router(hub: Arc<Hub>) -> axum::Router {
-    axum::Router::new()
-        .route("/metrics", axum::routing::get(metrics))
-        .with_state(hub)
-}
-
-async fn metrics(State(hub): State<Arc<Hub>>) -> Response {
+/// The hub's counters and gauges, served on `metrics_listen` only (`api::metrics_router`).
+#[utoipa::path(get, path = "/metrics", tag = "metrics",
+    responses((status = 200, description = "Prometheus text format 0.0.4", content_type = "text/plain"),
+        (status = 503, description = "The database did not answer")))]
+pub async fn metrics(State(hub): State<Arc<Hub>>) -> Response {
     let counts = hub.store.read(job_item_counts).await;
     let text = counts.map_err(|e| e.to_string()).and_then(|counts| {
         hub.metrics

@@ -157,11 +157,11 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         stop: stop_rx.clone(),
     });
     let router = api::router(hub.clone());
-    let server = tokio::spawn(serve(listener, router, stop_rx.clone()));
+    let server = tokio::spawn(api::serve(listener, router, stop_rx.clone()));
     tracing::info!(%addr, "hub listening");
     let metrics_server = metrics_listener.map(|listener| {
         tracing::info!(addr = ?metrics_addr, "metrics listening");
-        tokio::spawn(serve(listener, metrics::router(hub.clone()), stop_rx))
+        tokio::spawn(api::serve(listener, api::metrics_router(hub.clone()), stop_rx))
     });
     // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
     tokio::spawn(authorize::resume_pending(hub.clone()));
@@ -190,16 +190,6 @@ fn local_addr(listener: &tokio::net::TcpListener, asked: SocketAddr) -> Result<S
         addr: asked,
         reason: e.to_string(),
     })
-}
-
-/// Serves `router` until the hub stops, letting requests in flight finish.
-async fn serve(listener: tokio::net::TcpListener, router: axum::Router, mut stop: watch::Receiver<bool>) {
-    let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-        let _ = stop.wait_for(|stopped| *stopped).await;
-    });
-    if let Err(error) = serve.await {
-        tracing::error!(%error, "a hub listener stopped");
-    }
 }
 
 fn message_crypt(config: &HubConfig, secrets: &HubSecrets) -> Result<MsgCrypt, HubError> {
