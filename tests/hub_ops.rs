@@ -1,6 +1,6 @@
 //! The hub as an ops engineer runs it: `hub init` writes a config that loads and is never overwritten unasked;
 //! logs are plain text off a terminal or JSON lines when asked; `/metrics` is Prometheus text and counts what the
-//! hub did; `operator list` reads as UTC dates.
+//! hub did; a hub started without a fresh ticket asks the platform for one; `operator list` reads as UTC dates.
 
 mod hub_support;
 
@@ -303,6 +303,66 @@ async fn logs_are_json_lines_when_asked_and_never_coloured_off_a_terminal() {
     assert!(json.contains("metrics listening"), "{json}");
     let metrics_url = ready["metrics_url"].as_str().unwrap();
     assert!(metrics_url.starts_with("http://127.0.0.1:") && metrics_url.ends_with("/metrics"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_started_without_a_fresh_ticket_asks_the_platform_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The platform's own pushes come hourly here, so a ticket within the test is one the hub asked for.
+    let sim = SimProcess::start(&["--ticket-interval-secs", "3600"]).await;
+    // A first hub takes the simulator's pushes on a port, then goes away: its successor on the same port, with a
+    // database of its own, missed every ticket pushed so far.
+    std::fs::create_dir_all(dir.path().join("first")).unwrap();
+    let first = TestHub::start_with(sim.hub_config(&dir.path().join("first"), None), sim.secrets()).await;
+    sim.push_to(&first.handle.url()).await;
+    first.wait_for_ticket().await;
+    let addr = first.handle.addr();
+    first.handle.shutdown().await;
+
+    let since = sim.last_call_seq().await;
+    let second_dir = dir.path().join("second");
+    std::fs::create_dir_all(&second_dir).unwrap();
+    let mut config = sim.hub_config(&second_dir, None);
+    config.listen = addr;
+    let hub = TestHub::start_with(config, sim.secrets()).await;
+    hub.wait_for_ticket().await;
+    assert_eq!(
+        sim.count_calls(since, "/api_start_push_ticket").await,
+        1,
+        "the hub asked once"
+    );
+    let status = hub.get_json("/api/v1/status").await;
+    let request = &status["ticket_request"];
+    assert!(request["requested_at"].as_i64().is_some(), "{status}");
+    assert!(request["error"].is_null(), "{status}");
+    hub.handle.shutdown().await;
+
+    // Restarted with that fresh ticket, it does not ask again.
+    let since = sim.last_call_seq().await;
+    let mut config = sim.hub_config(&second_dir, None);
+    config.listen = addr;
+    let hub = TestHub::start_with(config, sim.secrets()).await;
+    let status = hub.get_json("/api/v1/status").await;
+    assert!(status["ticket_request"].is_null(), "{status}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(sim.count_calls(since, "/api_start_push_ticket").await, 0);
+    hub.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_that_cannot_ask_for_a_ticket_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&["--ticket-interval-secs", "3600"]).await;
+    let mut secrets = sim.secrets();
+    secrets.component_appsecret = "not-the-appsecret".into();
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), secrets).await;
+    let request = eventually("the ticket request to be answered", || async {
+        let status = hub.get_json("/api/v1/status").await;
+        (!status["ticket_request"].is_null()).then(|| status["ticket_request"].clone())
+    })
+    .await;
+    assert_eq!(request["error"]["errcode"], 40125, "{request}");
+    hub.handle.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,6 +60,7 @@ pub async fn status(State(hub): State<Arc<Hub>>) -> Result<Json<Status>, ApiErro
         last_error,
         now,
         audit_quota: hub.audits.last_quota(),
+        ticket_request: hub.ticket_requests.last(),
     }))
 }
 

@@ -28,6 +28,7 @@ mod registrations;
 mod relay;
 mod seal;
 mod store;
+mod ticket;
 mod tokens;
 mod upstream;
 
@@ -71,6 +72,7 @@ pub(crate) struct Hub {
     /// Wakes the registration keeper when a task is created.
     registrations: tokio::sync::Notify,
     metrics: Arc<metrics::Metrics>,
+    ticket_requests: ticket::Requests,
     stop: watch::Receiver<bool>,
 }
 
@@ -144,6 +146,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
             metrics.clone(),
         ),
         metrics,
+        ticket_requests: ticket::Requests::default(),
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
         jobs: jobs::Runner::new(jobs),
@@ -163,7 +166,9 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         tracing::info!(addr = ?metrics_addr, "metrics listening");
         tokio::spawn(api::serve(listener, api::metrics_router(hub.clone()), stop_rx))
     });
-    // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
+    // A ticket pushed while the hub was down is lost; without a fresh one, ask for one now.
+    tokio::spawn(ticket::ask_unless_fresh(hub.clone()));
+    // Needs the component token, so a ticket; the first one may still be on its way.
     tokio::spawn(authorize::resume_pending(hub.clone()));
     tokio::spawn(jobs::start(hub.clone()));
     tokio::spawn(audits::run(hub.clone()));
