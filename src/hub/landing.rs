@@ -71,7 +71,7 @@ fn success_page(name: &str, func_ids: &[i64], renewed: bool) -> String {
     } else {
         func_ids
             .iter()
-            .map(|id| format!("<li>权限集 {id}</li>"))
+            .map(|id| format!("<li>{}</li>", set_name(*id)))
             .collect::<String>()
     };
     page(
@@ -82,6 +82,18 @@ fn success_page(name: &str, func_ids: &[i64], renewed: bool) -> String {
             escape(name)
         ),
     )
+}
+
+/// A permission set as the merchant's own 授权 page names it (§3), with its number; a set the table does not know
+/// keeps only its number.
+fn set_name(id: i64) -> String {
+    let known = u32::try_from(id)
+        .ok()
+        .and_then(crate::wechat::permissions::permission_set);
+    match known {
+        Some(set) => format!("{}（权限集 {id}）", escape(set.zh)),
+        None => format!("权限集 {id}"),
+    }
 }
 
 fn failure_page(errcode: Option<i64>, explanation: &str) -> String {
@@ -119,7 +131,8 @@ mod tests {
     fn pages_escape_the_account_name() {
         let page = success_page("<script>", &[17, 18], false);
         assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"));
-        assert!(page.contains("权限集 18"));
+        assert!(page.contains("<li>小程序开发与数据分析（权限集 18）</li>"), "{page}");
+        assert!(success_page("x", &[9999], false).contains("<li>权限集 9999</li>"));
         assert!(failure_page(Some(61010), explain(Some(61010))).contains("已过期"));
     }
 }
