@@ -162,8 +162,8 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     let router = api::router(hub.clone());
     let server = tokio::spawn(api::serve(listener, router, stop_rx.clone()));
     tracing::info!(%addr, "hub listening");
-    let metrics_server = metrics_listener.map(|listener| {
-        tracing::info!(addr = ?metrics_addr, "metrics listening");
+    let metrics_server = metrics_listener.zip(metrics_addr).map(|(listener, addr)| {
+        tracing::info!(%addr, "metrics listening");
         tokio::spawn(api::serve(listener, api::metrics_router(hub.clone()), stop_rx))
     });
     // A ticket pushed while the hub was down is lost; without a fresh one, ask for one now.

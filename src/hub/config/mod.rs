@@ -333,8 +333,8 @@ pub const EXAMPLE: &str = r#"# wxdesk hub configuration, written by `wxdesk hub 
 #   WXDESK_TOKEN                 the message token (消息校验 Token) set on the platform
 #   WXDESK_ENCODING_AES_KEY      the 43-character EncodingAESKey (消息加解密 Key) set on the platform
 #   WXDESK_STORE_KEY             32 random bytes as 64 hex digits (`openssl rand -hex 32`); seals the
-#                                refresh and access tokens in the database. Keep a copy: without it the
-#                                database's tokens cannot be opened and every merchant must authorize again.
+#                                refresh and access tokens in the database. Keep a copy apart from the
+#                                database's backups: the tokens in a database open only with its key.
 # Optional:
 #   WXDESK_PREVIOUS_ENCODING_AES_KEY  the EncodingAESKey before the last change, during a key rotation.
 
@@ -347,8 +347,8 @@ listen = "127.0.0.1:8080"
 # and the authorization redirect PUBLIC_URL/wechat/authorized (its domain is the platform's 授权发起页域名).
 public_url = "https://hub.example.com"
 
-# The SQLite database (WAL mode); created and migrated at start. Back it up while the hub runs with
-# `sqlite3 hub.sqlite3 ".backup backup.sqlite3"` (docs/hub.md).
+# The SQLite database (WAL mode): created at the first start (its directory must exist), migrated at each
+# start. Back it up while the hub runs with `sqlite3 hub.sqlite3 ".backup backup.sqlite3"` (docs/hub.md).
 database = "/var/lib/wxdesk/hub.sqlite3"
 
 # Where GET /metrics answers in the Prometheus text format, without the operator key. Unset: no metrics.
