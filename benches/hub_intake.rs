@@ -25,6 +25,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = HubConfig {
         listen: "127.0.0.1:0".parse().expect("addr"),
+        metrics_listen: None,
         public_url: "http://127.0.0.1".into(),
         database: dir.path().join("hub.sqlite3"),
         api_base: "http://127.0.0.1:9".into(),

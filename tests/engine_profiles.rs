@@ -64,6 +64,7 @@ fn a_remote_hub_answers_with_the_saved_key_and_refuses_a_wrong_one() {
         let listen = std::net::SocketAddr::from(([127, 0, 0, 1], free_loopback_port()));
         let config = HubConfig {
             listen,
+            metrics_listen: None,
             public_url: format!("http://{listen}"),
             database: hub_dir.path().join("hub.sqlite"),
             api_base: ready.api_base.clone(),

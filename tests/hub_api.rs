@@ -334,6 +334,13 @@ fn every_request_and_response_round_trips() {
             speedup_limit: 3,
             read_at: 1_763_700_020,
         }),
+        ticket_request: Some(TicketRequest {
+            requested_at: 1_763_700_001,
+            error: Some(TicketRequestError {
+                errcode: Some(61004),
+                message: "access clientip is not registered".into(),
+            }),
+        }),
     });
     round_trips(&Status {
         component_appid: "wx1c0mp0nent0appid".into(),
@@ -342,6 +349,7 @@ fn every_request_and_response_round_trips() {
         last_error: None,
         now: 0,
         audit_quota: None,
+        ticket_request: None,
     });
     for auth_type in AuthType::ALL {
         round_trips(&PreauthRequest {

@@ -42,6 +42,7 @@ impl LocalHub {
             .map_err(|e| EngineError::new(ErrorKind::Storage, format!("cannot create {}: {e}", dir.display())))?;
         let config = HubConfig {
             listen,
+            metrics_listen: None,
             public_url: summary.public_url.clone(),
             database: dir.join("hub.sqlite"),
             api_base: API_BASE.to_owned(),

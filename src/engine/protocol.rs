@@ -45,7 +45,7 @@ pub use super::model::AuthorizerRow;
 pub use crate::hubapi::{
     AccountKind, Activity, ActivityPage, ActivityQuery, Audit, AuditPage, AuditQuery, AuditStatus, Authorization,
     HubEvent, HubEventKind, ItemState, Job, JobCounts, JobId, JobItem, JobKind, JobQuery, JobState, Outcome, Plan,
-    Preauth, Status as HubStatus, TicketStatus, TokenRefreshed, action,
+    Preauth, Status as HubStatus, TicketRequest, TicketRequestError, TicketStatus, TokenRefreshed, action,
 };
 pub use crate::hubapi::{
     AuditQuota, AuditSource, FEEDBACK_IMAGE_TYPES, MAX_AUDIT_PAGE, MAX_FEEDBACK_IMAGE_BYTES, MAX_FEEDBACK_IMAGES,

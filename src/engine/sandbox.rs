@@ -148,6 +148,7 @@ async fn start_hub(sim: &SimHandle, dir: &Path) -> Result<HubHandle, EngineError
     let listen = SocketAddr::new(Ipv4Addr::LOCALHOST.into(), free_port()?);
     let config = HubConfig {
         listen,
+        metrics_listen: None,
         public_url: format!("http://{listen}"),
         database,
         api_base: ready.api_base.clone(),

@@ -119,6 +119,25 @@ pub fn router(hub: Arc<Hub>) -> Router {
     Router::new().merge(console).merge(open).with_state(hub)
 }
 
+/// The metrics listener's one route, `GET /metrics` (`metrics_listen`): on its own address, so outside the
+/// document above, which describes `listen`.
+pub fn metrics_router(hub: Arc<Hub>) -> Router {
+    let (router, _) = OpenApiRouter::new()
+        .routes(routes!(super::metrics::metrics))
+        .split_for_parts();
+    router.with_state(hub)
+}
+
+/// Serves `router` until the hub stops, letting requests in flight finish.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    });
+    if let Err(error) = serve.await {
+        tracing::error!(%error, "a hub listener stopped");
+    }
+}
+
 /// Liveness, without a key.
 #[utoipa::path(get, path = "/healthz", tag = "hub", responses((status = 200, description = "`ok`", body = String)))]
 async fn healthz() -> &'static str {

@@ -1,11 +1,13 @@
-//! `wxdesk hub`: serve, `init` an example config, and manage operators (`operator add|list|revoke`).
+//! `wxdesk hub`: serve, `init` a production config, and manage operators (`operator add|list|revoke`).
 
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use super::logging::{self, LogFormat};
 use super::store::Store;
 use super::{ConfigFile, EXAMPLE_CONFIG, operators};
+use crate::wechat::calendar::utc_datetime as utc;
 
 /// Flags of `wxdesk hub` (DESIGN.md, the hub contract).
 #[derive(Debug, clap::Args)]
@@ -13,14 +15,21 @@ pub struct HubArgs {
     /// The hub's TOML configuration (secrets come from WXDESK_* variables or the *_file keys, never from it).
     #[arg(long, global = true, env = "WXDESK_HUB_CONFIG", default_value = "hub.toml")]
     config: PathBuf,
+    /// How log lines are written on stderr (overrides the config's `log_format`); `json` gives one object a line.
+    #[arg(long, value_enum, env = "WXDESK_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
     #[command(subcommand)]
     command: Option<HubCommand>,
 }
 
 #[derive(Debug, clap::Subcommand)]
 enum HubCommand {
-    /// Write a commented example configuration to the --config path.
-    Init,
+    /// Write a commented production configuration to the --config path.
+    Init {
+        /// Replace a file that already exists at that path.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage the operators whose keys open the console API.
     Operator {
         #[command(subcommand)]
@@ -40,25 +49,23 @@ enum OperatorCommand {
 
 pub async fn run(args: HubArgs) -> anyhow::Result<()> {
     match args.command {
-        None => serve(args.config).await,
-        Some(HubCommand::Init) => init(&args.config),
+        None => serve(args.config, args.log_format).await,
+        Some(HubCommand::Init { force }) => init(&args.config, force),
         Some(HubCommand::Operator { command }) => operator(&args.config, command),
     }
 }
 
-async fn serve(config_path: PathBuf) -> anyhow::Result<()> {
-    // Logs go to stderr: stdout carries the one ready line that scripts and service managers read.
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .try_init();
+async fn serve(config_path: PathBuf, log_format: Option<LogFormat>) -> anyhow::Result<()> {
     let file = ConfigFile::load(&config_path)?;
+    // Logs go to stderr: stdout carries the one ready line that scripts and service managers read.
+    logging::init(log_format.or(file.log_format).unwrap_or_default());
     let secrets = file.secrets(|name| std::env::var(name).ok())?;
     let hub = super::start_with_jobs(file.config, secrets, file.jobs).await?;
-    println!("{}", serde_json::json!({ "url": hub.url() }));
+    let metrics_url = hub.metrics_addr().map(|addr| format!("http://{addr}/metrics"));
+    println!(
+        "{}",
+        serde_json::json!({ "url": hub.url(), "metrics_url": metrics_url })
+    );
     shutdown_signal().await;
     tracing::info!("stopping");
     hub.shutdown().await;
@@ -80,13 +87,16 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn init(path: &std::path::Path) -> anyhow::Result<()> {
-    if path.exists() {
-        anyhow::bail!("{} already exists; not overwriting it", path.display());
+fn init(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        anyhow::bail!(
+            "{} already exists; not overwriting it (pass --force to replace it)",
+            path.display()
+        );
     }
     std::fs::write(path, EXAMPLE_CONFIG).with_context(|| format!("writing {}", path.display()))?;
     println!(
-        "wrote {}; edit it, then set the WXDESK_* secrets and run `wxdesk hub`",
+        "wrote {}; edit it, give the hub its secrets (WXDESK_* variables or the *_file keys), then run `wxdesk hub`",
         path.display()
     );
     Ok(())
@@ -104,8 +114,8 @@ fn operator(config_path: &std::path::Path, command: OperatorCommand) -> anyhow::
             for row in rows {
                 let state = row
                     .revoked_at
-                    .map_or("active".to_owned(), |at| format!("revoked at {at}"));
-                println!("{}\tcreated at {}\t{state}", row.name, row.created_at);
+                    .map_or("active".to_owned(), |at| format!("revoked at {}", utc(at)));
+                println!("{}\tcreated at {}\t{state}", row.name, utc(row.created_at));
             }
         }),
         OperatorCommand::Revoke { name } => operators::revoke_blocking(&store, &name).and_then(|revoked| {

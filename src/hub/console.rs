@@ -60,6 +60,7 @@ pub async fn status(State(hub): State<Arc<Hub>>) -> Result<Json<Status>, ApiErro
         last_error,
         now,
         audit_quota: hub.audits.last_quota(),
+        ticket_request: hub.ticket_requests.last(),
     }))
 }
 
@@ -172,6 +173,7 @@ pub async fn events(
     let after = query.after.unwrap_or(0);
     let wait = Duration::from_secs(query.wait_secs.unwrap_or(0).min(MAX_WAIT_SECS));
     let mut stop = hub.stop.clone();
+    let _counted = (!wait.is_zero()).then(|| hub.metrics.long_poll());
     let events = hub.events.poll(after, wait, &mut stop).await?;
     let next = events.last().map_or(after, |event| event.seq);
     Ok(Json(EventsPage { events, next }))

@@ -9,12 +9,12 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::authorize::{Exchanged, exchange};
-use super::landing::{escape, page};
+use super::landing::{Lang, escape, page};
 use super::store::registrations as rows;
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
@@ -36,42 +36,52 @@ pub struct Landing {
         (status = 400, description = "The link is incomplete", content_type = "text/html"),
         (status = 409, description = "The task is not open, or was already used", content_type = "text/html"),
         (status = 502, description = "WeChat refused or did not answer", content_type = "text/html")))]
-pub async fn fastregister(State(hub): State<Arc<Hub>>, Query(landing): Query<Landing>) -> Response {
+pub async fn fastregister(State(hub): State<Arc<Hub>>, headers: HeaderMap, Query(landing): Query<Landing>) -> Response {
+    let lang = Lang::of(&headers);
     let (Some(taskid), Some(ticket)) = (
         landing.task.filter(|t| !t.is_empty()),
         landing.ticket.filter(|t| !t.is_empty()),
     ) else {
-        return refused(
-            StatusCode::BAD_REQUEST,
+        let text = lang.pick(
             "链接不完整（缺少 task 或 ticket）。请回到服务商处重新扫码。",
+            "The link is incomplete (no task or ticket). Ask the provider for a new QR code.",
         );
+        return refused(lang, StatusCode::BAD_REQUEST, text);
     };
-    match finish(&hub, &taskid, &ticket).await {
-        Ok(appid) => Html(page(
-            "注册成功",
-            &format!(
-                "<h1>✓ 小程序已创建</h1><p>新小程序的 AppID：<b>{}</b></p>\
-                 <p class=\"hint\">服务商会为它设置名称、头像和类目。现在可以关闭本页。</p>",
+    match finish(&hub, lang, &taskid, &ticket).await {
+        Ok(appid) => {
+            let (title, done, hint) = (
+                lang.pick("注册成功", "Registered"),
+                lang.pick("✓ 小程序已创建", "✓ The mini program was created"),
+                lang.pick(
+                    "服务商会为它设置名称、头像和类目。现在可以关闭本页。",
+                    "The provider will give it a name, an avatar and categories. You can close this page.",
+                ),
+            );
+            let body = format!(
+                "<h1>{done}</h1><p>AppID: <b>{}</b></p><p class=\"hint\">{hint}</p>",
                 escape(&appid)
-            ),
-        ))
-        .into_response(),
-        Err((status, text)) => refused(status, &text),
+            );
+            Html(page(lang, title, &body)).into_response()
+        }
+        Err((status, text)) => refused(lang, status, &text),
     }
 }
 
-fn refused(status: StatusCode, text: &str) -> Response {
-    let body = page("注册未完成", &format!("<h1>注册未完成</h1><p>{}</p>", escape(text)));
+fn refused(lang: Lang, status: StatusCode, text: &str) -> Response {
+    let title = lang.pick("注册未完成", "Not registered");
+    let body = page(lang, title, &format!("<h1>{title}</h1><p>{}</p>", escape(text)));
     (status, Html(body)).into_response()
 }
 
 /// Registers once and ends the task; answers the new appid, or the page's status and words.
-async fn finish(hub: &Arc<Hub>, taskid: &str, ticket: &str) -> Result<String, (StatusCode, String)> {
+async fn finish(hub: &Arc<Hub>, lang: Lang, taskid: &str, ticket: &str) -> Result<String, (StatusCode, String)> {
     let gone = || {
-        (
-            StatusCode::CONFLICT,
-            "该链接已失效或已使用。请回到服务商处重新扫码。".to_owned(),
-        )
+        let text = lang.pick(
+            "该链接已失效或已使用。请回到服务商处重新扫码。",
+            "This link has expired or was already used. Ask the provider for a new QR code.",
+        );
+        (StatusCode::CONFLICT, text.to_owned())
     };
     let key = taskid.to_owned();
     let claimed = hub
@@ -125,8 +135,17 @@ async fn finish(hub: &Arc<Hub>, taskid: &str, ticket: &str) -> Result<String, (S
         }
         Err(TokenError::Upstream(UpstreamError::Api { errcode, errmsg })) => {
             let explained = crate::wechat::explain(errcode)
-                .map(|info| format!("{}。{}", info.zh, info.action_zh))
-                .unwrap_or_else(|| "微信拒绝了注册。请回到服务商处处理。".to_owned());
+                .map(|info| match lang {
+                    Lang::Zh => format!("{}。{}", info.zh, info.action_zh),
+                    Lang::En => format!("{}. {}", info.en, info.action_en),
+                })
+                .unwrap_or_else(|| {
+                    let text = lang.pick(
+                        "微信拒绝了注册。请回到服务商处处理。",
+                        "WeChat refused the registration. Ask the provider.",
+                    );
+                    text.to_owned()
+                });
             let next = Registration {
                 state: RegistrationState::Failed,
                 status_code: Some(errcode),
@@ -151,8 +170,11 @@ async fn finish(hub: &Arc<Hub>, taskid: &str, ticket: &str) -> Result<String, (S
                 updated_at: at,
                 ..task
             };
-            let text = "微信没有应答。请稍后让服务商同步商家列表；如未出现新小程序，请重新扫码。".to_owned();
-            (next, Err((StatusCode::BAD_GATEWAY, text)))
+            let text = lang.pick(
+                "微信没有应答。请稍后让服务商同步商家列表；如未出现新小程序，请重新扫码。",
+                "WeChat did not answer. Ask the provider to sync the merchants later; scan again if no new mini program appears.",
+            );
+            (next, Err((StatusCode::BAD_GATEWAY, text.to_owned())))
         }
     };
     tracing::info!(

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::audits::Seen;
+use super::metrics::Refusal;
 use super::store::queries::{self, PushRow};
 use super::{Hub, now_secs};
 use crate::hubapi::{self, AuditResult, AuditSource, AuditStatus, HubEventKind};
@@ -74,9 +75,19 @@ pub async fn message(
 }
 
 async fn intake(hub: Arc<Hub>, url: Url, query: PushQuery, body: Bytes) -> Response {
+    let url_label = match url {
+        Url::Component => "component",
+        Url::Message { .. } => "message",
+    };
+    hub.metrics.push_received(url_label);
     let opened = match open(&hub, &query, &body) {
         Ok(opened) => opened,
         Err((status, reason)) => {
+            let refusal = match status {
+                StatusCode::UNAUTHORIZED => Refusal::Signature,
+                _ => Refusal::Malformed,
+            };
+            hub.metrics.push_refused(url_label, refusal);
             tracing::warn!(status = status.as_u16(), reason, "push rejected");
             return (status, reason).into_response();
         }
@@ -84,6 +95,7 @@ async fn intake(hub: Arc<Hub>, url: Url, query: PushQuery, body: Bytes) -> Respo
     match commit(&hub, &url, opened).await {
         Ok(()) => "success".into_response(),
         Err(error) => {
+            hub.metrics.push_refused(url_label, Refusal::NotStored);
             tracing::error!(%error, "push not stored");
             // Not `success`: WeChat retries, and the retry may find the database healthy again.
             (StatusCode::SERVICE_UNAVAILABLE, "not stored").into_response()

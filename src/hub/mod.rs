@@ -22,11 +22,14 @@ mod intake;
 mod jobs;
 mod jobs_api;
 mod landing;
+pub mod logging;
+mod metrics;
 mod operators;
 mod registrations;
 mod relay;
 mod seal;
 mod store;
+mod ticket;
 mod tokens;
 mod upstream;
 
@@ -69,21 +72,26 @@ pub(crate) struct Hub {
     audits: audits::Keeper,
     /// Wakes the registration keeper when a task is created.
     registrations: tokio::sync::Notify,
+    metrics: Arc<metrics::Metrics>,
+    ticket_requests: ticket::Requests,
     stop: watch::Receiver<bool>,
 }
 
 /// A running hub.
 pub struct HubHandle {
     addr: SocketAddr,
+    metrics_addr: Option<SocketAddr>,
     hub: Arc<Hub>,
     stop: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    metrics_server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for HubHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HubHandle")
             .field("addr", &self.addr)
+            .field("metrics_addr", &self.metrics_addr)
             .finish_non_exhaustive()
     }
 }
@@ -118,19 +126,28 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
     let upstream = upstream::Upstream::new(hosts, &config.component_appid, secrets.component_appsecret.clone())
         .map_err(|e| HubError::Config(e.to_string()))?;
     let upstream = Arc::new(upstream);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| HubError::Bind {
-            addr: config.listen,
-            reason: e.to_string(),
-        })?;
-    let addr = listener.local_addr().map_err(|e| HubError::Bind {
-        addr: config.listen,
-        reason: e.to_string(),
-    })?;
+    let listener = bind(config.listen).await?;
+    let addr = local_addr(&listener, config.listen)?;
+    let (metrics_listener, metrics_addr) = match config.metrics_listen {
+        Some(asked) => {
+            let listener = bind(asked).await?;
+            let addr = local_addr(&listener, asked)?;
+            (Some(listener), Some(addr))
+        }
+        None => (None, None),
+    };
+    let metrics = Arc::new(metrics::Metrics::default());
     let (stop, stop_rx) = watch::channel(false);
     let hub = Arc::new(Hub {
-        tokens: tokens::TokenOwner::new(store.clone(), store_key, upstream.clone(), events.clone()),
+        tokens: tokens::TokenOwner::new(
+            store.clone(),
+            store_key,
+            upstream.clone(),
+            events.clone(),
+            metrics.clone(),
+        ),
+        metrics,
+        ticket_requests: ticket::Requests::default(),
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
         jobs: jobs::Runner::new(jobs),
@@ -144,26 +161,40 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         stop: stop_rx.clone(),
     });
     let router = api::router(hub.clone());
-    let mut shutdown = stop_rx;
-    let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stopped| *stopped).await;
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "the hub's server stopped");
-        }
-    });
+    let server = tokio::spawn(api::serve(listener, router, stop_rx.clone()));
     tracing::info!(%addr, "hub listening");
-    // Needs the component token, so a ticket; the first one may still be on its way (it comes every 10 minutes).
+    let metrics_server = metrics_listener.zip(metrics_addr).map(|(listener, addr)| {
+        tracing::info!(%addr, "metrics listening");
+        tokio::spawn(api::serve(listener, api::metrics_router(hub.clone()), stop_rx))
+    });
+    // A ticket pushed while the hub was down is lost; without a fresh one, ask for one now.
+    tokio::spawn(ticket::ask_unless_fresh(hub.clone()));
+    // Needs the component token, so a ticket; the first one may still be on its way.
     tokio::spawn(authorize::resume_pending(hub.clone()));
     tokio::spawn(jobs::start(hub.clone()));
     tokio::spawn(audits::run(hub.clone()));
     tokio::spawn(registrations::run(hub.clone()));
     Ok(HubHandle {
         addr,
+        metrics_addr,
         hub,
         stop,
         server,
+        metrics_server,
+    })
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, HubError> {
+    tokio::net::TcpListener::bind(addr).await.map_err(|e| HubError::Bind {
+        addr,
+        reason: e.to_string(),
+    })
+}
+
+fn local_addr(listener: &tokio::net::TcpListener, asked: SocketAddr) -> Result<SocketAddr, HubError> {
+    listener.local_addr().map_err(|e| HubError::Bind {
+        addr: asked,
+        reason: e.to_string(),
     })
 }
 
@@ -195,6 +226,11 @@ impl HubHandle {
         self.addr
     }
 
+    /// Where `GET /metrics` is served, when `metrics_listen` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
     /// Adds an operator and returns its key (shown once; only its hash is stored).
     pub fn add_operator(&self, name: &str) -> Result<String, HubError> {
         let key = operators::add_blocking(&self.hub.store, name)?;
@@ -213,6 +249,9 @@ impl HubHandle {
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         let _ = self.server.await;
+        if let Some(metrics_server) = self.metrics_server {
+            let _ = metrics_server.await;
+        }
         let store = self.hub.store.clone();
         let _ = tokio::task::spawn_blocking(move || store.close()).await;
     }

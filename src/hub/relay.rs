@@ -52,7 +52,16 @@ pub async fn call(State(hub): State<Arc<Hub>>, ApiJson(request): ApiJson<CallReq
     };
     let audit_appid = request.authorizer_appid.clone().filter(|a| !a.is_empty());
     let gray_percentage = request.body.as_ref().and_then(|b| b["gray_percentage"].as_i64());
-    let mut response = match relay(&hub, request).await {
+    let relayed = relay(&hub, request).await;
+    if let Some(endpoint) = endpoint {
+        let errcode = match &relayed {
+            Ok(_) => Some(0),
+            Err(Relayed::Platform { errcode, .. }) => Some(*errcode),
+            Err(Relayed::Hub(error)) => error.errcode,
+        };
+        hub.metrics.relay_call(endpoint.path, errcode);
+    }
+    let mut response = match relayed {
         Ok(raw) => {
             if let (Some(endpoint), Some(appid)) = (endpoint, &audit_appid) {
                 audit_written(&hub, endpoint.path, appid, &raw, gray_percentage).await;

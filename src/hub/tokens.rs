@@ -10,6 +10,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use super::events::EventLog;
+use super::metrics::Metrics;
 use super::now_secs;
 use super::seal::{SealError, StoreKey};
 use super::store::queries;
@@ -100,17 +101,19 @@ pub struct TokenOwner {
     key: StoreKey,
     upstream: Arc<Upstream>,
     events: EventLog,
+    metrics: Arc<Metrics>,
     component: Slot,
     authorizers: Mutex<HashMap<String, Arc<Slot>>>,
 }
 
 impl TokenOwner {
-    pub fn new(store: Store, key: StoreKey, upstream: Arc<Upstream>, events: EventLog) -> Self {
+    pub fn new(store: Store, key: StoreKey, upstream: Arc<Upstream>, events: EventLog, metrics: Arc<Metrics>) -> Self {
         Self {
             store,
             key,
             upstream,
             events,
+            metrics,
             component: Slot::default(),
             authorizers: Mutex::default(),
         }
@@ -132,7 +135,9 @@ impl TokenOwner {
         if let Some(token) = self.load_persisted(&self.component, COMPONENT_ROW).await? {
             return Ok(token);
         }
-        match self.refresh_component().await {
+        let refreshed = self.refresh_component().await;
+        self.metrics.token_refresh("component", refreshed.is_ok());
+        match refreshed {
             Ok(token) => Ok(token),
             Err(error) => {
                 self.events
@@ -193,7 +198,9 @@ impl TokenOwner {
         if let Some(token) = self.load_persisted(&slot, &queries::access_token_name(appid)).await? {
             return Ok(token);
         }
-        match self.refresh_authorizer(appid, &slot).await {
+        let refreshed = self.refresh_authorizer(appid, &slot).await;
+        self.metrics.token_refresh("authorizer", refreshed.is_ok());
+        match refreshed {
             Ok(token) => Ok(token),
             Err(error) => {
                 let context = format!("authorizer_token {appid}");

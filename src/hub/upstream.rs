@@ -6,6 +6,7 @@
 use crate::wechat::api::component::{
     AuthorizerListRequest, AuthorizerRequest, AuthorizerTokenRequest, ComponentAppIdRequest, ComponentToken,
     ComponentTokenRequest, CreatePreAuthCode, GetAuthorizerInfo, GetAuthorizerList, QueryAuth, QueryAuthRequest,
+    StartPushTicket, StartPushTicketRequest,
 };
 use crate::wechat::ids::{AuthorizerAppId, ComponentAppId, Secret};
 use crate::wechat::{Client, Endpoint, EndpointInfo, Hosts, RawResponse, WxError};
@@ -97,6 +98,16 @@ impl Upstream {
         };
         let answer = self.client.execute::<ComponentToken>(None, &[], &request).await?;
         Ok((answer.component_access_token, answer.expires_in))
+    }
+
+    /// `api_start_push_ticket` (§1.1): the platform pushes a ticket to the authorization-event URL now.
+    pub async fn start_push_ticket(&self) -> Result<(), UpstreamError> {
+        let request = StartPushTicketRequest {
+            component_appid: self.component_appid.clone(),
+            component_secret: self.component_appsecret.clone(),
+        };
+        self.client.execute::<StartPushTicket>(None, &[], &request).await?;
+        Ok(())
     }
 
     /// `api_create_preauthcode` (§1.3).

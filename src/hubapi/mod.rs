@@ -40,7 +40,7 @@ pub use registrations::{
     wechat_id_valid,
 };
 pub use relay::CallRequest;
-pub use status::{LastError, Status, TicketStatus, TokenStatus};
+pub use status::{LastError, Status, TicketRequest, TicketRequestError, TicketStatus, TokenStatus};
 
 /// The prefix of every console route.
 pub const PREFIX: &str = "/api/v1";

@@ -17,6 +17,27 @@ pub struct Status {
     /// The audit quota as last read (`GET /api/v1/audits/quota` reads it now); `None` before the first read.
     #[serde(default)]
     pub audit_quota: Option<super::AuditQuota>,
+    /// The hub's own request for a ticket push, made when it started without a fresh ticket; `None` when it
+    /// started with one (or is older than this field).
+    #[serde(default)]
+    pub ticket_request: Option<TicketRequest>,
+}
+
+/// `api_start_push_ticket` (§1.1), called by the hub at start: the platform then pushes a ticket to the
+/// authorization-event URL within seconds, instead of at its next 10-minute push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketRequest {
+    /// Unix seconds.
+    pub requested_at: i64,
+    /// `None` when the platform accepted the request.
+    pub error: Option<TicketRequestError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketRequestError {
+    /// WeChat's errcode when the platform refused (`40013`, `61004` …); `None` when it did not answer.
+    pub errcode: Option<i64>,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

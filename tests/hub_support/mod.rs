@@ -35,6 +35,7 @@ pub fn secrets() -> HubSecrets {
 pub fn config(dir: &Path, api_base: &str) -> HubConfig {
     HubConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
+        metrics_listen: None,
         public_url: "https://hub.example.com".into(),
         database: dir.join("hub.sqlite3"),
         api_base: api_base.into(),
@@ -241,6 +242,7 @@ impl SimProcess {
     pub fn hub_config(&self, dir: &Path, api_base: Option<&str>) -> HubConfig {
         HubConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
+            metrics_listen: None,
             public_url: "http://hub.invalid".into(),
             database: dir.join("hub.sqlite3"),
             api_base: api_base.map_or_else(|| self.field("api_base"), str::to_owned),

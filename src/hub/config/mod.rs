@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::logging::LogFormat;
 use crate::wechat::ids::Secret;
 
 pub const DEFAULT_API_BASE: &str = "https://api.weixin.qq.com";
@@ -18,6 +19,9 @@ pub const DEFAULT_OPEN_BASE: &str = "https://open.weixin.qq.com";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubConfig {
     pub listen: SocketAddr,
+    /// Where `GET /metrics` is served (Prometheus text), on its own listener without the operator key; `None`
+    /// serves no metrics.
+    pub metrics_listen: Option<SocketAddr>,
     /// The public `https://…` origin WeChat and merchants reach the hub at, without a trailing slash.
     pub public_url: String,
     pub database: PathBuf,
@@ -113,6 +117,8 @@ const SECRETS: [&SecretSpec; 5] = [&APPSECRET, &TOKEN, &AES_KEY, &PREVIOUS_AES_K
 #[serde(deny_unknown_fields)]
 struct RawFile {
     listen: Option<String>,
+    metrics_listen: Option<String>,
+    log_format: Option<LogFormat>,
     public_url: Option<String>,
     database: Option<PathBuf>,
     wechat: Option<RawWechat>,
@@ -146,6 +152,8 @@ struct RawJobs {
 pub struct ConfigFile {
     pub config: HubConfig,
     pub jobs: JobsConfig,
+    /// `log_format`; `--log-format` wins over it.
+    pub log_format: Option<LogFormat>,
     secret_files: Vec<(&'static str, PathBuf)>,
 }
 
@@ -177,12 +185,11 @@ impl ConfigFile {
             .wechat
             .ok_or_else(|| ConfigError::Missing("wechat.component_appid".into()))?;
         let listen_text = raw.listen.ok_or_else(|| ConfigError::Missing("listen".into()))?;
-        let listen = listen_text.parse().map_err(|_| {
-            invalid(
-                "listen",
-                &format!("{listen_text:?} is not an address such as 0.0.0.0:8443"),
-            )
-        })?;
+        let listen = parse_addr("listen", &listen_text)?;
+        let metrics_listen = match raw.metrics_listen {
+            Some(text) => Some(parse_addr("metrics_listen", &text)?),
+            None => None,
+        };
         let public_url = parse_url(
             "public_url",
             raw.public_url
@@ -197,6 +204,7 @@ impl ConfigFile {
             |key: &str, value: Option<String>, default: &str| parse_url(key, value.unwrap_or_else(|| default.into()));
         let config = HubConfig {
             listen,
+            metrics_listen,
             public_url,
             database,
             api_base: base("wechat.api_base", wechat.api_base, DEFAULT_API_BASE)?,
@@ -224,6 +232,7 @@ impl ConfigFile {
         Ok(Self {
             config,
             jobs,
+            log_format: raw.log_format,
             secret_files,
         })
     }
@@ -292,6 +301,11 @@ fn refuse_secrets(table: &toml::Table) -> Result<(), ConfigError> {
     Ok(())
 }
 
+fn parse_addr(key: &str, text: &str) -> Result<SocketAddr, ConfigError> {
+    text.parse()
+        .map_err(|_| invalid(key, &format!("{text:?} is not an address such as 127.0.0.1:8443")))
+}
+
 fn invalid(key: &str, reason: &str) -> ConfigError {
     ConfigError::Invalid {
         key: key.into(),
@@ -308,39 +322,71 @@ fn parse_url(key: &str, value: String) -> Result<String, ConfigError> {
     Ok(value.trim().trim_end_matches('/').to_owned())
 }
 
-/// The commented example `wxdesk hub init` writes.
-pub const EXAMPLE: &str = r#"# wxdesk hub configuration.
-# Secrets are NOT written here: set WXDESK_COMPONENT_APPSECRET, WXDESK_TOKEN, WXDESK_ENCODING_AES_KEY and
-# WXDESK_STORE_KEY (optionally WXDESK_PREVIOUS_ENCODING_AES_KEY during a key rotation), or name files that
-# hold them with the *_file keys below. Relative paths are relative to this file.
+/// The commented production configuration `wxdesk hub init` writes; it parses as it is (a test holds it).
+pub const EXAMPLE: &str = r#"# wxdesk hub configuration, written by `wxdesk hub init`. docs/hub.md walks through a deployment.
+# Relative paths are taken from this file's directory. Restart the hub after editing.
+#
+# Secrets are never written in this file (the hub refuses to start if one is). Give each one as an
+# environment variable, or name a file that holds it with the matching *_file key below; the variable
+# wins when both are set. Required:
+#   WXDESK_COMPONENT_APPSECRET   the platform's AppSecret (开放平台 → 第三方平台 → 开发资料)
+#   WXDESK_TOKEN                 the message token (消息校验 Token) set on the platform
+#   WXDESK_ENCODING_AES_KEY      the 43-character EncodingAESKey (消息加解密 Key) set on the platform
+#   WXDESK_STORE_KEY             32 random bytes as 64 hex digits (`openssl rand -hex 32`); seals the
+#                                refresh and access tokens in the database. Keep a copy apart from the
+#                                database's backups: the tokens in a database open only with its key.
+# Optional:
+#   WXDESK_PREVIOUS_ENCODING_AES_KEY  the EncodingAESKey before the last change, during a key rotation.
 
-# Address the hub listens on. Put a TLS reverse proxy in front of it: WeChat calls https on port 443.
-listen = "127.0.0.1:8443"
-# The public origin WeChat and merchants reach this hub at. The authorization-event URL is
-# PUBLIC_URL/wechat/component, the message URL PUBLIC_URL/wechat/message/$APPID$, and the
-# authorization redirect PUBLIC_URL/wechat/authorized.
+# Address the hub's HTTP server listens on (plain HTTP). Keep it on loopback and put a TLS reverse
+# proxy (nginx, Caddy) in front of it: WeChat and merchants reach the hub at public_url over HTTPS.
+listen = "127.0.0.1:8080"
+
+# The public origin WeChat and merchants reach this hub at, without a path. The platform's
+# authorization-event URL is PUBLIC_URL/wechat/component, its message URL PUBLIC_URL/wechat/message/$APPID$,
+# and the authorization redirect PUBLIC_URL/wechat/authorized (its domain is the platform's 授权发起页域名).
 public_url = "https://hub.example.com"
-# The SQLite database (created on first start).
-database = "hub.sqlite3"
 
-# component_appsecret_file = "/run/secrets/wxdesk_component_appsecret"
-# token_file = "/run/secrets/wxdesk_token"
-# encoding_aes_key_file = "/run/secrets/wxdesk_encoding_aes_key"
-# previous_encoding_aes_key_file = "/run/secrets/wxdesk_previous_encoding_aes_key"
-# store_key_file = "/run/secrets/wxdesk_store_key"   # 32 bytes as 64 hex digits, e.g. `openssl rand -hex 32`
+# The SQLite database (WAL mode): created at the first start (its directory must exist), migrated at each
+# start. Back it up while the hub runs with `sqlite3 hub.sqlite3 ".backup backup.sqlite3"` (docs/hub.md).
+database = "/var/lib/wxdesk/hub.sqlite3"
 
-# [jobs]
-# sync_interval_secs = 21600   # the hub re-reads every authorizer from WeChat this often; 0 = only after start-up
-# calls_per_minute = 60000     # platform calls of all jobs together; 0 = no limit
-# recheck_secs = 20            # between looks at a privacy scan still running; unreported audits: 3x, doubling
+# Where GET /metrics answers in the Prometheus text format, without the operator key. Unset: no metrics.
+# Give it a loopback or private address only; do not route it through the public reverse proxy.
+# metrics_listen = "127.0.0.1:9464"
+
+# How log lines are written on stderr: "text" (coloured only on a terminal) or "json" (one object a line).
+# The --log-format flag overrides it.
+log_format = "text"
+
+# Files holding the secrets, one secret a file (surrounding whitespace is ignored). Make them readable by
+# the hub's user only. With systemd credentials (LoadCredential=), the files are in
+# /run/credentials/<unit name>/.
+# component_appsecret_file = "/etc/wxdesk/secrets/component_appsecret"
+# token_file = "/etc/wxdesk/secrets/token"
+# encoding_aes_key_file = "/etc/wxdesk/secrets/encoding_aes_key"
+# previous_encoding_aes_key_file = "/etc/wxdesk/secrets/previous_encoding_aes_key"
+# store_key_file = "/etc/wxdesk/secrets/store_key"
+
+[jobs]
+# Seconds between the authorizer syncs the hub starts by itself (it re-reads every authorizer from
+# WeChat); 0 = only the sync after each start.
+sync_interval_secs = 21600
+# Platform calls per minute of all jobs and the audit keeper together; 0 = no limit. The console's
+# relayed calls and the token refreshes are not paced.
+calls_per_minute = 60000
+# Seconds between looks at work the platform does on its own (a privacy scan after a commit); an audit
+# no push has reported is polled after 3x this, doubling up to half an hour.
+recheck_secs = 20
 
 [wechat]
-# Your third-party platform's appid (开放平台 → 第三方平台 → 基本信息).
+# Your third-party platform's AppID (开放平台 → 第三方平台 → 基本信息).
 component_appid = "wx0000000000000000"
-# The platform's hosts; change them only to point the hub at a simulator (`wxdesk sim`).
-# api_base = "https://api.weixin.qq.com"
-# mp_base = "https://mp.weixin.qq.com"
-# open_base = "https://open.weixin.qq.com"
+# The platform's hosts. Leave them as they are in production; they change only to point the hub at
+# the simulator (`wxdesk sim`).
+api_base = "https://api.weixin.qq.com"
+mp_base = "https://mp.weixin.qq.com"
+open_base = "https://open.weixin.qq.com"
 "#;
 
 #[cfg(test)]

@@ -37,8 +37,48 @@ fn jobs_settings_default_and_each_may_be_set_alone() {
 }
 
 #[test]
-fn the_example_config_parses() {
-    assert!(parse(EXAMPLE).is_ok());
+fn the_example_config_parses_with_the_production_defaults() {
+    let file = parse(EXAMPLE).unwrap();
+    assert_eq!(file.jobs, JobsConfig::default());
+    assert_eq!(file.config.api_base, DEFAULT_API_BASE);
+    assert_eq!(file.config.mp_base, DEFAULT_MP_BASE);
+    assert_eq!(file.config.open_base, DEFAULT_OPEN_BASE);
+    assert!(file.config.public_url.starts_with("https://"));
+    assert!(
+        file.config.listen.ip().is_loopback(),
+        "the reverse proxy is the public side"
+    );
+    assert_eq!(file.config.metrics_listen, None);
+    assert_eq!(file.log_format, Some(LogFormat::Text));
+}
+
+#[test]
+fn every_commented_setting_of_the_example_parses_when_uncommented() {
+    let uncommented: String = EXAMPLE
+        .lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest) if rest.split_once(" = ").is_some_and(|(key, _)| !key.contains(' ')) => rest,
+            _ => line,
+        })
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    assert_ne!(uncommented, EXAMPLE);
+    let file = parse(&uncommented).unwrap();
+    assert_eq!(file.config.metrics_listen, Some("127.0.0.1:9464".parse().unwrap()));
+    assert_eq!(file.secret_files.len(), 5, "every secret has its *_file key");
+}
+
+#[test]
+fn metrics_listen_and_log_format_are_checked() {
+    let file = parse(&format!(
+        "metrics_listen = \"127.0.0.1:0\"\nlog_format = \"json\"\n{MINIMAL}"
+    ))
+    .unwrap();
+    assert_eq!(file.config.metrics_listen, Some("127.0.0.1:0".parse().unwrap()));
+    assert_eq!(file.log_format, Some(LogFormat::Json));
+    let bad = parse(&format!("metrics_listen = \"localhost\"\n{MINIMAL}")).unwrap_err();
+    assert!(bad.to_string().contains("metrics_listen"), "{bad}");
+    assert!(parse(&format!("log_format = \"xml\"\n{MINIMAL}")).is_err());
 }
 
 #[test]

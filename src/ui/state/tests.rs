@@ -83,6 +83,7 @@ fn status(age_secs: i64) -> HubStatus {
         last_error: None,
         now: 1_000,
         audit_quota: None,
+        ticket_request: None,
     }
 }
 

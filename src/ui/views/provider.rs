@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use crate::engine::protocol::{Command, HubStatus, ProfileId, ProfilesCommand, StatusCommand};
+use crate::engine::protocol::{Command, HubStatus, ProfileId, ProfilesCommand, StatusCommand, TicketRequest};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::{AppState, TICKET_STALE_AFTER_SECS};
@@ -154,7 +154,7 @@ fn health_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            let (ticket, ticket_tone) = ticket_text(state);
+            let (ticket, ticket_tone) = ticket_text(state, status);
             field_row_ui(ui, t!("provider.ticket"), tone_text(ticket, tone(ticket_tone)));
             let (token, token_tone) = token_text(state, status);
             field_row_ui(ui, t!("provider.token"), tone_text(token, tone(token_tone)));
@@ -178,9 +178,20 @@ fn health_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
         });
 }
 
-fn ticket_text(state: &AppState) -> (String, Tone) {
+fn ticket_text(state: &AppState, status: &HubStatus) -> (String, Tone) {
     match state.ticket_age_secs() {
-        None => (t!("provider.no_ticket").to_owned(), Tone::Warning),
+        // Say what the hub did about it, when it did something: the URL may be fine and the ticket on its way.
+        None => match &status.ticket_request {
+            None => (t!("provider.no_ticket").to_owned(), Tone::Warning),
+            Some(TicketRequest { error: None, .. }) => (t!("provider.no_ticket_requested").to_owned(), Tone::Warning),
+            Some(TicketRequest { error: Some(error), .. }) => {
+                let error = match error.errcode {
+                    Some(code) => wechat_error_text(code, &error.message),
+                    None => error.message.clone(),
+                };
+                (t!("provider.no_ticket_request_failed", error = error), Tone::Bad)
+            }
+        },
         Some(_) if state.hide_volatile => ("—".to_owned(), Tone::Good),
         Some(age) if age > TICKET_STALE_AFTER_SECS => (
             t!("provider.ticket_stale", age = time_text::duration(age)),
@@ -202,5 +213,50 @@ fn token_text(state: &AppState, status: &HubStatus) -> (String, Tone) {
             ),
             Tone::Good,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::protocol::TicketRequestError;
+
+    fn without_ticket(ticket_request: Option<TicketRequest>) -> HubStatus {
+        HubStatus {
+            component_appid: "wx0000000000000001".into(),
+            ticket: None,
+            component_token: None,
+            last_error: None,
+            now: 1_000,
+            audit_quota: None,
+            ticket_request,
+        }
+    }
+
+    #[test]
+    fn without_a_ticket_the_hint_says_what_the_hub_did() {
+        let state = AppState::default();
+        let (untried, _) = ticket_text(&state, &without_ticket(None));
+        assert_eq!(untried, t!("provider.no_ticket"));
+        let asked = without_ticket(Some(TicketRequest {
+            requested_at: 990,
+            error: None,
+        }));
+        let (asked, tone) = ticket_text(&state, &asked);
+        assert!(asked.contains("api_start_push_ticket"), "{asked}");
+        assert_eq!(tone, Tone::Warning);
+        let refused = without_ticket(Some(TicketRequest {
+            requested_at: 990,
+            error: Some(TicketRequestError {
+                errcode: Some(61004),
+                message: "access clientip is not registered".into(),
+            }),
+        }));
+        let (refused, tone) = ticket_text(&state, &refused);
+        assert!(
+            refused.contains("api_start_push_ticket") && refused.contains("61004"),
+            "{refused}"
+        );
+        assert_eq!(tone, Tone::Bad);
     }
 }
