@@ -594,6 +594,7 @@ const OPEN_ROUTES: &[(&str, &str)] = &[
     ("post", "/wechat/component"),
     ("post", "/wechat/message/{appid}"),
     ("get", "/wechat/authorized"),
+    ("get", "/wechat/fastregister"),
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
