@@ -81,7 +81,9 @@ fn enterprise_registration(lang: Lang) {
     console
         .harness
         .get_by_label(&text(lang, "registrations.countdown").replace("{left}", "—"));
-    console.harness.get_by_label(text(lang, "registrations.scan_hint"));
+    console
+        .harness
+        .get_by_label(text(lang, "registrations.prompt_legal_person"));
     // The platform's status in words: an enterprise task just created (§8.3 status 1).
     let created = wxdesk::ui::platform_text::registration_status(false, true, 1).unwrap();
     assert_eq!(
@@ -90,6 +92,22 @@ fn enterprise_registration(lang: Lang) {
         "in the pane and the row"
     );
     console.harness.snapshot(format!("registration_qr_{}", lang.tag()));
+    // The same presentation as authorization's: the code fills the window for the legal person; Esc leaves it.
+    click_button(&mut console, text(lang, "authorize.fullscreen"));
+    assert!(
+        console
+            .harness
+            .query_by_label(text(lang, "nav.registrations"))
+            .is_none(),
+        "no navigation"
+    );
+    console.harness.get_by_label(text(lang, "authorize.exit_fullscreen"));
+    console
+        .harness
+        .snapshot(format!("registration_presented_{}", lang.tag()));
+    console.harness.key_press(egui::Key::Escape);
+    console.settle();
+    console.harness.get_by_label(text(lang, "registrations.copy_link"));
 
     // The simulated legal person completes it: the push ends the task and the new mini program is a merchant.
     click_button(&mut console, text(lang, "registrations.sandbox_complete"));

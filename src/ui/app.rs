@@ -12,6 +12,7 @@ use crate::ui::views::audits::AuditsView;
 use crate::ui::views::authorize::AuthorizeView;
 use crate::ui::views::deployments::DeploymentsView;
 use crate::ui::views::merchants::MerchantsView;
+use crate::ui::views::registrations::RegistrationsView;
 use crate::ui::views::{self, Outbox, Panel, UiAction, Views};
 use crate::ui::{fonts, i18n, theme};
 
@@ -110,8 +111,12 @@ impl ConsoleApp {
             UiAction::Go(panel) => self.go_to(panel),
             UiAction::SetLang(lang) => self.set_lang(lang),
             UiAction::Fullscreen(on) => {
+                // The presentation view of the panel shown: authorization's or a registration task's.
                 if let Some(authorize) = self.views.get_mut::<AuthorizeView>() {
-                    authorize.fullscreen = on;
+                    authorize.fullscreen = on && self.panel == Panel::AUTHORIZE;
+                }
+                if let Some(registrations) = self.views.get_mut::<RegistrationsView>() {
+                    registrations.fullscreen = on && self.panel == Panel::REGISTRATIONS;
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
             }
@@ -145,8 +150,12 @@ impl ConsoleApp {
     /// F11 toggles full screen on the presentation view; Esc leaves it.
     fn keys(&self, ctx: &egui::Context, out: &mut Outbox) {
         let (f11, esc) = ctx.input(|i| (i.key_pressed(egui::Key::F11), i.key_pressed(egui::Key::Escape)));
-        let fullscreen = self.views.get::<AuthorizeView>().is_some_and(|view| view.fullscreen);
-        if f11 && self.panel == Panel::AUTHORIZE {
+        let fullscreen = self.views.get::<AuthorizeView>().is_some_and(|view| view.fullscreen)
+            || self
+                .views
+                .get::<RegistrationsView>()
+                .is_some_and(|view| view.fullscreen);
+        if f11 && (self.panel == Panel::AUTHORIZE || self.panel == Panel::REGISTRATIONS) {
             out.act(UiAction::Fullscreen(!fullscreen));
         } else if esc && fullscreen {
             out.act(UiAction::Fullscreen(false));

@@ -8,8 +8,8 @@ use egui::RichText;
 use egui_extras::Column;
 
 use crate::engine::protocol::{
-    Command, Registration, RegistrationKind, RegistrationRequest, RegistrationState, RegistrationsCommand,
-    check_registration,
+    AuthorizeCommand, Command, Registration, RegistrationKind, RegistrationRequest, RegistrationState,
+    RegistrationsCommand, check_registration,
 };
 use crate::t;
 use crate::ui::platform_text;
@@ -43,6 +43,10 @@ pub struct RegistrationsView {
     pub qr: QrTexture,
     /// The task whose QR code shows: the one just created, or the one selected.
     pub shown: Option<i64>,
+    /// The shown task's QR code fills the screen, for the person who completes it (as authorization's does).
+    pub fullscreen: bool,
+    /// Where to save the QR code as a PNG, while that row is open.
+    pub save_path: Option<String>,
 }
 
 impl Default for RegistrationsView {
@@ -55,6 +59,8 @@ impl Default for RegistrationsView {
             table: TableState::default(),
             qr: QrTexture::default(),
             shown: None,
+            fullscreen: false,
+            save_path: None,
         }
     }
 }
@@ -79,7 +85,15 @@ impl View for RegistrationsView {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
-        registrations_ui(ui, state, self, out);
+        let shown = self.shown.and_then(|id| state.registrations.registration(id)).cloned();
+        match (self.fullscreen, shown) {
+            (true, Some(task)) => presentation_ui(ui, state, &task, self, out),
+            _ => registrations_ui(ui, state, self, out),
+        }
+    }
+
+    fn whole_window(&self) -> bool {
+        self.fullscreen
     }
 
     fn opened(&mut self, state: &AppState, out: &mut Outbox) {
@@ -125,7 +139,7 @@ fn registrations_ui(ui: &mut egui::Ui, state: &AppState, view: &mut Registration
     if view.creating {
         form_ui(ui, state, view, out);
     } else if let Some(task) = view.shown.and_then(|id| state.registrations.registration(id)) {
-        task_ui(ui, state, task, &mut view.qr, out);
+        task_ui(ui, state, task, view, out);
     }
     ui.add_space(8.0);
     let list = state.registrations.list.value().map(Vec::as_slice).unwrap_or_default();
@@ -350,11 +364,100 @@ fn time_left(task: &Registration, now: i64, hide_volatile: bool) -> String {
 }
 
 /// The task to show to the person who completes it: its QR code while open, its outcome once ended.
-fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, qr: &mut QrTexture, out: &mut Outbox) {
+/// Full screen: the QR code as large as the screen allows, what to do, the countdown and the live state; the same
+/// presentation as authorization's (F11 toggles it, Esc leaves it).
+fn presentation_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    task: &Registration,
+    view: &mut RegistrationsView,
+    out: &mut Outbox,
+) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(24.0);
+        ui.label(RichText::new(&task.label).size(30.0).strong());
+        ui.label(RichText::new(scan_prompt(task.kind)).size(20.0));
+        ui.add_space(16.0);
+        if task.state == RegistrationState::Open {
+            let side = (ui.available_height() - 170.0)
+                .min(ui.available_width() - 40.0)
+                .max(200.0);
+            view.qr.show_ui(ui, &task.authorize_url, side, state.hide_volatile);
+            ui.add_space(12.0);
+            let left = time_left(task, state.now, state.hide_volatile);
+            ui.label(RichText::new(t!("registrations.countdown", left = left)).size(18.0));
+        }
+        let (word, tone) = state_chip(task);
+        chip_ui(ui, word, tone);
+        if let Some(status) = status_text(task) {
+            ui.label(RichText::new(status).size(16.0));
+        }
+        if let (RegistrationState::Succeeded, Some(appid)) = (task.state, &task.appid) {
+            ui.label(tone_text(t!("registrations.created_appid", appid = appid), Tone::Good).size(20.0));
+        }
+        ui.add_space(8.0);
+        if ui.button(t!("authorize.exit_fullscreen")).clicked() {
+            out.act(UiAction::Fullscreen(false));
+        }
+    });
+}
+
+/// Who scans, and what they do.
+fn scan_prompt(kind: RegistrationKind) -> &'static str {
+    match kind {
+        RegistrationKind::Enterprise | RegistrationKind::VerifyBeta => t!("registrations.prompt_legal_person"),
+        RegistrationKind::Personal | RegistrationKind::Trial => t!("registrations.prompt_user"),
+        RegistrationKind::ReuseOfficialAccount => t!("registrations.prompt_administrator"),
+    }
+}
+
+/// The PNG row: a path to write the task's QR code to, through the same renderer as authorization's.
+fn save_row_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    task: &Registration,
+    view: &mut RegistrationsView,
+    out: &mut Outbox,
+) {
+    let Some(path) = view.save_path.as_mut() else { return };
+    let mut cancel = false;
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(path)
+                .desired_width(260.0)
+                .hint_text(t!("authorize.png_path")),
+        );
+        let ready = !path.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new(t!("common.save"))).clicked() {
+            out.send(Command::Authorize(AuthorizeCommand::SaveQrPng {
+                link: task.authorize_url.clone(),
+                path: path.trim().into(),
+            }));
+        }
+        cancel = ui.button(t!("common.cancel")).clicked();
+    });
+    if cancel {
+        view.save_path = None;
+    }
+    match &state.authorize.qr_saved {
+        Remote::Ready(saved) => {
+            ui.label(tone_text(t!("authorize.saved", path = saved.display()), Tone::Good));
+        }
+        Remote::Failed { error, .. } => {
+            ui.label(tone_text(error_text(error), Tone::Bad));
+        }
+        _ => {}
+    }
+}
+
+fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, view: &mut RegistrationsView, out: &mut Outbox) {
+    // §8.5: the platform may answer a trial's conversion without a link; then there is nothing to show.
+    let has_link = !task.authorize_url.is_empty();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_top(|ui| {
-            if task.state == RegistrationState::Open {
-                qr.show_ui(ui, &task.authorize_url, 220.0, state.hide_volatile)
+            if task.state == RegistrationState::Open && has_link {
+                view.qr
+                    .show_ui(ui, &task.authorize_url, 220.0, state.hide_volatile)
                     .on_hover_text(t!("registrations.qr_hover"));
             }
             ui.vertical(|ui| {
@@ -366,9 +469,22 @@ fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, qr: &mut Qr
                     RegistrationState::Open => {
                         let left = time_left(task, state.now, state.hide_volatile);
                         ui.label(t!("registrations.countdown", left = left));
-                        ui.label(RichText::new(t!("registrations.scan_hint")).weak());
-                        if ui.button(t!("registrations.copy_link")).clicked() {
-                            ui.ctx().copy_text(task.authorize_url.clone());
+                        if has_link {
+                            ui.label(RichText::new(scan_prompt(task.kind)).weak());
+                            ui.horizontal(|ui| {
+                                if ui.button(t!("registrations.copy_link")).clicked() {
+                                    ui.ctx().copy_text(task.authorize_url.clone());
+                                }
+                                if ui.button(t!("authorize.fullscreen")).clicked() {
+                                    out.act(UiAction::Fullscreen(true));
+                                }
+                                if ui.button(t!("authorize.save_png")).clicked() && view.save_path.is_none() {
+                                    view.save_path = Some(default_png_path(task));
+                                }
+                            });
+                            save_row_ui(ui, state, task, view, out);
+                        } else {
+                            ui.label(RichText::new(t!("registrations.no_link")).weak());
                         }
                         if state.is_sandbox() {
                             sandbox_ui(ui, state, task, out);
@@ -394,6 +510,15 @@ fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, qr: &mut Qr
             });
         });
     });
+}
+
+/// `~/wxdesk-registration-<id>.png`.
+fn default_png_path(task: &Registration) -> String {
+    let name = format!("wxdesk-registration-{}.png", task.id);
+    match std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
+        Some(home) => std::path::Path::new(&home).join(name).display().to_string(),
+        None => name,
+    }
 }
 
 /// Sandbox only: play the person who completes the link, or who lets it fail (§4.2 `1003`), so a trial of the
