@@ -70,10 +70,14 @@ async fn legacy_enterprise_registration_validates_locks_and_pushes_the_result() 
     );
     assert_eq!(errcode(&env.post(&search, who).await), 0);
     assert_eq!(
-        errcode(&env.post(&create, valid).await),
-        0,
-        "the lock is gone once the task ended"
+        errcode(&env.post(&create, valid.clone()).await),
+        89249,
+        "the lock lasts 24 hours after the last task, ended or not"
     );
+    env.advance(24 * 3600).await;
+    let token = env.component_token().await;
+    let create = format!("/cgi-bin/component/fastregisterweapp?action=create&component_access_token={token}");
+    assert_eq!(errcode(&env.post(&create, valid).await), 0, "and is gone after");
 }
 
 #[tokio::test]
@@ -177,4 +181,53 @@ async fn a_trial_mini_program_pushes_its_result_and_authorized() {
         89251,
         "one conversion at a time"
     );
+}
+
+/// §8.1, §10 (issue 11 point 4): the serial lock lasts 24 hours after an entity's last task, not only while it runs.
+#[tokio::test]
+async fn an_entitys_next_task_waits_24_hours_after_its_last() {
+    let env = Env::default().await;
+    let token = env.component_token().await;
+    let create = format!("/wxa/component/fastregisterenterpriseweapp?action=create&access_token={token}");
+    let body = json!({"name": "深圳市腾讯计算机系统有限公司", "code": "91440300708461136T",
+        "component_phone": "0755-86013388", "new_version": true});
+    assert_eq!(errcode(&env.post(&create, body.clone()).await), 0);
+    let task_id = tasks(&env).await[0]["task_id"].as_str().unwrap().to_owned();
+    env.control("registration/resolve", json!({"task_id": task_id, "status": 1003}))
+        .await;
+    // Ended, but within 24 hours of the last task: still locked. Another entity is not.
+    assert_eq!(errcode(&env.post(&create, body.clone()).await), 89249);
+    let other = json!({"name": "杭州阿里巴巴", "code": "91330100716105852F", "component_phone": "0571-85022088",
+        "new_version": true});
+    assert_eq!(errcode(&env.post(&create, other).await), 0);
+    env.advance(24 * 3600).await;
+    let token = env.component_token().await;
+    let create = format!("/wxa/component/fastregisterenterpriseweapp?action=create&access_token={token}");
+    assert_eq!(errcode(&env.post(&create, body).await), 0);
+}
+
+/// §8.5 (issue 11 point 4): five trials per WeChat user; a trial not converted within 14 days goes away.
+#[tokio::test]
+async fn trials_are_five_per_user_and_end_after_14_days() {
+    let env = Env::default().await;
+    let token = env.component_token().await;
+    let create = format!("/wxa/component/fastregisterbetaweapp?access_token={token}");
+    let trial = |name: &str| json!({"name": name, "openid": "oTgZpwVFNaGkdB1vCNMSLyXxoK2o"});
+    for n in 0..5 {
+        assert_eq!(errcode(&env.post(&create, trial(&format!("鲜果小站{n}"))).await), 0);
+    }
+    assert_eq!(errcode(&env.post(&create, trial("鲜果小站5")).await), 91030);
+    let other = json!({"name": "鲜果小站", "openid": "oTgZpwVFNaGkdB1vCNMSLyXxoK2p"});
+    assert_eq!(errcode(&env.post(&create, other).await), 0, "another user may");
+
+    let task_id = tasks(&env).await[0]["task_id"].as_str().unwrap().to_owned();
+    let resolved = env
+        .control("registration/resolve", json!({"task_id": task_id, "status": 0}))
+        .await;
+    let appid = resolved["appid"].as_str().unwrap().to_owned();
+    env.advance(14 * 24 * 3600).await;
+    // The clock's tick runs on the next call.
+    env.component_token().await;
+    let push = env.inbox.wait_for("<InfoType><![CDATA[unauthorized]]>").await;
+    assert_eq!(tag(&push.xml, "AuthorizerAppid"), appid);
 }

@@ -74,6 +74,37 @@ pub struct Registrations {
     pub oa_tickets: std::collections::HashMap<String, (u32, i64, bool)>,
     /// Official account index → successful reuse-OA registrations (5 a month, §8.6).
     pub oa_registrations: std::collections::HashMap<u32, u32>,
+    /// openid → trial mini programs asked for (§8.5: at most 5 per WeChat user).
+    pub trials_by_openid: std::collections::HashMap<String, u32>,
+    /// Trial mini program index → when it was created (§8.5: valid 14 days unless converted).
+    pub trials: std::collections::BTreeMap<u32, i64>,
+}
+
+/// §8.1, §10: enterprise tasks are serial per entity; another for the same code waits 24 hours after the last.
+pub const SERIAL_LOCK_SECS: i64 = 24 * 3600;
+
+/// `89249` while a task for the entity with `code` runs or was created less than 24 hours ago.
+fn entity_locked(sim: &Sim, code: &str, now: i64) -> Result<(), ApiError> {
+    let locked = sim.registrations.tasks.iter().any(|t| {
+        matches!(t.route, Route::Legacy | Route::Enterprise { .. })
+            && t.info.code.eq_ignore_ascii_case(code)
+            && (t.pending() || now < t.created_at + SERIAL_LOCK_SECS)
+    });
+    match locked {
+        true => Err(ApiError::new(
+            89249,
+            "task with the same enterprise info is in progress, retry 24 hours after the last one",
+        )),
+        false => Ok(()),
+    }
+}
+
+/// A mini program a registration created: no name, avatar, introduction or category yet (§8.7), and only the sets
+/// registration grants (`sets`).
+pub fn start_bare(sim: &mut Sim, index: u32, sets: &[u16], now: i64) -> super::super::authz::Authorized {
+    let granted = sim.grant(now, index, sets, None);
+    sim.account(index).categories.clear();
+    granted
 }
 
 impl Registrations {
@@ -161,18 +192,7 @@ fn legacy_create(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     if !plausible_wechat(&legal_persona_wechat) {
         return Err(ApiError::new(86004, "invalid wechat"));
     }
-    // §8.1: tasks are serial per entity.
-    if sim
-        .registrations
-        .tasks
-        .iter()
-        .any(|t| t.route == Route::Legacy && t.info.name == name && t.pending())
-    {
-        return Err(ApiError::new(
-            89249,
-            "task running, please retry 24 hours after the last task",
-        ));
-    }
+    entity_locked(sim, &code, call.now)?;
     let component_phone = opt_str(body, "component_phone").unwrap_or_default().to_owned();
     let info = Info {
         name,
@@ -264,6 +284,7 @@ fn fastregisterenterpriseweapp(sim: &mut Sim, call: &Call<'_>) -> Outcome {
             ..Info::default()
         }
     };
+    entity_locked(sim, &info.code, call.now)?;
     let task = sim.registrations.add(call.now, Route::Enterprise { new_version }, info);
     let mut answer = json!({"taskid": task.taskid, "status": 1});
     if new_version && let Some(map) = answer.as_object_mut() {
@@ -366,8 +387,7 @@ fn finish(sim: &mut Sim, position: usize, status: i64, now: i64) -> Result<Optio
             .register(Kind::Miniprogram, String::new(), principal, register_type);
         // §4.2: on success the new mini program is already authorized; the push carries the auth_code. It has no
         // name, avatar or introduction yet (§8.7 sets them), and only the sets §3.2 says registration grants.
-        let granted = sim.grant(now, index, NEW_MINI_PROGRAM_SETS, None);
-        sim.account(index).categories.clear();
+        let granted = start_bare(sim, index, NEW_MINI_PROGRAM_SETS, now);
         sim.registrations.tasks[position].created = Some(index);
         fields.push(push::cdata("appid", &granted.appid));
         fields.push(push::number("status", 0));
@@ -427,6 +447,7 @@ pub fn status_msg(status: i64) -> &'static str {
 /// for a new-version timeout is not documented; pushing nothing is the harder case for a client, which must then
 /// query or keep its own clock.
 pub fn tick(sim: &mut Sim, now: i64) {
+    super::trial::expire_trials(sim, now);
     let due: Vec<(String, Route)> = sim
         .registrations
         .tasks

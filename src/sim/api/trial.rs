@@ -11,6 +11,32 @@ use super::super::routes::{Call, Endpoint, Verb, authorizer, component};
 use super::super::state::Sim;
 use super::register::{Info, Route, plausible_wechat, status_msg};
 
+/// §8.5: trial mini programs per WeChat user.
+const TRIALS_PER_USER: u32 = 5;
+/// §8.5: a trial is valid 14 days unless converted.
+pub const TRIAL_LIFETIME_SECS: i64 = 14 * 24 * 3600;
+/// The sets a trial grants: those of any registered mini program, and 试用小程序快速认证 (81), which only a trial has
+/// (§3.2, §8.9) [UNCONFIRMED: the reference lists no trial-specific grant].
+const TRIAL_SETS: &[u16] = &[17, 18, 25, 30, 40, 81];
+
+/// §8.5: a trial not converted within 14 days ends. What the platform does then is [UNCONFIRMED]; the simulator takes
+/// the reading a client must survive: the account goes away, as an `unauthorized` push says.
+pub fn expire_trials(sim: &mut Sim, now: i64) {
+    let due: Vec<u32> = sim
+        .registrations
+        .trials
+        .iter()
+        .filter(|(_, created)| now >= **created + TRIAL_LIFETIME_SECS)
+        .map(|(index, _)| *index)
+        .collect();
+    for index in due {
+        sim.registrations.trials.remove(&index);
+        if is_trial(sim, index) {
+            sim.unauthorize(now, index);
+        }
+    }
+}
+
 /// §8.6: five successful reuse-OA registrations per official account a month.
 const OA_REGISTRATIONS_PER_MONTH: u32 = 5;
 /// §8.5: `verifybetaweapp` needs the trial mini program's own token and set 81.
@@ -24,10 +50,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
 /// §8.5: a name of 4–30 characters and the future administrator's openid.
 fn fastregisterbetaweapp(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     let name = str_field(call.body, "name")?;
-    str_field(call.body, "openid")?;
+    let openid = str_field(call.body, "openid")?;
     if !(4..=30).contains(&name.chars().count()) {
         return Err(ApiError::new(53010, "name format invalid"));
     }
+    // §8.5: at most 5 trials per WeChat user. The errcode is [UNCONFIRMED]; the trial quota is shared with personal
+    // registration, so this answers personal registration's per-user limit.
+    let asked = sim.registrations.trials_by_openid.entry(openid.to_owned()).or_default();
+    if *asked >= TRIALS_PER_USER {
+        return Err(ApiError::new(
+            91030,
+            "the user has reached the trial mini program limit",
+        ));
+    }
+    *asked += 1;
     let info = Info {
         name: name.to_owned(),
         ..Info::default()
@@ -133,7 +169,7 @@ fn fastregister(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     let index = sim
         .merchants
         .register(Kind::Miniprogram, name, profile.principal_name, 2);
-    let granted = sim.grant(call.now, index, &[], None);
+    let granted = super::register::start_bare(sim, index, super::register::NEW_MINI_PROGRAM_SETS, call.now);
     ok(
         json!({"appid": granted.appid, "authorization_code": granted.auth_code, "is_wx_verify_succ": true,
         "is_link_succ": true}),
@@ -209,7 +245,8 @@ pub fn finish(sim: &mut Sim, position: usize, status: i64, now: i64) -> Result<O
             let name = format!("{}的体验小程序", task.info.name);
             let index = sim.merchants.register(Kind::Miniprogram, name, "个人".into(), 13);
             sim.registrations.tasks[position].created = Some(index);
-            let granted = sim.grant(now, index, &[], None);
+            sim.registrations.trials.insert(index, now);
+            let granted = super::register::start_bare(sim, index, TRIAL_SETS, now);
             let fields = [
                 push::cdata("appid", &granted.appid),
                 push::number("status", 0),
