@@ -547,6 +547,11 @@ fn sandbox_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, out: &mu
 /// do not know.
 fn status_text(task: &Registration) -> Option<String> {
     let code = task.status_code?;
+    // §8.6 answers at once: its codes are errcodes (61051–61061), explained by the errcode table.
+    if task.kind == RegistrationKind::ReuseOfficialAccount && code != 0 {
+        let message = task.status_text.as_deref().unwrap_or_default();
+        return Some(crate::ui::widgets::wechat_error_text(code, message));
+    }
     let personal = task.kind == RegistrationKind::Personal;
     let open = task.state == RegistrationState::Open;
     let meaning = platform_text::registration_status(personal, open, code).map(str::to_owned);
