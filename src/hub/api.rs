@@ -23,7 +23,8 @@ use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
 use super::{
-    Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, registrations, relay,
+    Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, readiness, registrations,
+    relay,
 };
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
@@ -74,6 +75,7 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(audits_api::quota))
         .routes(routes!(registrations::create, registrations::list))
         .routes(routes!(registrations::show))
+        .routes(routes!(readiness::readiness))
         .routes(routes!(audits_api::release))
         .routes(routes!(audits_api::speedup))
         .merge(

@@ -25,6 +25,7 @@ mod landing;
 pub mod logging;
 mod metrics;
 mod operators;
+mod readiness;
 mod registrations;
 mod relay;
 mod seal;

@@ -12,6 +12,7 @@ mod deployments;
 mod error;
 mod events;
 mod jobs;
+mod readiness;
 mod registrations;
 mod relay;
 mod status;
@@ -34,6 +35,7 @@ pub use jobs::{
     HUB_OPERATOR, ItemState, Job, JobCounts, JobCreated, JobId, JobItem, JobKind, JobList, JobQuery, JobState,
     RetryRequest, item_reason,
 };
+pub use readiness::{KEYS as READINESS_KEYS, Level, Readiness, ReadinessItem, request_ip};
 pub use registrations::{
     REGISTRATION_WINDOW_SECS, Registration, RegistrationCreated, RegistrationKind, RegistrationList,
     RegistrationRequest, RegistrationState, check_request as check_registration, credit_code_valid, phone_valid,

@@ -216,7 +216,12 @@ fn run(sim: &mut Sim, request: &Request<'_>, record: &mut CallRecord) -> Result<
         if !whitelist.contains(&request.peer) {
             return Err(ApiError::new(
                 61004,
-                format!("access clientip is not registered hint: [{}]", request.peer),
+                // §14.3: the current wording, which carries the caller's IP after `requestIP:`.
+                format!(
+                    "access clientip is not registered requestIP: {} rid: {:08x}",
+                    request.peer,
+                    rand::random::<u32>()
+                ),
             ));
         }
     }

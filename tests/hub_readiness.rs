@@ -1,0 +1,121 @@
+//! The 全网发布 readiness check (issue 12 point 4, wechat-api.md §14.1) on a real hub in front of the simulator: each
+//! failing state is named by its item — no ticket, a wrong secret, a refused IP (with the IP the platform saw), an
+//! unpublished platform, unset domains — and a platform set up in full is all green.
+
+mod hub_support;
+
+use hub_support::*;
+use serde_json::json;
+use wxdesk::hubapi::{Level, Readiness};
+
+async fn readiness(hub: &TestHub) -> Readiness {
+    serde_json::from_value(hub.get_json("/api/v1/readiness").await).unwrap()
+}
+
+fn level(readiness: &Readiness, key: &str) -> Level {
+    readiness
+        .items
+        .iter()
+        .find(|item| item.key == key)
+        .unwrap_or_else(|| panic!("no {key} in {readiness:#?}"))
+        .level
+}
+
+fn levels(readiness: &Readiness) -> Vec<(&str, Level)> {
+    readiness.items.iter().map(|i| (i.key.as_str(), i.level)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_a_ticket_the_ticket_is_red_and_the_rest_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&[]).await;
+    // The simulator's pushes go nowhere: no ticket reaches the hub.
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), sim.secrets()).await;
+    let check = readiness(&hub).await;
+    assert!(!check.ready);
+    assert_eq!(level(&check, "ticket"), Level::Red);
+    for key in ["secret", "whitelist", "published"] {
+        assert_eq!(level(&check, key), Level::Amber, "{key}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_wrong_secret_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = SimProcess::start(&[]).await;
+    let secrets = wxdesk::hub::HubSecrets {
+        component_appsecret: "0123456789abcdef0123456789abcdef".into(),
+        ..sim.secrets()
+    };
+    let hub = TestHub::start_with(sim.hub_config(dir.path(), None), secrets).await;
+    sim.push_to(&hub.handle.url()).await;
+    hub.wait_for_ticket().await;
+    let check = readiness(&hub).await;
+    assert_eq!(level(&check, "ticket"), Level::Green);
+    assert_eq!(level(&check, "secret"), Level::Red, "{check:#?}");
+    assert!(!check.ready);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refused_ip_is_shown_as_the_platform_saw_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sim, hub) = connected(dir.path(), &["--whitelist", "10.9.8.7"]).await;
+    let check = readiness(&hub).await;
+    let whitelist = check.items.iter().find(|i| i.key == "whitelist").unwrap();
+    assert_eq!(
+        (whitelist.level, whitelist.errcode),
+        (Level::Red, Some(61004)),
+        "{check:#?}"
+    );
+    assert_eq!(whitelist.value.as_deref(), Some("127.0.0.1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unpublished_platform_and_unset_domains_are_named_then_all_is_green() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = connected(dir.path(), &[]).await;
+    sim.control(
+        "/__sim/faults",
+        &json!({ "path": "/cgi-bin/component/api_get_authorizer_list", "errcode": 61028 }),
+    )
+    .await;
+    let check = readiness(&hub).await;
+    assert_eq!(level(&check, "published"), Level::Red, "{check:#?}");
+    assert!(!check.ready);
+
+    // Published now (the fault was used once). The platform-level domains cleared (§7.3, §7.4 action `set` with
+    // none, published too): mini programs could add none.
+    let domain_calls = [
+        ("/cgi-bin/component/modify_wxa_server_domain", "wxa_server_domain"),
+        ("/cgi-bin/component/modify_wxa_jump_domain", "wxa_jump_h5_domain"),
+    ];
+    for (path, field) in domain_calls {
+        let body = json!({ "action": "set", field: "", "is_modify_published_together": true });
+        let answer = hub.call(&json!({ "path": path, "body": body })).await;
+        assert_eq!(answer["errcode"].as_i64().unwrap_or(0), 0, "{answer}");
+    }
+    let check = readiness(&hub).await;
+    assert_eq!(level(&check, "published"), Level::Green);
+    assert_eq!(level(&check, "server_domains"), Level::Amber);
+    assert_eq!(level(&check, "jump_domains"), Level::Amber);
+    assert!(check.ready, "amber items do not block: {check:#?}");
+
+    // Set up in full: platform-level domains (§7.3, §7.4); the simulator already holds drafts (§5.1).
+    for (path, field) in domain_calls {
+        let answer = hub
+            .call(&json!({ "path": path, "body": { "action": "add", field: "api.example.com" } }))
+            .await;
+        assert_eq!(answer["errcode"].as_i64().unwrap_or(0), 0, "{answer}");
+    }
+    let check = readiness(&hub).await;
+    assert!(
+        check.items.iter().all(|i| i.level == Level::Green),
+        "{:?}",
+        levels(&check)
+    );
+    let urls = check.items.iter().find(|i| i.key == "push_urls").unwrap();
+    assert_eq!(
+        urls.value.as_deref(),
+        Some("http://hub.invalid/wechat/component\nhttp://hub.invalid/wechat/message/$APPID$")
+    );
+}
