@@ -119,3 +119,49 @@ async fn an_unpublished_platform_and_unset_domains_are_named_then_all_is_green()
         Some("http://hub.invalid/wechat/component\nhttp://hub.invalid/wechat/message/$APPID$")
     );
 }
+
+/// `wxdesk hub check` asks the running hub with an operator key: exit 0 when no item is red, 1 when one is (a refused
+/// IP here), 2 when it cannot ask (no key).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hub_check_exits_by_the_readiness_of_a_running_hub() {
+    async fn check(config: &std::path::Path, sim: &SimProcess, url: &str, key: Option<&str>) -> (i32, String) {
+        let mut command = hub_command(config, sim);
+        command.args(["check", "--url", url]).stdout(std::process::Stdio::piped());
+        match key {
+            Some(key) => command.env("WXDESK_OPERATOR_KEY", key),
+            None => command.env_remove("WXDESK_OPERATOR_KEY"),
+        };
+        let output = command.output().await.unwrap();
+        (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+    }
+    for (whitelist, expected) in [(None, 0), (Some("10.9.8.7"), 1)] {
+        let dir = tempfile::tempdir().unwrap();
+        let args: Vec<&str> = whitelist.map(|ip| vec!["--whitelist", ip]).unwrap_or_default();
+        let sim = SimProcess::start(&args).await;
+        let config = write_config(dir.path(), &sim, "");
+        let key = add_operator(&config, &sim).await;
+        let (_hub, url) = spawn_hub(&config, &sim).await;
+        sim.push_to(&url).await;
+        let http = reqwest::Client::new();
+        eventually("the hub's first ticket", || async {
+            let status: serde_json::Value = http
+                .get(format!("{url}/api/v1/status"))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (!status["ticket"].is_null()).then_some(())
+        })
+        .await;
+        let (code, printed) = check(&config, &sim, &url, Some(&key)).await;
+        assert_eq!(code, expected, "{printed}");
+        assert!(printed.contains("push_urls"), "{printed}");
+        if expected == 1 {
+            assert!(printed.contains("FAIL whitelist") && printed.contains("127.0.0.1"), "{printed}");
+        }
+        assert_eq!(check(&config, &sim, &url, None).await.0, 2, "no key, no answer");
+    }
+}

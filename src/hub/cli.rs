@@ -1,4 +1,5 @@
-//! `wxdesk hub`: serve, `init` a production config, and manage operators (`operator add|list|revoke`).
+//! `wxdesk hub`: serve, `init` a production config, `check` the 全网发布 readiness of a running hub, and manage
+//! operators (`operator add|list|revoke`).
 
 use std::path::PathBuf;
 
@@ -30,6 +31,13 @@ enum HubCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Ask the running hub whether the platform is ready for 全网发布 (wechat-api.md §14.1); exits 1 when an item
+    /// is red, 2 when the hub cannot be asked. The operator key comes from WXDESK_OPERATOR_KEY.
+    Check {
+        /// The hub's URL; by default the config's `listen` address on this machine.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Manage the operators whose keys open the console API.
     Operator {
         #[command(subcommand)]
@@ -51,6 +59,10 @@ pub async fn run(args: HubArgs) -> anyhow::Result<()> {
     match args.command {
         None => serve(args.config, args.log_format).await,
         Some(HubCommand::Init { force }) => init(&args.config, force),
+        Some(HubCommand::Check { url }) => {
+            let code = check(&args.config, url).await;
+            std::process::exit(code);
+        }
         Some(HubCommand::Operator { command }) => operator(&args.config, command),
     }
 }
@@ -85,6 +97,67 @@ async fn shutdown_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// `wxdesk hub check`: the running hub's readiness, one line per item; the exit code says whether it is ready.
+async fn check(config_path: &std::path::Path, url: Option<String>) -> i32 {
+    match readiness(config_path, url).await {
+        Ok(readiness) => {
+            for item in &readiness.items {
+                let mark = match item.level {
+                    crate::hubapi::Level::Green => "ok  ",
+                    crate::hubapi::Level::Amber => "warn",
+                    crate::hubapi::Level::Red => "FAIL",
+                };
+                println!("{mark} {:<15} {}", item.key, item.detail);
+                for line in item.value.iter().flat_map(|v| v.lines()) {
+                    println!("     {:<15} {line}", "");
+                }
+            }
+            if readiness.ready {
+                println!("ready: no item is red");
+                0
+            } else {
+                println!("not ready: fix the FAIL items above");
+                1
+            }
+        }
+        Err(error) => {
+            eprintln!("wxdesk hub check: {error:#}");
+            2
+        }
+    }
+}
+
+async fn readiness(config_path: &std::path::Path, url: Option<String>) -> anyhow::Result<crate::hubapi::Readiness> {
+    let url = match url {
+        Some(url) => url,
+        None => {
+            let file = ConfigFile::load(config_path)?;
+            let listen = file.config.listen;
+            // A hub listening on every address is asked on this machine.
+            let host = match listen.ip().is_unspecified() {
+                true => "127.0.0.1".to_owned(),
+                false => listen.ip().to_string(),
+            };
+            format!("http://{host}:{}", listen.port())
+        }
+    };
+    let key = std::env::var("WXDESK_OPERATOR_KEY")
+        .context("set WXDESK_OPERATOR_KEY to an operator key (wxdesk hub operator add NAME prints one)")?;
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/readiness", url.trim_end_matches('/')))
+        .bearer_auth(key.trim())
+        .timeout(std::time::Duration::from_secs(60))
+        .send()
+        .await
+        .with_context(|| format!("the hub at {url} did not answer"))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        anyhow::bail!("the hub at {url} answered HTTP {status}: {body}");
+    }
+    Ok(response.json().await.context("the hub's answer is not a readiness report")?)
 }
 
 fn init(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
