@@ -35,7 +35,10 @@ use wxdesk::wechat::errcodes;
 use wxdesk::wechat::ids::DraftId;
 use wxdesk::wechat::permissions::{self, simulator_sets};
 
+/// Clicks the button `label`, scrolled into view first as an operator would (the Provider panel scrolls).
 fn click_button(console: &mut Console, label: &str) {
+    console.harness.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    console.settle();
     console.harness.get_by_role_and_label(Role::Button, label).click();
     console.settle();
 }
@@ -256,9 +259,16 @@ fn a_secret_typed_after_a_successful_save_stays() {
     let lang = Lang::En;
     let mut console = Console::start(lang);
     click_button(&mut console, text(lang, "nav.provider"));
+    let remote_form = text(lang, "provider.remote_form");
+    // Below the health and readiness sections: scrolled to first.
     console
         .harness
-        .get_by_role_and_label(Role::DisclosureTriangle, text(lang, "provider.remote_form"))
+        .get_by_role_and_label(Role::DisclosureTriangle, remote_form)
+        .scroll_to_me();
+    console.settle();
+    console
+        .harness
+        .get_by_role_and_label(Role::DisclosureTriangle, remote_form)
         .click();
     console.settle();
     forms(&mut console).remote.hub_url = "https://hub.example.com".into();

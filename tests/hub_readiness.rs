@@ -126,7 +126,9 @@ async fn an_unpublished_platform_and_unset_domains_are_named_then_all_is_green()
 async fn hub_check_exits_by_the_readiness_of_a_running_hub() {
     async fn check(config: &std::path::Path, sim: &SimProcess, url: &str, key: Option<&str>) -> (i32, String) {
         let mut command = hub_command(config, sim);
-        command.args(["check", "--url", url]).stdout(std::process::Stdio::piped());
+        command
+            .args(["check", "--url", url])
+            .stdout(std::process::Stdio::piped());
         match key {
             Some(key) => command.env("WXDESK_OPERATOR_KEY", key),
             None => command.env_remove("WXDESK_OPERATOR_KEY"),
@@ -160,7 +162,10 @@ async fn hub_check_exits_by_the_readiness_of_a_running_hub() {
         assert_eq!(code, expected, "{printed}");
         assert!(printed.contains("push_urls"), "{printed}");
         if expected == 1 {
-            assert!(printed.contains("FAIL whitelist") && printed.contains("127.0.0.1"), "{printed}");
+            assert!(
+                printed.contains("FAIL whitelist") && printed.contains("127.0.0.1"),
+                "{printed}"
+            );
         }
         assert_eq!(check(&config, &sim, &url, None).await.0, 2, "no key, no answer");
     }

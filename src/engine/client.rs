@@ -94,6 +94,11 @@ impl HubClient {
         self.execute(self.request(Method::GET, "/api/v1/status")).await
     }
 
+    /// `GET /api/v1/readiness`: the 全网发布 readiness check, run by the hub now.
+    pub async fn readiness(&self) -> Result<crate::hubapi::Readiness, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/readiness")).await
+    }
+
     /// `POST /api/v1/preauth`.
     pub async fn preauth(&self, request: &PreauthRequest) -> Result<Preauth, EngineError> {
         self.execute(self.request(Method::POST, "/api/v1/preauth").json(request))

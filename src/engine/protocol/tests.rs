@@ -179,6 +179,7 @@ fn one_of_each_command() -> Vec<Command> {
             }),
             status: 0,
         }),
+        Command::Status(StatusCommand::Readiness),
         Command::Setup(SetupCommand::Load("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::Tree("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::PrepareAvatar("/nonexistent/avatar.png".into())),
@@ -193,7 +194,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 36;
+const VARIANTS: usize = 37;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -233,6 +234,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Setup(SetupCommand::PrepareAvatar(_)) => 33,
         Command::Setup(SetupCommand::Act { .. }) => 34,
         Command::Setup(SetupCommand::SimulateNameReview { .. }) => 35,
+        Command::Status(StatusCommand::Readiness) => 36,
     }
 }
 

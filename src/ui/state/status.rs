@@ -1,6 +1,6 @@
 //! The status domain's state: the hub's health, aged by the console's clock between refreshes.
 
-use crate::engine::protocol::{HubStatus, StatusEvent};
+use crate::engine::protocol::{HubStatus, Readiness, StatusEvent};
 use crate::ui::remote::Remote;
 
 /// A ticket older than this is stale: WeChat pushes one every 10 minutes, so two were missed (wechat-api.md §1.1).
@@ -12,6 +12,8 @@ pub struct StatusState {
     /// When the status on screen arrived (the console's Unix seconds). Only a status that arrived moves it: after a
     /// failed refresh the old values keep ageing from when they were true.
     pub received_at: Option<i64>,
+    /// The last 全网发布 readiness check (Provider panel).
+    pub readiness: Remote<Readiness>,
 }
 
 impl StatusState {
@@ -22,6 +24,9 @@ impl StatusState {
                 if self.status.finish(reply) && ok {
                     self.received_at = Some(now);
                 }
+            }
+            StatusEvent::Readiness(reply) => {
+                self.readiness.finish(reply);
             }
         }
     }

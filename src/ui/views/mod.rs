@@ -22,6 +22,7 @@ pub mod merchants;
 pub mod nav;
 pub mod provider;
 pub mod provider_forms;
+pub mod readiness;
 pub mod registrations;
 pub mod template_tables;
 pub mod templates;

@@ -47,6 +47,8 @@ fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, o
         ui.add_space(14.0);
         health_ui(ui, state, out);
         ui.add_space(14.0);
+        super::readiness::readiness_ui(ui, state, out);
+        ui.add_space(14.0);
         if let Some(problem) = state
             .profiles
             .overview

@@ -1,0 +1,148 @@
+//! The 全网发布 readiness checklist of the Provider panel (wechat-api.md §14.1): each item the hub checked, green,
+//! amber or red, with what to do in the operator's language; the push URLs and the IP the platform saw ready to copy.
+
+use egui::RichText;
+
+use crate::engine::protocol::{Command, Level, ReadinessItem, StatusCommand};
+use crate::t;
+use crate::ui::remote::Remote;
+use crate::ui::state::AppState;
+use crate::ui::theme::Tone;
+use crate::ui::time_text;
+use crate::ui::views::Outbox;
+use crate::ui::widgets::chip::chip_ui;
+use crate::ui::widgets::{error_text, tone_text};
+
+fn check() -> Command {
+    Command::Status(StatusCommand::Readiness)
+}
+
+pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+    let readiness = &state.status.readiness;
+    // Read the first time the section is seen with a hub to ask; after that, when the operator asks.
+    if state.is_connected() && matches!(readiness, Remote::NotLoaded) && !out.commands.contains(&check()) {
+        out.send(check());
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(t!("readiness.title")).strong());
+        if readiness.is_loading() {
+            ui.spinner();
+        } else if ui.small_button(t!("readiness.check")).clicked() {
+            out.send(check());
+        }
+    });
+    ui.label(RichText::new(t!("readiness.intro")).small().weak());
+    if let Some(error) = readiness.error() {
+        ui.label(tone_text(error_text(error), Tone::Bad));
+    }
+    let Some(report) = readiness.value() else {
+        return;
+    };
+    let blocking = report.items.iter().filter(|i| i.level == Level::Red).count();
+    let (headline, tone) = match blocking {
+        0 => (t!("readiness.ready").to_owned(), Tone::Good),
+        n => (t!("readiness.not_ready", count = n), Tone::Bad),
+    };
+    ui.horizontal(|ui| {
+        ui.label(tone_text(headline, tone).strong());
+        if !state.hide_volatile {
+            ui.label(RichText::new(time_text::datetime(report.checked_at)).small().weak());
+        }
+    });
+    egui::Grid::new("readiness")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            for item in &report.items {
+                let (word, tone) = level_chip(item.level);
+                ui.horizontal(|ui| {
+                    chip_ui(ui, word, tone);
+                    ui.label(title(&item.key));
+                });
+                ui.vertical(|ui| item_ui(ui, item, state.hide_volatile));
+                ui.end_row();
+            }
+        });
+}
+
+fn level_chip(level: Level) -> (&'static str, Tone) {
+    match level {
+        Level::Green => (t!("readiness.green"), Tone::Good),
+        Level::Amber => (t!("readiness.amber"), Tone::Warning),
+        Level::Red => (t!("readiness.red"), Tone::Bad),
+    }
+}
+
+fn title(key: &str) -> &'static str {
+    match key {
+        "ticket" => t!("readiness.ticket"),
+        "secret" => t!("readiness.secret"),
+        "whitelist" => t!("readiness.whitelist"),
+        "published" => t!("readiness.published"),
+        "push_urls" => t!("readiness.push_urls"),
+        "server_domains" => t!("readiness.server_domains"),
+        "jump_domains" => t!("readiness.jump_domains"),
+        "drafts" => t!("readiness.drafts"),
+        _ => t!("readiness.other"),
+    }
+}
+
+/// What the item means and what to do, in the operator's language; the hub's own words behind a fold.
+fn item_ui(ui: &mut egui::Ui, item: &ReadinessItem, hide_volatile: bool) {
+    let value = item.value.clone().unwrap_or_default();
+    let text = match (item.key.as_str(), item.level) {
+        ("ticket", Level::Red) => t!("readiness.ticket_red").to_owned(),
+        ("ticket", level) => {
+            let age = match hide_volatile {
+                true => "—".to_owned(),
+                false => time_text::duration(value.parse().unwrap_or_default()),
+            };
+            match level {
+                Level::Green => t!("readiness.ticket_green", age = age),
+                _ => t!("readiness.ticket_amber", age = age),
+            }
+        }
+        ("secret", Level::Green) => t!("readiness.secret_green").to_owned(),
+        ("secret", Level::Red) => t!("readiness.secret_red").to_owned(),
+        ("whitelist", Level::Green) => t!("readiness.whitelist_green").to_owned(),
+        ("whitelist", Level::Red) => t!("readiness.whitelist_red", ip = value),
+        ("published", Level::Green) => t!("readiness.published_green").to_owned(),
+        ("published", Level::Red) => t!("readiness.published_red").to_owned(),
+        ("push_urls", Level::Green) => t!("readiness.push_urls_green").to_owned(),
+        ("push_urls", _) => t!("readiness.push_urls_red").to_owned(),
+        ("server_domains" | "jump_domains", Level::Green) => t!("readiness.domains_green", domains = value),
+        ("server_domains" | "jump_domains", _) => t!("readiness.domains_amber").to_owned(),
+        ("drafts", Level::Green) => t!("readiness.drafts_green", count = value),
+        ("drafts", _) => t!("readiness.drafts_amber").to_owned(),
+        (_, _) => t!("readiness.unknown").to_owned(),
+    };
+    let tone = match item.level {
+        Level::Green => Tone::Neutral,
+        Level::Amber => Tone::Warning,
+        Level::Red => Tone::Bad,
+    };
+    ui.add(egui::Label::new(tone_text(text, tone)).wrap());
+    // What the operator copies: the push URLs, the refused IP.
+    let copyable = match item.key.as_str() {
+        "push_urls" => item.value.as_deref(),
+        "whitelist" if item.level == Level::Red => item.value.as_deref(),
+        _ => None,
+    };
+    for line in copyable.iter().flat_map(|v| v.lines()) {
+        ui.horizontal(|ui| {
+            // The sandbox's hub listens on a port chosen at start: snapshots hide it.
+            let shown = if hide_volatile { "—" } else { line };
+            ui.label(RichText::new(shown).monospace());
+            if ui.small_button(t!("readiness.copy")).clicked() {
+                ui.ctx().copy_text(line.to_owned());
+            }
+        });
+    }
+    if item.level != Level::Green {
+        egui::CollapsingHeader::new(RichText::new(t!("errors.details")).small().weak())
+            .id_salt(("readiness-detail", item.key.as_str()))
+            .show(ui, |ui| {
+                ui.label(RichText::new(&item.detail).small().monospace());
+            });
+    }
+}
