@@ -37,7 +37,10 @@ use wxdesk::wechat::permissions::{self, simulator_sets};
 
 /// Clicks the button `label`, scrolled into view first as an operator would (the Provider panel scrolls).
 fn click_button(console: &mut Console, label: &str) {
-    console.harness.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, label)
+        .scroll_to_me();
     console.settle();
     console.harness.get_by_role_and_label(Role::Button, label).click();
     console.settle();

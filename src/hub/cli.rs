@@ -157,10 +157,10 @@ async fn readiness(config_path: &std::path::Path, url: Option<String>) -> anyhow
         let body = response.text().await.unwrap_or_default();
         anyhow::bail!("the hub at {url} answered HTTP {status}: {body}");
     }
-    Ok(response
+    response
         .json()
         .await
-        .context("the hub's answer is not a readiness report")?)
+        .context("the hub's answer is not a readiness report")
 }
 
 fn init(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
