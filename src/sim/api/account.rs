@@ -338,7 +338,7 @@ fn getaccountbasicinfo(sim: &mut Sim, call: &Call<'_>) -> Outcome {
         "realname_status": 1,
         "wx_verify_info": {"qualification_verify": profile.verify_type == 0, "naming_verify": profile.verify_type == 0,
             "annual_review": false},
-        "signature_info": {"signature": account.signature.unwrap_or_default(),
+        "signature_info": {"signature": super::component::signature(sim, index),
             "modify_used_count": account.signature_changes, "modify_quota": MONTHLY_MODIFY_QUOTA},
         "head_image_info": {"head_image_url": super::component::head_img(sim, index),
             "modify_used_count": account.head_image_changes, "modify_quota": MONTHLY_MODIFY_QUOTA},

@@ -162,6 +162,21 @@ fn api_get_authorizer_info(sim: &mut Sim, call: &Call<'_>) -> Outcome {
     bare(info)
 }
 
+/// The introduction: the one set with `modifysignature`, else the seeded one; a registered mini program starts
+/// without (§8.7).
+pub fn signature(sim: &Sim, index: u32) -> String {
+    let account = sim.accounts.get(&index);
+    if let Some(signature) = account.and_then(|a| a.signature.clone()) {
+        return signature;
+    }
+    if sim.merchants.is_registered(index) {
+        return String::new();
+    }
+    let profile = sim.merchants.profile(index);
+    let nick_name = account.and_then(|a| a.nick_name.clone()).unwrap_or(profile.nick_name);
+    format!("{nick_name}，用心服务每一位顾客。")
+}
+
 /// The avatar's URL: the one set with `modifyheadimage`, else the seeded one; a registered mini program starts
 /// without (§8.7).
 pub fn head_img(sim: &Sim, index: u32) -> String {
@@ -177,13 +192,7 @@ pub fn authorizer_info(sim: &Sim, index: u32) -> Value {
     let profile = sim.merchants.profile(index);
     let account = sim.accounts.get(&index);
     let nick_name = account.and_then(|a| a.nick_name.clone()).unwrap_or(profile.nick_name);
-    let signature =
-        account
-            .and_then(|a| a.signature.clone())
-            .unwrap_or_else(|| match sim.merchants.is_registered(index) {
-                true => String::new(),
-                false => format!("{nick_name}，用心服务每一位顾客。"),
-            });
+    let signature = signature(sim, index);
     let mut info = json!({
         "nick_name": nick_name,
         "head_img": head_img(sim, index),

@@ -160,8 +160,11 @@ pub fn setup_window(ctx: &egui::Context, view: &mut SetupView, state: &AppState,
         None => t!("setup.title", name = appid),
     };
     let mut open = true;
+    // The panels' grey, not the windows' white: the form's white text fields must show where they are.
+    let frame = egui::Frame::window(&ctx.global_style()).fill(ctx.global_style().visuals.panel_fill);
     egui::Window::new(title)
         .id(egui::Id::unique("merchant-setup"))
+        .frame(frame)
         .open(&mut open)
         .collapsible(false)
         .resizable(true)
