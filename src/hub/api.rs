@@ -24,6 +24,7 @@ use super::tokens::TokenError;
 use super::upstream::UpstreamError;
 use super::{
     Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, registrations, relay,
+    release_check,
 };
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
@@ -76,6 +77,7 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(registrations::show))
         .routes(routes!(audits_api::release))
         .routes(routes!(audits_api::speedup))
+        .routes(routes!(release_check::show))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(audits_api::upload_media))

@@ -14,6 +14,7 @@ mod events;
 mod jobs;
 mod registrations;
 mod relay;
+mod release_check;
 mod status;
 
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
@@ -40,6 +41,7 @@ pub use registrations::{
     wechat_id_valid,
 };
 pub use relay::CallRequest;
+pub use release_check::{ReleaseCheck, ReleaseCheckRun, ReleaseCheckStep, release_step};
 pub use status::{LastError, Status, TicketRequest, TicketRequestError, TicketStatus, TokenStatus};
 
 /// The prefix of every console route.
