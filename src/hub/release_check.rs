@@ -92,28 +92,37 @@ impl Arrived {
 pub async fn answer(hub: &Arc<Hub>, arrived: Arrived) -> String {
     match arrived {
         Arrived::Authorized { appid, code } => {
+            // The run starts now, in order before the steps that follow; the exchange settles this step.
+            let opened = open_authorized(hub, &appid).await;
             // The intake exchanges the code as it exchanges every code; this waits for that same exchange.
             let hub = hub.clone();
             tokio::spawn(async move {
-                let (ok, detail, errcode) = match authorize::exchange(&hub, &code).await {
-                    Exchanged::Ok { .. } => (
-                        true,
+                let round = match authorize::exchange(&hub, &code).await {
+                    Exchanged::Ok { .. } => Round::ok(
+                        release_step::AUTHORIZED,
                         "authorized arrived; its code was exchanged (api_query_auth)".to_owned(),
-                        None,
                     ),
-                    Exchanged::Failed { errcode, message } => (
-                        false,
-                        format!("authorized arrived; api_query_auth failed: {message}"),
+                    Exchanged::Failed { errcode, message } => Round {
+                        step: release_step::AUTHORIZED,
+                        ok: false,
+                        detail: format!("authorized arrived; api_query_auth failed: {message}"),
                         errcode,
-                    ),
+                    },
                 };
-                record(&hub, &appid, release_step::AUTHORIZED, ok, detail, errcode, true).await;
+                let place = opened.map_or(Place::Append { starts_run: true }, Place::Settle);
+                record(&hub, &appid, round, place).await;
             });
             "success".to_owned()
         }
         Arrived::Unauthorized { appid } => {
             let detail = "unauthorized arrived; answered success".to_owned();
-            record(hub, &appid, release_step::UNAUTHORIZED, true, detail, None, false).await;
+            record(
+                hub,
+                &appid,
+                Round::ok(release_step::UNAUTHORIZED, detail),
+                Place::APPEND,
+            )
+            .await;
             "success".to_owned()
         }
         Arrived::Message { appid, message, probe } => match &probe {
@@ -134,7 +143,7 @@ pub async fn answer(hub: &Arc<Hub>, arrived: Arrived) -> String {
                     _ => check::TEST_TEXT.to_owned(),
                 };
                 let detail = format!("{arrived} arrived; answered the encrypted passive text {content}");
-                record(hub, &appid, probe.step(), true, detail, None, false).await;
+                record(hub, &appid, Round::ok(probe.step(), detail), Place::APPEND).await;
                 body
             }
         },
@@ -144,11 +153,16 @@ pub async fn answer(hub: &Arc<Hub>, arrived: Arrived) -> String {
 /// Step 4 after the empty reply: exchange the code (falling back on the token of step 2 when the platform says the
 /// code is invalid or expired, `61009`/`61010`), then send `<code>_from_api` to the user (§14.2).
 async fn query_auth_round(hub: Arc<Hub>, appid: String, code: String, touser: String) {
-    let (ok, detail, errcode) = match round(&hub, &appid, &code, &touser).await {
-        Ok(detail) => (true, detail, None),
-        Err((detail, errcode)) => (false, detail, errcode),
+    let round = match round(&hub, &appid, &code, &touser).await {
+        Ok(detail) => Round::ok(release_step::QUERY_AUTH_CODE, detail),
+        Err((detail, errcode)) => Round {
+            step: release_step::QUERY_AUTH_CODE,
+            ok: false,
+            detail,
+            errcode,
+        },
     };
-    record(&hub, &appid, release_step::QUERY_AUTH_CODE, ok, detail, errcode, false).await;
+    record(&hub, &appid, round, Place::APPEND).await;
 }
 
 async fn round(hub: &Arc<Hub>, appid: &str, code: &str, touser: &str) -> Result<String, (String, Option<i64>)> {
@@ -190,11 +204,71 @@ async fn round(hub: &Arc<Hub>, appid: &str, code: &str, touser: &str) -> Result<
     ))
 }
 
-/// One step, in the run's table and in the activity log, in one transaction.
-async fn record(hub: &Hub, appid: &str, step: &str, ok: bool, detail: String, errcode: Option<i64>, starts_run: bool) {
-    let at = now_secs();
+/// One step's outcome.
+struct Round {
+    step: &'static str,
+    ok: bool,
+    detail: String,
+    errcode: Option<i64>,
+}
+
+impl Round {
+    fn ok(step: &'static str, detail: String) -> Self {
+        Self {
+            step,
+            ok: true,
+            detail,
+            errcode: None,
+        }
+    }
+}
+
+/// Where a step goes in the run's table.
+enum Place {
+    /// A new row; `starts_run` opens a new run.
+    Append { starts_run: bool },
+    /// The row `open_authorized` wrote.
+    Settle(i64),
+}
+
+impl Place {
+    const APPEND: Self = Self::Append { starts_run: false };
+}
+
+/// Opens a run with step 2 as it arrives, not yet settled, so the steps that follow land in this run whenever the
+/// exchange ends. `None` when it could not be written (the step is then appended when settled).
+async fn open_authorized(hub: &Hub, appid: &str) -> Option<i64> {
     let group = check::group_of(appid);
     let step = ReleaseCheckStep {
+        step: release_step::AUTHORIZED.to_owned(),
+        ok: false,
+        detail: format!("{appid}: authorized arrived; its code is being exchanged"),
+        at: now_secs(),
+    };
+    match hub
+        .store
+        .write(move |conn| rows::record_step(conn, group, &step, true))
+        .await
+    {
+        Ok(id) => Some(id),
+        Err(error) => {
+            tracing::error!(%error, "the access check's run was not opened");
+            None
+        }
+    }
+}
+
+/// One step, in the run's table and in the activity log, in one transaction.
+async fn record(hub: &Hub, appid: &str, round: Round, place: Place) {
+    let at = now_secs();
+    let group = check::group_of(appid);
+    let Round {
+        step,
+        ok,
+        detail,
+        errcode,
+    } = round;
+    let row = ReleaseCheckStep {
         step: step.to_owned(),
         ok,
         detail: format!("{appid}: {detail}"),
@@ -207,15 +281,20 @@ async fn record(hub: &Hub, appid: &str, step: &str, ok: bool, detail: String, er
         outcome: if ok { Outcome::Ok } else { Outcome::Failed },
         reason: (!ok).then(|| detail.clone()),
         errcode,
-        detail: Some(format!("{}: {detail}", step.step)),
+        detail: Some(format!("{step}: {detail}")),
     };
     if !ok {
-        tracing::warn!(appid, step = step.step, "a step of the 全网发布 access check failed");
+        tracing::warn!(appid, step, "a step of the 全网发布 access check failed");
     }
     let written = hub
         .store
         .write(move |conn| {
-            rows::record_step(conn, group, &step, starts_run)?;
+            match place {
+                Place::Append { starts_run } => {
+                    rows::record_step(conn, group, &row, starts_run)?;
+                }
+                Place::Settle(id) => rows::settle_step(conn, id, &row)?,
+            }
             admin::append_activity(conn, at, &activity)?;
             Ok(())
         })

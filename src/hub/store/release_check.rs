@@ -11,8 +11,9 @@ type Result<T> = std::result::Result<T, StoreError>;
 /// Steps further apart than this belong to different runs: the platform's check takes well under a minute.
 const RUN_GAP_SECS: i64 = 600;
 
-/// Appends a step; `starts_run` (the `authorized` of step 2) opens a new run, as does a step long after the last.
-pub fn record_step(conn: &Connection, group: Option<u8>, step: &ReleaseCheckStep, starts_run: bool) -> Result<()> {
+/// Appends a step and returns its row id; `starts_run` (the `authorized` of step 2) opens a new run, as does a
+/// step long after the last.
+pub fn record_step(conn: &Connection, group: Option<u8>, step: &ReleaseCheckStep, starts_run: bool) -> Result<i64> {
     let last: Option<(i64, i64)> = conn
         .query_row(
             "SELECT run_started_at, MAX(at) FROM release_check_steps
@@ -32,6 +33,16 @@ pub fn record_step(conn: &Connection, group: Option<u8>, step: &ReleaseCheckStep
         "INSERT INTO release_check_steps (run_started_at, test_group, step, ok, detail, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![run_started_at, group, step.step, step.ok, step.detail, step.at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Settles a step recorded before its outcome was known (step 2 waits for its exchange): its outcome, detail and
+/// time; its place in the run stays.
+pub fn settle_step(conn: &Connection, id: i64, step: &ReleaseCheckStep) -> Result<()> {
+    conn.execute(
+        "UPDATE release_check_steps SET ok = ?2, detail = ?3, at = ?4 WHERE id = ?1",
+        params![id, step.ok, step.detail, step.at],
     )?;
     Ok(())
 }
@@ -88,8 +99,12 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut conn).unwrap();
         assert_eq!(last_run(&conn).unwrap(), None);
-        record_step(&conn, Some(1), &step("authorized", true, 100), true).unwrap();
-        record_step(&conn, Some(1), &step("text_callback", false, 101), false).unwrap();
+        let opened = record_step(&conn, Some(1), &step("authorized", false, 100), true).unwrap();
+        record_step(&conn, Some(1), &step("text_callback", true, 101), false).unwrap();
+        assert!(!last_run(&conn).unwrap().unwrap().passed, "step 2 is not settled yet");
+        settle_step(&conn, opened, &step("authorized", true, 102)).unwrap();
+        assert!(last_run(&conn).unwrap().unwrap().passed);
+        record_step(&conn, Some(1), &step("event_callback", false, 103), false).unwrap();
         assert!(!last_run(&conn).unwrap().unwrap().passed);
         record_step(&conn, Some(2), &step("authorized", true, 101), true).unwrap();
         record_step(&conn, Some(2), &step("text_callback", true, 102), false).unwrap();
