@@ -585,6 +585,7 @@ const CONSOLE_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/activity"),
     ("get", "/api/v1/audits"),
     ("get", "/api/v1/audits/{appid}/screenshots/{media_id}"),
+    ("get", "/api/v1/release-check"),
 ];
 
 /// Routes without an operator key: health, this document, and what WeChat and the merchant's browser call.
@@ -654,6 +655,7 @@ async fn the_openapi_document_lists_exactly_the_routes_the_hub_serves() {
         "EventsPage",
         "ActivityPage",
         "AuditPage",
+        "ReleaseCheck",
     ] {
         assert!(
             document["components"]["schemas"].get(schema).is_some(),

@@ -332,3 +332,13 @@ fn ack_reads_the_envelope() {
     let ack = response::<release::Release>("ack.response");
     assert_eq!((ack.errcode, ack.errmsg.as_str()), (0, "ok"));
 }
+
+/// §14.2 step 4: the body the 全网发布 access check expects through `custom/send`.
+#[test]
+fn custom_send_of_the_access_check() {
+    let send = request::<wxdesk::wechat::api::message::CustomSend>("custom_send.request");
+    assert_eq!(send.msgtype, "text");
+    assert!(send.text.content.ends_with("_from_api"));
+    let built = wxdesk::wechat::api::message::CustomSendRequest::text(&send.touser, &send.text.content);
+    assert_eq!(built, send);
+}

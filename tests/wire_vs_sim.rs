@@ -1009,3 +1009,23 @@ async fn the_privacy_guide_comes_before_submit_and_goes_live_with_the_release() 
     assert_eq!(live.owner_setting.contact_phone.as_deref(), Some("13800000000"));
     assert_eq!(live.setting_list.len(), 2, "ver 1 leaves the settings as released");
 }
+
+/// §14.2: `custom/send` is what the 全网发布 access check waits for; the simulator takes it from an official account
+/// with 消息管理 (set 1) and refuses a mini program without 客服消息管理 (set 19).
+#[tokio::test]
+async fn custom_send_needs_a_message_set() {
+    use wxdesk::wechat::api::message::{CustomSend, CustomSendRequest};
+    let p = Platform::default().await;
+    let token = p.component_token().await;
+    let request = CustomSendRequest::text("ozy4qt5QUADNXORxCVipKMV9dss0", "code_from_api");
+    let account = p.authorize(&token, "official_account", &[1]).await;
+    p.call::<CustomSend>(&account.access, &request).await.unwrap();
+    let bare = p.authorize(&token, "miniprogram", &[17, 30]).await;
+    assert_eq!(errcode(p.call::<CustomSend>(&bare.access, &request).await), 61007);
+    assert!(
+        !wxdesk::wechat::lookup("/cgi-bin/message/custom/send")
+            .unwrap()
+            .idempotent,
+        "a message is a write: never retried"
+    );
+}

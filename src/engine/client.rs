@@ -261,6 +261,11 @@ impl HubClient {
         self.execute(self.request(Method::GET, "/api/v1/audits/quota")).await
     }
 
+    /// `GET /api/v1/release-check`: the last 全网发布 access check the hub answered (advisory, wechat-api.md §14.2).
+    pub async fn release_check(&self) -> Result<crate::hubapi::ReleaseCheck, EngineError> {
+        self.execute(self.request(Method::GET, "/api/v1/release-check")).await
+    }
+
     /// `POST /api/v1/audits/release` or `/speedup`: a bulk action as a hub job; a bad appid is `ErrorKind::Invalid`
     /// with the field naming it.
     pub async fn audit_batch(&self, action: &str, appids: Vec<String>) -> Result<JobId, EngineError> {

@@ -24,7 +24,7 @@ use super::tokens::TokenError;
 use super::upstream::UpstreamError;
 use super::{
     Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, readiness, registrations,
-    relay,
+    relay, release_check,
 };
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
@@ -78,6 +78,7 @@ fn console_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(readiness::readiness))
         .routes(routes!(audits_api::release))
         .routes(routes!(audits_api::speedup))
+        .routes(routes!(release_check::show))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(audits_api::upload_media))

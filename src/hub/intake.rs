@@ -92,8 +92,16 @@ async fn intake(hub: Arc<Hub>, url: Url, query: PushQuery, body: Bytes) -> Respo
             return (status, reason).into_response();
         }
     };
+    // §14.2: a push of the 全网发布 access check for one of its test accounts; every other push is answered `success`.
+    let check = match &url {
+        Url::Message { appid } => super::release_check::Arrived::message(appid, &opened.xml),
+        Url::Component => opened.event.as_ref().and_then(super::release_check::Arrived::component),
+    };
     match commit(&hub, &url, opened).await {
-        Ok(()) => "success".into_response(),
+        Ok(()) => match check {
+            Some(arrived) => super::release_check::answer(&hub, arrived).await.into_response(),
+            None => "success".into_response(),
+        },
         Err(error) => {
             hub.metrics.push_refused(url_label, Refusal::NotStored);
             tracing::error!(%error, "push not stored");

@@ -28,6 +28,7 @@ mod operators;
 mod readiness;
 mod registrations;
 mod relay;
+mod release_check;
 mod seal;
 mod store;
 mod ticket;
@@ -69,6 +70,8 @@ pub(crate) struct Hub {
     upstream: Arc<upstream::Upstream>,
     operators: operators::Operators,
     exchanges: authorize::Exchanges,
+    /// The 全网发布 access check's step-4 codes already taken (§14.2).
+    release_check: release_check::Rounds,
     jobs: jobs::Runner,
     audits: audits::Keeper,
     /// Wakes the registration keeper when a task is created.
@@ -151,6 +154,7 @@ pub async fn start_with_jobs(config: HubConfig, secrets: HubSecrets, jobs: JobsC
         ticket_requests: ticket::Requests::default(),
         operators: operators::Operators::new(store.clone()),
         exchanges: authorize::Exchanges::default(),
+        release_check: release_check::Rounds::default(),
         jobs: jobs::Runner::new(jobs),
         audits: audits::Keeper::default(),
         registrations: tokio::sync::Notify::new(),

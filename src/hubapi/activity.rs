@@ -28,6 +28,9 @@ pub mod action {
     pub const JOB_RETRY: &str = "job.retry";
     /// A request with no key or an unknown one was refused (the key itself is never recorded).
     pub const ACCESS_REFUSED: &str = "access.refused";
+    /// The hub answered one step of the platform's 全网发布 access check (wechat-api.md §14.2) by itself, as the
+    /// operator `hub`; the target is the test account, the detail names the step.
+    pub const RELEASE_CHECK_REPLY: &str = "release_check.reply";
     /// The prefix of relayed WeChat writes.
     pub const CALL_PREFIX: &str = "call.";
 }

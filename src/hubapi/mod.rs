@@ -15,6 +15,7 @@ mod jobs;
 mod readiness;
 mod registrations;
 mod relay;
+mod release_check;
 mod status;
 
 pub use activity::{Activity, ActivityPage, ActivityQuery, Outcome, action};
@@ -42,6 +43,7 @@ pub use registrations::{
     wechat_id_valid,
 };
 pub use relay::CallRequest;
+pub use release_check::{ReleaseCheck, ReleaseCheckRun, ReleaseCheckStep, release_step};
 pub use status::{LastError, Status, TicketRequest, TicketRequestError, TicketStatus, TokenStatus};
 
 /// The prefix of every console route.

@@ -227,6 +227,10 @@ impl Sim {
         (0..self.merchants.count())
             .filter(|index| kinds.contains(&self.merchants.kind(*index)) && !self.is_authorized(*index))
             .filter(|index| {
+                // The 全网发布 test accounts (§14.2) are the platform's own: offered only to who names one.
+                if self.merchants.is_fixed(*index) {
+                    return self.merchants.profile(*index).appid == search;
+                }
                 if search.is_empty() {
                     return true;
                 }

@@ -46,6 +46,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/__sim/calls", get(calls))
         .route("/__sim/pushes", get(pushes))
         .route("/__sim/drafts", post(add_draft))
+        .route("/__sim/release-check", post(release_check))
         .route_layer(middleware::from_fn(loopback_only))
 }
 
@@ -429,4 +430,26 @@ async fn add_draft(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<Dra
         .library
         .add_draft(now, &body.user_version, &body.user_desc, body.privacy_keys);
     Json(json!({"draft_id": draft_id})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ReleaseCheckBody {
+    group: u8,
+    /// The group's official account (the default: every step of §14.2) or its mini program.
+    kind: Option<Kind>,
+}
+
+/// Plays the 全网发布 access check (wechat-api.md §14.2) against the push URLs and reports each step.
+async fn release_check(State(shared): State<Arc<Shared>>, Lenient(body): Lenient<ReleaseCheckBody>) -> Response {
+    let kind = body.kind.unwrap_or(Kind::OfficialAccount);
+    match super::release_check::run(shared, body.group, kind).await {
+        Ok(report) => Json(report).into_response(),
+        Err(super::release_check::Refusal::NoSuchGroup) => {
+            fail(StatusCode::BAD_REQUEST, "group must be 1 to 5 (wechat-api.md §14.2)")
+        }
+        Err(super::release_check::Refusal::NoUrls) => fail(
+            StatusCode::CONFLICT,
+            "no authorization-event URL or message URL is configured to play the check against",
+        ),
+    }
 }

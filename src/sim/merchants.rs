@@ -54,6 +54,8 @@ pub struct Registered {
     pub principal_name: String,
     pub register_type: u32,
     pub service_type: i32,
+    /// A fixed original id (the 全网发布 test accounts, §14.2); derived from `bits` otherwise.
+    pub user_name: Option<String>,
 }
 
 #[derive(Debug)]
@@ -180,9 +182,41 @@ impl Merchants {
             principal_name,
             register_type,
             service_type,
+            user_name: None,
         });
         self.by_bits.insert(bits, index);
         index
+    }
+
+    /// Adds an account with a fixed appid and original id (the 全网发布 test accounts of §14.2, which exist on every
+    /// platform); returns its index, or `None` when the appid is not `wx` + 16 hex digits or already taken.
+    pub fn add_fixed(&mut self, appid: &str, user_name: &str, kind: Kind, nick_name: String) -> Option<u32> {
+        let bits = bits_of(appid).filter(|bits| !self.by_bits.contains_key(bits))?;
+        let index = self.count();
+        self.registered.push(Registered {
+            bits,
+            kind,
+            nick_name,
+            principal_name: "深圳市腾讯计算机系统有限公司".to_owned(),
+            register_type: 0,
+            service_type: 0,
+            user_name: Some(user_name.to_owned()),
+        });
+        self.by_bits.insert(bits, index);
+        Some(index)
+    }
+
+    /// Whether the account is one of the fixed ones (`add_fixed`).
+    pub fn is_fixed(&self, index: u32) -> bool {
+        index
+            .checked_sub(self.seeded)
+            .and_then(|i| self.registered.get(i as usize))
+            .is_some_and(|r| r.user_name.is_some())
+    }
+
+    /// The seeded accounts: indexes 0 to this.
+    pub fn seeded_count(&self) -> u32 {
+        self.seeded
     }
 
     /// Whether the account was created by a registration task rather than seeded.
@@ -190,6 +224,7 @@ impl Merchants {
         index
             .checked_sub(self.seeded)
             .is_some_and(|i| (i as usize) < self.registered.len())
+            && !self.is_fixed(index)
     }
 
     /// A trial mini program converted to a formal one (§8.5, §1.6 `register_type` 19).
@@ -215,7 +250,7 @@ impl Merchants {
                 kind,
                 nick_name: extra.nick_name.clone(),
                 principal_name: extra.principal_name.clone(),
-                user_name: user_name_of(bits),
+                user_name: extra.user_name.clone().unwrap_or_else(|| user_name_of(bits)),
                 register_type: extra.register_type,
                 service_type: extra.service_type,
                 verify_type: -1,

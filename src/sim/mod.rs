@@ -17,6 +17,7 @@ mod merchants;
 mod pages;
 mod permissions;
 mod push;
+mod release_check;
 mod reply;
 mod routes;
 mod seed;

@@ -145,7 +145,7 @@ pub const fn authorizer(path: &'static str, verb: Verb, sets: &'static [u16], ha
 }
 
 /// Every area's rows.
-fn groups() -> [&'static [Endpoint]; 11] {
+fn groups() -> [&'static [Endpoint]; 12] {
     [
         api::component::ENDPOINTS,
         api::housekeeping::ENDPOINTS,
@@ -158,6 +158,7 @@ fn groups() -> [&'static [Endpoint]; 11] {
         api::register::ENDPOINTS,
         api::trial::ENDPOINTS,
         api::account::ENDPOINTS,
+        api::message::ENDPOINTS,
     ]
 }
 

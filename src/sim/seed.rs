@@ -18,7 +18,9 @@ pub fn demo(sim: &mut Sim, authorized: usize, now: i64) {
             .library
             .add_template(now - 3600 * (10 - n as i64), *draft_id, i64::from(n == 1));
     }
-    let count = u32::try_from(authorized).unwrap_or(u32::MAX).min(sim.merchants.count());
+    let count = u32::try_from(authorized)
+        .unwrap_or(u32::MAX)
+        .min(sim.merchants.seeded_count());
     // A day apart for the demo's dozen; closer together for a benchmark's 100,000, so none dates from centuries ago.
     let step = (86_400 * DEMO_AUTHORIZED as i64 / i64::from(count.max(1))).clamp(60, 86_400);
     // One mini program per state: committed, auditing, rejected, approved, released, delayed, withdrawn. With many

@@ -33,6 +33,14 @@ pub struct AuditQuota {
     pub speedup_limit: i64,
 }
 
+/// One customer-service message an authorizer sent (§14.2 `custom/send`).
+#[derive(Debug, Clone)]
+pub struct CustomMessage {
+    pub index: u32,
+    pub touser: String,
+    pub content: String,
+}
+
 #[derive(Debug)]
 pub struct Sim {
     pub provider: Provider,
@@ -64,6 +72,8 @@ pub struct Sim {
     /// The simulated calendar month (`clock::month_index`) the monthly counters belong to.
     pub month: i64,
     pub journal: Journal,
+    /// Customer-service messages sent (`custom/send`, §14.2), newest last.
+    pub custom_messages: Vec<CustomMessage>,
     pushes: UnboundedSender<Push>,
     last_sweep: i64,
 }
@@ -73,7 +83,7 @@ impl Sim {
         Self {
             provider,
             whitelist: config.whitelist.clone(),
-            merchants: Merchants::new(config.seed, config.merchants),
+            merchants: test_accounts(Merchants::new(config.seed, config.merchants)),
             tokens: Tokens::default(),
             tickets: VecDeque::new(),
             ticket_interval_secs: i64::try_from(config.ticket_interval_secs.max(1)).unwrap_or(600),
@@ -98,6 +108,7 @@ impl Sim {
             privacy_scan_secs: config.privacy_scan_secs.max(0),
             month: super::clock::month_index(now),
             journal: Journal::default(),
+            custom_messages: Vec::new(),
             pushes,
             last_sweep: now,
         }
@@ -109,14 +120,20 @@ impl Sim {
         let _ = self.pushes.send(push);
     }
 
-    /// Issues a fresh `component_verify_ticket` and pushes it to the authorization-event URL (§1.1, §4.2).
-    pub fn push_ticket(&mut self, now: i64) -> String {
+    /// Issues a fresh `component_verify_ticket` without pushing it (§1.1); the caller delivers it.
+    pub fn issue_ticket(&mut self, now: i64) -> String {
         let ticket = random_token("ticket@@@", 86);
         if self.tickets.len() == TICKETS_KEPT {
             self.tickets.pop_front();
         }
         self.tickets.push_back((ticket.clone(), now));
         self.next_ticket_at = now + self.ticket_interval_secs;
+        ticket
+    }
+
+    /// Issues a fresh `component_verify_ticket` and pushes it to the authorization-event URL (§1.1, §4.2).
+    pub fn push_ticket(&mut self, now: i64) -> String {
+        let ticket = self.issue_ticket(now);
         let fields = [push::cdata("ComponentVerifyTicket", &ticket)];
         self.push(push::event(
             &self.provider.component_appid,
@@ -163,6 +180,19 @@ impl Sim {
             self.auth_codes.retain(|_, code| code.expires_at + 3600 > now);
         }
     }
+}
+
+/// The ten accounts of the 全网发布 access check (§14.2), which exist on every platform, after the seeded ones.
+fn test_accounts(mut merchants: Merchants) -> Merchants {
+    for (group, account, is_mini_program) in crate::wechat::release_check::accounts() {
+        let (kind, label) = match is_mini_program {
+            true => (super::merchants::Kind::Miniprogram, "小程序"),
+            false => (super::merchants::Kind::OfficialAccount, "公众号"),
+        };
+        let name = format!("全网发布测试{label}{}", group.group);
+        merchants.add_fixed(account.appid, account.user_name, kind, name);
+    }
+    merchants
 }
 
 /// Runs `Sim::tick` on the simulated clock until the simulator stops.

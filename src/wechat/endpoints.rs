@@ -158,6 +158,8 @@ const TABLE: &[EndpointInfo] = &[
     row(POST, "/cgi-bin/wxopen/deletecategory", A, WRITE, "8.7.7"),
     row(POST, "/cgi-bin/wxopen/modifycategory", A, WRITE, "8.7.7"),
     row(POST, "/cgi-bin/account/componentrebindadmin", A, WRITE, "8.7.8"),
+    // §14.2 step 4: a customer-service message on the authorizer's behalf; sent once, never retried.
+    row(POST, "/cgi-bin/message/custom/send", A, WRITE, "14.2"),
 ];
 
 /// The endpoint at `path`; a query string or fragment after the path is ignored.

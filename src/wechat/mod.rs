@@ -15,6 +15,7 @@ pub mod event;
 pub mod ids;
 pub mod permissions;
 pub mod registration_status;
+pub mod release_check;
 pub mod tolerant;
 
 pub use authurl::{AuthRequest, AuthType};

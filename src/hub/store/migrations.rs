@@ -206,6 +206,20 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX registrations_open ON registrations (state, expires_at);
     "#,
+    // The 全网发布 access check's steps as the hub answered them (wechat-api.md §14.2); a run is the steps that share
+    // `run_started_at`, and only the last run is ever read.
+    r#"
+    CREATE TABLE release_check_steps (
+        id INTEGER PRIMARY KEY,
+        run_started_at INTEGER NOT NULL,
+        test_group INTEGER,
+        step TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        detail TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX release_check_steps_run ON release_check_steps (run_started_at);
+    "#,
 ];
 
 /// Runs every migration the database has not seen yet, each in its own transaction with its version bump.

@@ -10,6 +10,7 @@ pub mod jobs;
 mod migrations;
 pub mod queries;
 pub mod registrations;
+pub mod release_check;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};

@@ -7,6 +7,7 @@ pub mod component;
 pub mod domains;
 pub mod housekeeping;
 pub mod media;
+pub mod message;
 pub mod policy;
 pub mod privacy;
 pub mod register;

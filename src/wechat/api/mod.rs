@@ -25,6 +25,7 @@ pub mod code;
 pub mod component;
 pub mod domain;
 pub mod media;
+pub mod message;
 pub mod privacy;
 pub mod quota;
 pub mod register;
