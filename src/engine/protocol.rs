@@ -52,7 +52,7 @@ pub use crate::hubapi::{
     ScreenshotFile, Withdrawals,
 };
 pub use crate::hubapi::{Domains, Gate, OwnerSetting, PrivacyPlan, PrivacyText, ReleasePolicy, WaveSize};
-pub use crate::hubapi::{Level, Readiness, ReadinessItem};
+pub use crate::hubapi::{Level, Readiness, ReadinessItem, ReleaseCheck, ReleaseCheckRun, release_step};
 pub use crate::hubapi::{
     REGISTRATION_WINDOW_SECS, Registration, RegistrationCreated, RegistrationKind, RegistrationRequest,
     RegistrationState, check_registration,

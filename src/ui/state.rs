@@ -197,6 +197,7 @@ impl AppState {
             Command::Profiles(command) => self.profiles.sent(id, command),
             Command::Status(StatusCommand::Refresh) => self.status.status.start_loading(id),
             Command::Status(StatusCommand::Readiness) => self.status.readiness.start_loading(id),
+            Command::Status(StatusCommand::ReleaseCheck) => self.status.release_check.start_loading(id),
             Command::Merchants(command) => self.merchants.sent(id, command),
             Command::Authorize(command) => self.authorize.sent(id, command),
             Command::Activity(command) => self.activity.sent(id, command),
@@ -243,6 +244,7 @@ impl AppState {
             Command::Profiles(ProfilesCommand::Load) => self.profiles.overview.is_loading(),
             Command::Status(StatusCommand::Refresh) => self.status.status.is_loading(),
             Command::Status(StatusCommand::Readiness) => self.status.readiness.is_loading(),
+            Command::Status(StatusCommand::ReleaseCheck) => self.status.release_check.is_loading(),
             Command::Merchants(MerchantsCommand::Load) => self.merchants.list.is_loading(),
             Command::Authorize(command) => self.authorize.in_flight(command),
             Command::Activity(ActivityCommand::Load(ActivityQuery { before: None, .. })) => {
@@ -263,6 +265,7 @@ impl AppState {
             ("profile save", self.profiles.saved.is_loading()),
             ("status", self.status.status.is_loading()),
             ("readiness", self.status.readiness.is_loading()),
+            ("release check", self.status.release_check.is_loading()),
             ("merchants", self.merchants.list.is_loading()),
             ("sync", self.merchants.sync_started.is_loading()),
             ("versions", self.merchants.versions.values().any(Remote::is_loading)),

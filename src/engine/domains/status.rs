@@ -7,5 +7,8 @@ pub async fn execute(id: RequestId, command: StatusCommand, connection: &Connect
     match command {
         StatusCommand::Refresh => StatusEvent::Refreshed(Reply::new(id, connection.client.status().await)),
         StatusCommand::Readiness => StatusEvent::Readiness(Reply::new(id, connection.client.readiness().await)),
+        StatusCommand::ReleaseCheck => {
+            StatusEvent::ReleaseCheck(Reply::new(id, connection.client.release_check().await))
+        }
     }
 }

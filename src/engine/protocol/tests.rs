@@ -180,6 +180,7 @@ fn one_of_each_command() -> Vec<Command> {
             status: 0,
         }),
         Command::Status(StatusCommand::Readiness),
+        Command::Status(StatusCommand::ReleaseCheck),
         Command::Setup(SetupCommand::Load("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::Tree("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::PrepareAvatar("/nonexistent/avatar.png".into())),
@@ -194,7 +195,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 37;
+const VARIANTS: usize = 38;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -235,6 +236,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Setup(SetupCommand::Act { .. }) => 34,
         Command::Setup(SetupCommand::SimulateNameReview { .. }) => 35,
         Command::Status(StatusCommand::Readiness) => 36,
+        Command::Status(StatusCommand::ReleaseCheck) => 37,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The status domain's state: the hub's health, aged by the console's clock between refreshes.
 
-use crate::engine::protocol::{HubStatus, Readiness, StatusEvent};
+use crate::engine::protocol::{HubStatus, Readiness, ReleaseCheck, StatusEvent};
 use crate::ui::remote::Remote;
 
 /// A ticket older than this is stale: WeChat pushes one every 10 minutes, so two were missed (wechat-api.md §1.1).
@@ -14,6 +14,8 @@ pub struct StatusState {
     pub received_at: Option<i64>,
     /// The last 全网发布 readiness check (Provider panel).
     pub readiness: Remote<Readiness>,
+    /// The last 全网发布 access check the hub answered (advisory).
+    pub release_check: Remote<ReleaseCheck>,
 }
 
 impl StatusState {
@@ -27,6 +29,9 @@ impl StatusState {
             }
             StatusEvent::Readiness(reply) => {
                 self.readiness.finish(reply);
+            }
+            StatusEvent::ReleaseCheck(reply) => {
+                self.release_check.finish(reply);
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use crate::engine::protocol::{Command, Level, ReadinessItem, StatusCommand};
+use crate::engine::protocol::{Command, Level, ReadinessItem, StatusCommand, release_step};
 use crate::t;
 use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
@@ -17,11 +17,16 @@ fn check() -> Command {
     Command::Status(StatusCommand::Readiness)
 }
 
+fn last_access_check() -> Command {
+    Command::Status(StatusCommand::ReleaseCheck)
+}
+
 pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     let readiness = &state.status.readiness;
     // Read the first time the section is seen with a hub to ask; after that, when the operator asks.
     if state.is_connected() && matches!(readiness, Remote::NotLoaded) && !out.commands.contains(&check()) {
         out.send(check());
+        out.send(last_access_check());
     }
     ui.horizontal(|ui| {
         ui.label(RichText::new(t!("readiness.title")).strong());
@@ -29,6 +34,7 @@ pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
             ui.spinner();
         } else if ui.small_button(t!("readiness.check")).clicked() {
             out.send(check());
+            out.send(last_access_check());
         }
     });
     ui.label(RichText::new(t!("readiness.intro")).small().weak());
@@ -38,6 +44,7 @@ pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
     let Some(report) = readiness.value() else {
         return;
     };
+    access_check_ui(ui, state);
     let blocking = report.items.iter().filter(|i| i.level == Level::Red).count();
     let (headline, tone) = match blocking {
         0 => (t!("readiness.ready").to_owned(), Tone::Good),
@@ -144,5 +151,48 @@ fn item_ui(ui: &mut egui::Ui, item: &ReadinessItem, hide_volatile: bool) {
             .show(ui, |ui| {
                 ui.label(RichText::new(&item.detail).small().monospace());
             });
+    }
+}
+
+/// The last automated access check (§14.2) as the hub answered it: advisory, since WeChat says a failed check does
+/// not block publishing.
+fn access_check_ui(ui: &mut egui::Ui, state: &AppState) {
+    let Some(check) = state.status.release_check.value() else {
+        return;
+    };
+    let (text, tone) = match &check.last_run {
+        None => (t!("readiness.access_none").to_owned(), Tone::Neutral),
+        Some(run) => {
+            let at = match state.hide_volatile {
+                true => "—".to_owned(),
+                false => time_text::datetime(run.started_at),
+            };
+            match run.passed {
+                true => (t!("readiness.access_passed", at = at), Tone::Good),
+                false => {
+                    let failed: Vec<&str> = run.steps.iter().filter(|s| !s.ok).map(|s| step_name(&s.step)).collect();
+                    (
+                        t!("readiness.access_failed", at = at, steps = failed.join("、")),
+                        Tone::Warning,
+                    )
+                }
+            }
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(t!("readiness.access_title")).strong());
+        ui.label(tone_text(text, tone));
+    });
+    ui.label(RichText::new(t!("readiness.access_advisory")).small().weak());
+}
+
+fn step_name(step: &str) -> &'static str {
+    match step {
+        release_step::AUTHORIZED => t!("readiness.step_authorized"),
+        release_step::TEXT_CALLBACK => t!("readiness.step_text"),
+        release_step::QUERY_AUTH_CODE => t!("readiness.step_query_auth_code"),
+        release_step::EVENT_CALLBACK => t!("readiness.step_event"),
+        release_step::UNAUTHORIZED => t!("readiness.step_unauthorized"),
+        _ => t!("readiness.other"),
     }
 }
