@@ -123,8 +123,11 @@ done
 
 unit=/usr/lib/systemd/system/wxdesk-hub.service
 step "systemd-analyze verify $unit"
-systemd-analyze verify "$unit" 2>&1 | tee "$work/verify.txt"
-[ "${PIPESTATUS[0]}" -eq 0 ] || fail "systemd-analyze verify"
+# It exits non-zero on some faults (a missing binary) and only prints others (a value it ignores): both fail here.
+verified=yes
+systemd-analyze verify "$unit" >"$work/verify.txt" 2>&1 || verified=no
+cat "$work/verify.txt"
+[ "$verified" = yes ] || fail "systemd-analyze verify (above)"
 ! grep -q . "$work/verify.txt" || fail "systemd-analyze verify has remarks (above)"
 # The threshold is the exposure times ten: 15 fails a unit that scores above 1.5 (this one scores 1.1; systemd
 # calls up to 2.0 "OK", and an unhardened service 9.6).
