@@ -83,9 +83,7 @@ fn every_icon_is_made_from_the_one_source() {
         if updating() {
             std::fs::write(&path, png_bytes(&made)).expect("write icon");
         }
-        let kept = image::load_from_memory(&committed(&path))
-            .expect("a png")
-            .to_rgba8();
+        let kept = image::load_from_memory(&committed(&path)).expect("a png").to_rgba8();
         if kept != made {
             stale.push(path.display().to_string());
         }
