@@ -38,7 +38,7 @@ if [ -z "$binary" ]; then
   # a plain build is a different build. Building one integration test makes target/debug/wxdesk exactly as
   # README's test command does, and that command then reuses it.
   step "cargo test --no-run --test packaging_icons (builds the dev binary the tests use)"
-  cargo test --locked --quiet --no-run --test packaging_icons 2>/dev/null
+  cargo test --locked --quiet --no-run --test packaging_icons
   binary=$target_dir/debug/wxdesk
 fi
 [ -x "$binary" ] || fail "$binary is not an executable"
