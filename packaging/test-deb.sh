@@ -142,11 +142,15 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [ "$exec_start" = "/usr/bin/wxdesk hub --config /etc/wxdesk/hub.toml" ] || fail "ExecStart is '$exec_start'"
 wxdesk hub --config "$work/hub.toml" init >/dev/null
 set +e
-env -i PATH=/usr/bin:/bin ${exec_start/\/etc\/wxdesk\/hub.toml/$work/hub.toml} >"$work/hub.out" 2>&1
+read -ra command_line <<<"${exec_start/\/etc\/wxdesk\/hub.toml/$work/hub.toml}"
+env -i PATH=/usr/bin:/bin "${command_line[@]}" >"$work/hub.out" 2>&1
 code=$?
 set -e
-[ "$code" -ne 0 ] && grep -q "missing secrets: component_appsecret.*token.*encoding_aes_key.*store_key" "$work/hub.out" ||
-  { cat "$work/hub.out"; fail "the hub started without secrets, or did not name them"; }
+if [ "$code" -eq 0 ] ||
+  ! grep -q "missing secrets: component_appsecret.*token.*encoding_aes_key.*store_key" "$work/hub.out"; then
+  cat "$work/hub.out"
+  fail "the hub started without secrets, or did not name them"
+fi
 
 step "apt-get remove --purge wxdesk"
 apt-get remove --purge -y -qq wxdesk >/dev/null
