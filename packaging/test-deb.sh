@@ -129,11 +129,11 @@ systemd-analyze verify "$unit" >"$work/verify.txt" 2>&1 || verified=no
 cat "$work/verify.txt"
 [ "$verified" = yes ] || fail "systemd-analyze verify (above)"
 ! grep -q . "$work/verify.txt" || fail "systemd-analyze verify has remarks (above)"
-# The threshold is the exposure times ten: 15 fails a unit that scores above 1.5 (this one scores 1.1; systemd
-# calls up to 2.0 "OK", and an unhardened service 9.6).
-step "systemd-analyze security --threshold=15 (exposure of the hardened unit)"
-systemd-analyze security --offline=true --threshold=15 "$unit" >"$work/security.txt" 2>&1 ||
-  { cat "$work/security.txt"; fail "the unit's exposure is above 1.5"; }
+# The threshold is the exposure times ten: 12 fails a unit that scores above 1.2. This one scores 1.1; running it
+# as root instead of its own user scores 1.4; systemd calls up to 2.0 "OK", and an unhardened service 9.6.
+step "systemd-analyze security --threshold=12 (exposure of the hardened unit)"
+systemd-analyze security --offline=true --threshold=12 "$unit" >"$work/security.txt" 2>&1 ||
+  { cat "$work/security.txt"; fail "the unit's exposure is above 1.2"; }
 tail -1 "$work/security.txt" | sed 's/^/  /'
 
 # The command line the unit runs is one the hub accepts: with a config and no secrets it names every missing one.
