@@ -1265,3 +1265,66 @@ fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
             .is_some_and(|a| a.status == AuditStatus::Released)
     });
 }
+
+/// Issue 12 point 4 on the real sandbox: the readiness checklist reads the platform-level server domains, and the
+/// operator replaces them from the panel after a confirmation that says what it spends; the checklist reads them
+/// again.
+#[test]
+fn platform_domains_are_edited_from_the_readiness_checklist() {
+    let lang = Lang::En;
+    let mut console = Console::start(lang);
+    console.go(Panel::PROVIDER);
+    console.wait_until("the readiness check", |app| {
+        app.state().status.readiness.value().is_some()
+    });
+    let server = |app: &wxdesk::ui::app::ConsoleApp| {
+        let readiness = app.state().status.readiness.value()?;
+        let item = readiness.items.iter().find(|i| i.key == "server_domains")?;
+        item.value.clone()
+    };
+    assert_eq!(
+        server(console.harness.state()).as_deref(),
+        Some("api.shanghu-demo.com;img.shanghu-demo.com")
+    );
+    // The first Edit… is the server domains' (the business domains' follows).
+    let edit = text(lang, "readiness.domains_edit");
+    console
+        .harness
+        .get_all_by_role_and_label(Role::Button, edit)
+        .next()
+        .unwrap()
+        .scroll_to_me();
+    console.settle();
+    console
+        .harness
+        .get_all_by_role_and_label(Role::Button, edit)
+        .next()
+        .unwrap()
+        .click();
+    console.settle();
+    let field = text(lang, "readiness.domains_hint");
+    console.harness.get_by_role_and_label(Role::TextInput, field).focus();
+    console.harness.step();
+    console
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    console.harness.key_press(egui::Key::Backspace);
+    console
+        .harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .type_text("api.shanghu-demo.com; cdn.shanghu-demo.com");
+    console.settle();
+    // The published configuration too, so the list the checklist reads (published and testing) is the new one.
+    console
+        .harness
+        .get_by_role_and_label(Role::CheckBox, text(lang, "readiness.domains_published_too"))
+        .click();
+    console.settle();
+    click_button(&mut console, text(lang, "common.save"));
+    // Nothing is sent before the confirmation.
+    assert!(console.harness.state().state().status.domains_set.value().is_none());
+    confirm(&mut console, text(lang, "readiness.domains_confirm_action"));
+    console.wait_until("the domains read again", |app| {
+        server(app).as_deref() == Some("api.shanghu-demo.com;cdn.shanghu-demo.com")
+    });
+}

@@ -596,6 +596,7 @@ const OPEN_ROUTES: &[(&str, &str)] = &[
     ("post", "/wechat/message/{appid}"),
     ("get", "/wechat/authorized"),
     ("get", "/wechat/fastregister"),
+    ("get", "/{file_name}"),
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -680,7 +681,8 @@ async fn the_openapi_document_lists_exactly_the_routes_the_hub_serves() {
         let concrete = path
             .replace("{appid}", APPID)
             .replace("{id}", "1")
-            .replace("{media_id}", "m1");
+            .replace("{media_id}", "m1")
+            .replace("{file_name}", "confirm.txt");
         let method_upper = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let response = hub.http.request(method_upper, hub.url(&concrete)).send().await.unwrap();
         let status = response.status().as_u16();

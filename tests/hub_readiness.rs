@@ -170,3 +170,25 @@ async fn hub_check_exits_by_the_readiness_of_a_running_hub() {
         assert_eq!(check(&config, &sim, &url, None).await.0, 2, "no key, no answer");
     }
 }
+
+/// §7.4, §7.5: the business domains' confirm file is served at the hub's root, the one the platform names and no
+/// other; a name that is no `.txt` file costs no call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_confirm_file_is_served_at_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, hub) = connected(dir.path(), &[]).await;
+    let file = hub
+        .call(&json!({ "path": "/cgi-bin/component/get_domain_confirmfile", "body": {} }))
+        .await;
+    let name = file["file_name"]
+        .as_str()
+        .expect("the platform names a file")
+        .to_owned();
+    let served = reqwest::get(hub.url(&format!("/{name}"))).await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.text().await.unwrap(), file["file_content"].as_str().unwrap());
+    assert_eq!(reqwest::get(hub.url("/other.txt")).await.unwrap().status(), 404);
+    let since = sim.last_call_seq().await;
+    assert_eq!(reqwest::get(hub.url("/favicon.ico")).await.unwrap().status(), 404);
+    assert_eq!(sim.count_calls(since, "/get_domain_confirmfile").await, 0);
+}

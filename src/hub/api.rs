@@ -23,8 +23,8 @@ use super::store::admin::{self, ActivityRecord};
 use super::tokens::TokenError;
 use super::upstream::UpstreamError;
 use super::{
-    Hub, audits_api, console, deployments, fastregister, intake, jobs_api, landing, now_secs, readiness, registrations,
-    relay, release_check,
+    Hub, audits_api, confirm_file, console, deployments, fastregister, intake, jobs_api, landing, now_secs, readiness,
+    registrations, relay, release_check,
 };
 use crate::hubapi::{ApiError, ErrorBody, ErrorCode, Outcome, action};
 
@@ -100,6 +100,7 @@ fn open_routes() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(openapi_json))
         .routes(routes!(landing::authorized))
         .routes(routes!(fastregister::fastregister))
+        .routes(routes!(confirm_file::confirm_file))
         .merge(wechat)
 }
 

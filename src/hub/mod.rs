@@ -12,6 +12,7 @@ mod audits_api;
 mod authorize;
 pub mod cli;
 mod config;
+mod confirm_file;
 mod console;
 #[cfg(test)]
 mod debug_hides_secrets;

@@ -31,7 +31,7 @@ pub use templates::TemplatesState;
 
 use crate::engine::protocol::{
     ActivityCommand, ActivityQuery, Command, ConnectionState, Event, HubEvent, HubEventKind, JobQuery, JobsCommand,
-    MerchantsCommand, ProfilesCommand, ProfilesEvent, Request, RequestId, StatusCommand,
+    MerchantsCommand, ProfilesCommand, ProfilesEvent, Request, RequestId, StatusCommand, StatusEvent,
 };
 
 /// How many hub events the console keeps for the Activity panel.
@@ -89,7 +89,13 @@ impl AppState {
                     self.on_new_hub(&mut follow);
                 }
             }
-            Event::Status(event) => self.status.apply(event, self.now),
+            Event::Status(event) => {
+                // A domain change is seen in the checklist only once it is read again.
+                if matches!(&event, StatusEvent::DomainsSet(reply) if reply.result.is_ok()) {
+                    follow.queue(Command::Status(StatusCommand::Readiness));
+                }
+                self.status.apply(event, self.now)
+            }
             Event::Merchants(event) => self.merchants.apply(event),
             Event::Authorize(event) => self.authorize.apply(event),
             Event::Activity(event) => self.activity.apply(event),
@@ -198,6 +204,7 @@ impl AppState {
             Command::Status(StatusCommand::Refresh) => self.status.status.start_loading(id),
             Command::Status(StatusCommand::Readiness) => self.status.readiness.start_loading(id),
             Command::Status(StatusCommand::ReleaseCheck) => self.status.release_check.start_loading(id),
+            Command::Status(StatusCommand::SetPlatformDomains { .. }) => self.status.domains_set.start_loading(id),
             Command::Merchants(command) => self.merchants.sent(id, command),
             Command::Authorize(command) => self.authorize.sent(id, command),
             Command::Activity(command) => self.activity.sent(id, command),
@@ -245,6 +252,7 @@ impl AppState {
             Command::Status(StatusCommand::Refresh) => self.status.status.is_loading(),
             Command::Status(StatusCommand::Readiness) => self.status.readiness.is_loading(),
             Command::Status(StatusCommand::ReleaseCheck) => self.status.release_check.is_loading(),
+            Command::Status(StatusCommand::SetPlatformDomains { .. }) => false,
             Command::Merchants(MerchantsCommand::Load) => self.merchants.list.is_loading(),
             Command::Authorize(command) => self.authorize.in_flight(command),
             Command::Activity(ActivityCommand::Load(ActivityQuery { before: None, .. })) => {
@@ -266,6 +274,7 @@ impl AppState {
             ("status", self.status.status.is_loading()),
             ("readiness", self.status.readiness.is_loading()),
             ("release check", self.status.release_check.is_loading()),
+            ("domains", self.status.domains_set.is_loading()),
             ("merchants", self.merchants.list.is_loading()),
             ("sync", self.merchants.sync_started.is_loading()),
             ("versions", self.merchants.versions.values().any(Remote::is_loading)),

@@ -181,6 +181,11 @@ fn one_of_each_command() -> Vec<Command> {
         }),
         Command::Status(StatusCommand::Readiness),
         Command::Status(StatusCommand::ReleaseCheck),
+        Command::Status(StatusCommand::SetPlatformDomains {
+            business: false,
+            domains: "api.example.com".into(),
+            published_too: false,
+        }),
         Command::Setup(SetupCommand::Load("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::Tree("wx0123456789abcdef".into())),
         Command::Setup(SetupCommand::PrepareAvatar("/nonexistent/avatar.png".into())),
@@ -195,7 +200,7 @@ fn one_of_each_command() -> Vec<Command> {
     ]
 }
 
-const VARIANTS: usize = 38;
+const VARIANTS: usize = 39;
 
 fn variant_index(command: &Command) -> usize {
     match command {
@@ -237,6 +242,7 @@ fn variant_index(command: &Command) -> usize {
         Command::Setup(SetupCommand::SimulateNameReview { .. }) => 35,
         Command::Status(StatusCommand::Readiness) => 36,
         Command::Status(StatusCommand::ReleaseCheck) => 37,
+        Command::Status(StatusCommand::SetPlatformDomains { .. }) => 38,
     }
 }
 

@@ -16,6 +16,8 @@ pub struct StatusState {
     pub readiness: Remote<Readiness>,
     /// The last 全网发布 access check the hub answered (advisory).
     pub release_check: Remote<ReleaseCheck>,
+    /// The last platform-domain change: the domains the platform called invalid.
+    pub domains_set: Remote<String>,
 }
 
 impl StatusState {
@@ -32,6 +34,9 @@ impl StatusState {
             }
             StatusEvent::ReleaseCheck(reply) => {
                 self.release_check.finish(reply);
+            }
+            StatusEvent::DomainsSet(reply) => {
+                self.domains_set.finish(reply);
             }
         }
     }

@@ -22,6 +22,8 @@ impl Panel {
 #[derive(Default)]
 pub struct ProviderView {
     pub forms: ProviderForms,
+    /// The readiness checklist's editor of the platform-level domains.
+    pub domains: super::readiness::DomainsEditor,
 }
 
 impl View for ProviderView {
@@ -34,11 +36,18 @@ impl View for ProviderView {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
-        provider_ui(ui, state, &mut self.forms, out);
+        provider_ui(ui, state, &mut self.forms, &mut self.domains, out);
+        super::readiness::domains_confirm_ui(ui.ctx(), &mut self.domains, out);
     }
 }
 
-fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, out: &mut Outbox) {
+fn provider_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    forms: &mut ProviderForms,
+    domains: &mut super::readiness::DomainsEditor,
+    out: &mut Outbox,
+) {
     egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
         ui.set_max_width(820.0);
         ui.heading(t!("provider.title"));
@@ -47,7 +56,7 @@ fn provider_ui(ui: &mut egui::Ui, state: &AppState, forms: &mut ProviderForms, o
         ui.add_space(14.0);
         health_ui(ui, state, out);
         ui.add_space(14.0);
-        super::readiness::readiness_ui(ui, state, out);
+        super::readiness::readiness_ui(ui, state, domains, out);
         ui.add_space(14.0);
         if let Some(problem) = state
             .profiles

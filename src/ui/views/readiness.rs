@@ -21,7 +21,17 @@ fn last_access_check() -> Command {
     Command::Status(StatusCommand::ReleaseCheck)
 }
 
-pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
+/// The platform-level domain being edited (§7.3 server, §7.4 business), and a change waiting for its confirmation.
+#[derive(Debug, Default)]
+pub struct DomainsEditor {
+    /// Which list is open: `Some(true)` the business domains.
+    pub business: Option<bool>,
+    pub text: String,
+    pub published_too: bool,
+    confirming: Option<(bool, String, bool)>,
+}
+
+pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, editor: &mut DomainsEditor, out: &mut Outbox) {
     let readiness = &state.status.readiness;
     // Read the first time the section is seen with a hub to ask; after that, when the operator asks.
     if state.is_connected() && matches!(readiness, Remote::NotLoaded) && !out.commands.contains(&check()) {
@@ -66,10 +76,124 @@ pub fn readiness_ui(ui: &mut egui::Ui, state: &AppState, out: &mut Outbox) {
                     chip_ui(ui, word, tone);
                     ui.label(title(&item.key));
                 });
-                ui.vertical(|ui| item_ui(ui, item, state.hide_volatile));
+                ui.vertical(|ui| {
+                    item_ui(ui, item, state.hide_volatile);
+                    if let Some(business) = domains_of(&item.key) {
+                        domains_editor_ui(ui, state, item, business, editor);
+                    }
+                });
                 ui.end_row();
             }
         });
+}
+
+/// Which platform-level list an item is: `Some(true)` the business domains.
+fn domains_of(key: &str) -> Option<bool> {
+    match key {
+        "server_domains" => Some(false),
+        "jump_domains" => Some(true),
+        _ => None,
+    }
+}
+
+/// Edit…: the list as `;`-separated host names, replaced with action `set` (§7.3, §7.4) after a confirmation that
+/// says what it changes and spends.
+fn domains_editor_ui(
+    ui: &mut egui::Ui,
+    state: &AppState,
+    item: &ReadinessItem,
+    business: bool,
+    editor: &mut DomainsEditor,
+) {
+    if editor.business != Some(business) {
+        if ui.small_button(t!("readiness.domains_edit")).clicked() {
+            editor.business = Some(business);
+            editor.text = item.value.clone().unwrap_or_default();
+            editor.published_too = false;
+        }
+        return;
+    }
+    let label = ui.label(RichText::new(t!("readiness.domains_hint")).small().weak());
+    ui.add(egui::TextEdit::singleline(&mut editor.text).desired_width(420.0))
+        .labelled_by(label.id);
+    ui.checkbox(&mut editor.published_too, t!("readiness.domains_published_too"));
+    ui.horizontal(|ui| {
+        let busy = state.status.domains_set.is_loading();
+        if ui.add_enabled(!busy, egui::Button::new(t!("common.save"))).clicked() {
+            editor.confirming = Some((business, normalized(&editor.text), editor.published_too));
+        }
+        if ui.button(t!("common.cancel")).clicked() {
+            editor.business = None;
+        }
+        if busy {
+            ui.spinner();
+        }
+    });
+    match &state.status.domains_set {
+        Remote::Ready(invalid) if !invalid.is_empty() => {
+            ui.label(tone_text(
+                t!("readiness.domains_invalid", domains = invalid),
+                Tone::Warning,
+            ));
+        }
+        Remote::Failed { error, .. } => {
+            ui.label(tone_text(error_text(error), Tone::Bad));
+        }
+        _ => {}
+    }
+}
+
+/// Host names separated by `;`, each once, without blanks.
+pub fn normalized(text: &str) -> String {
+    let mut hosts: Vec<&str> = Vec::new();
+    for host in text
+        .split([';', ',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts.join(";")
+}
+
+/// The confirmation of a domain change, shown over the panel; a confirmed change is sent.
+pub fn domains_confirm_ui(ctx: &egui::Context, editor: &mut DomainsEditor, out: &mut Outbox) {
+    let confirmed =
+        crate::ui::widgets::confirm::confirm_ui(ctx, &mut editor.confirming, |(business, domains, published)| {
+            let which = match business {
+                true => t!("readiness.jump_domains"),
+                false => t!("readiness.server_domains"),
+            };
+            let shown = if domains.is_empty() {
+                "—".to_owned()
+            } else {
+                domains.clone()
+            };
+            let consequence = match published {
+                true => t!(
+                    "readiness.domains_consequence_published",
+                    which = which,
+                    domains = shown
+                ),
+                false => t!("readiness.domains_consequence", which = which, domains = shown),
+            };
+            crate::ui::widgets::confirm::Confirm::new(
+                t!("readiness.domains_confirm_title", which = which),
+                consequence,
+                t!("readiness.domains_confirm_action"),
+            )
+            .with_tone(Tone::Good)
+        });
+    if let Some((business, domains, published_too)) = confirmed {
+        editor.business = None;
+        out.send(Command::Status(StatusCommand::SetPlatformDomains {
+            business,
+            domains,
+            published_too,
+        }));
+    }
 }
 
 fn level_chip(level: Level) -> (&'static str, Tone) {
@@ -194,5 +318,17 @@ fn step_name(step: &str) -> &'static str {
         release_step::EVENT_CALLBACK => t!("readiness.step_event"),
         release_step::UNAUTHORIZED => t!("readiness.step_unauthorized"),
         _ => t!("readiness.other"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typed_domains_become_one_list_each_once() {
+        assert_eq!(
+            super::normalized(" api.example.com; img.example.com,api.example.com\n cdn.example.com "),
+            "api.example.com;img.example.com;cdn.example.com"
+        );
+        assert_eq!(super::normalized(" ; "), "");
     }
 }
