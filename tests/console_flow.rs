@@ -5,9 +5,7 @@
 
 mod console_support;
 
-use std::sync::Arc;
-
-use console_support::{Console, text};
+use console_support::{Console, click_button, text};
 use egui::Modifiers;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -34,17 +32,6 @@ use wxdesk::wechat::api::template::Draft;
 use wxdesk::wechat::errcodes;
 use wxdesk::wechat::ids::DraftId;
 use wxdesk::wechat::permissions::{self, simulator_sets};
-
-/// Clicks the button `label`, scrolled into view first as an operator would (the Provider panel scrolls).
-fn click_button(console: &mut Console, label: &str) {
-    console
-        .harness
-        .get_by_role_and_label(Role::Button, label)
-        .scroll_to_me();
-    console.settle();
-    console.harness.get_by_role_and_label(Role::Button, label).click();
-    console.settle();
-}
 
 fn authorize_and_find_the_merchant(lang: Lang) {
     let mut console = Console::start(lang);
@@ -1121,20 +1108,6 @@ fn audits_show_a_rejection_with_its_numbered_reasons_and_screenshots_then_filter
     console.harness.get_by_label(text(lang, "audits.no_match"));
 }
 
-/// A file dropped from the desktop, read from its path as eframe's own handle does.
-#[derive(Debug)]
-struct DroppedPath(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedPath {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
 /// The row of `appid` as the console has it.
 fn audit_row(console: &Console, appid: &str) -> Option<Audit> {
     console.harness.state().state().audits.audit(appid).cloned()
@@ -1198,12 +1171,7 @@ fn audits_resubmit_a_rejection_with_a_note_and_release_an_approved_version() {
     let dropped = tempfile::tempdir().unwrap();
     let path = dropped.path().join("fixed-menu.png");
     image::RgbImage::new(8, 8).save(&path).unwrap();
-    console
-        .harness
-        .input_mut()
-        .dropped_files
-        .push(Arc::new(DroppedPath(path)));
-    console.settle();
+    console.drop_file(&path);
     console.harness.get_by_label("fixed-menu.png");
     // The form is at the foot of the pane, below the screenshots: scrolled to, as an operator would.
     console

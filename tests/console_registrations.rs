@@ -4,24 +4,13 @@
 
 mod console_support;
 
-use console_support::{Console, text};
+use console_support::{Console, click_button, text};
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use wxdesk::engine::protocol::RegistrationState;
 use wxdesk::ui::i18n::Lang;
 use wxdesk::ui::views::Panel;
-
-/// Clicks the button `label`, scrolled into view first as an operator would (the set-up window scrolls).
-fn click_button(console: &mut Console, label: &str) {
-    console
-        .harness
-        .get_by_role_and_label(Role::Button, label)
-        .scroll_to_me();
-    console.settle();
-    console.harness.get_by_role_and_label(Role::Button, label).click();
-    console.settle();
-}
 
 /// Types `value` into the form's text field after `label`'s row: fields are in the form's order.
 fn type_into(console: &mut Console, index: usize, value: &str) {
@@ -165,7 +154,7 @@ fn set_up(console: &mut Console, lang: Lang, appid: &str) {
     // A name the pre-check flags: its supporting material is a dropped image, and the name goes to review.
     clear_and_type(console, &name_field, "中国鲜果小站");
     click_button(console, text(lang, "setup.name_check"));
-    drop_file(console, &image_file("licence.png", 300, 200));
+    console.drop_file(&image_file("licence.png", 300, 200));
     console.harness.get_by_label("licence.png");
     click_button(console, text(lang, "setup.name_set"));
     let audit = console
@@ -192,7 +181,7 @@ fn set_up(console: &mut Console, lang: Lang, appid: &str) {
     });
 
     // An avatar from a photo larger than the upload allows: cropped, scaled, compressed, then set.
-    drop_file(console, &photo_file("storefront.jpg", 3000, 2000));
+    console.drop_file(&photo_file("storefront.jpg", 3000, 2000));
     console.wait_until("the avatar prepared", |app| app.state().setup.avatar.value().is_some());
     let avatar = console.harness.state().state().setup.avatar.value().cloned().unwrap();
     assert_eq!((avatar.original, avatar.side), ((3000, 2000), 640));
@@ -278,29 +267,6 @@ fn pick(console: &mut Console, label: &str, choice: &str) {
     console.harness.get_by_role_and_label(Role::ComboBox, label).click();
     console.settle();
     console.harness.get_by_label(choice).click();
-    console.settle();
-}
-
-/// A file dropped from the desktop, read from its path as eframe's own handle does.
-#[derive(Debug)]
-struct DroppedPath(std::path::PathBuf);
-
-impl egui::DroppedFile for DroppedPath {
-    fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
-    }
-}
-
-fn drop_file(console: &mut Console, path: &std::path::Path) {
-    console
-        .harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(DroppedPath(path.to_path_buf())));
     console.settle();
 }
 

@@ -109,16 +109,7 @@ async fn an_enterprise_task_succeeds_by_its_push_and_its_mini_program_becomes_a_
     assert_eq!((done.state, done.status_code), (RegistrationState::Succeeded, Some(0)));
     let appid = done.appid.clone().expect("the new mini program's appid");
     // §8.1: the push carries an auth code the hub exchanges; the new mini program is an authorizer.
-    let merchant = eventually("the new mini program among the merchants", || async {
-        let page = hub.get_json("/api/v1/authorizers?limit=1000").await;
-        page["authorizers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|a| a["authorizer_appid"] == appid.as_str())
-            .cloned()
-    })
-    .await;
+    let merchant = merchant(&hub, &appid).await;
     // §8, §3.2: it starts unverified, with no name or avatar yet, and grants only the five sets registration gives.
     assert_eq!(merchant["func_ids"], json!([17, 18, 25, 30, 40]), "{merchant}");
     for field in ["nick_name", "head_img"] {

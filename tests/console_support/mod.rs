@@ -95,10 +95,46 @@ impl Console {
         self.settle();
     }
 
+    /// A file dropped on the window from the desktop, then the console settled.
+    pub fn drop_file(&mut self, path: &std::path::Path) {
+        self.harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedPath(path.to_path_buf())));
+        self.settle();
+    }
+
     pub fn go(&mut self, panel: Panel) {
         self.harness.state_mut().go_to(panel);
         self.settle();
     }
+}
+
+/// A file dropped from the desktop, read from its path as eframe's own handle does.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Clicks the button `label`, scrolled into view first as an operator would (panels and windows scroll).
+pub fn click_button(console: &mut Console, label: &str) {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable as _;
+    console
+        .harness
+        .get_by_role_and_label(Role::Button, label)
+        .scroll_to_me();
+    console.settle();
+    console.harness.get_by_role_and_label(Role::Button, label).click();
+    console.settle();
 }
 
 /// A catalog string, so tests click what the staff member reads.

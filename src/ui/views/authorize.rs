@@ -252,14 +252,16 @@ fn actions_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, out
             });
         }
     });
-    save_row_ui(ui, state, view, preauth, out);
+    save_row_ui(ui, state, &mut view.save_path, &preauth.h5_url, out);
     if state.is_sandbox() {
         scan_row_ui(ui, state, view, preauth, out);
     }
 }
 
-fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, preauth: &Preauth, out: &mut Outbox) {
-    let Some(path) = view.save_path.as_mut() else { return };
+/// The PNG row while `save_path` is open: where to write `link` as a QR code, and how the last save went. Shared by
+/// authorization and registration tasks; both go through `AuthorizeCommand::SaveQrPng`.
+pub fn save_row_ui(ui: &mut egui::Ui, state: &AppState, save_path: &mut Option<String>, link: &str, out: &mut Outbox) {
+    let Some(path) = save_path.as_mut() else { return };
     let mut cancel = false;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
@@ -273,14 +275,14 @@ fn save_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
             || (ready && field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
         {
             out.send(Command::Authorize(AuthorizeCommand::SaveQrPng {
-                link: preauth.h5_url.clone(),
+                link: link.to_owned(),
                 path: path.trim().into(),
             }));
         }
         cancel = ui.button(t!("common.cancel")).clicked();
     });
     if cancel {
-        view.save_path = None;
+        *save_path = None;
     }
     match &state.authorize.qr_saved {
         Remote::Ready(saved) => {
@@ -340,13 +342,15 @@ fn scan_row_ui(ui: &mut egui::Ui, state: &AppState, view: &mut AuthorizeView, pr
 
 /// `~/wxdesk-authorization-qr.png`, or a bare file name (the engine's working directory) without a home.
 fn default_png_path() -> String {
+    home_file("wxdesk-authorization-qr.png")
+}
+
+/// `name` in the user's home folder (the working folder when there is none): where a saved QR code goes by default.
+pub fn home_file(name: &str) -> String {
     let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"));
     match home {
-        Some(home) => std::path::Path::new(&home)
-            .join("wxdesk-authorization-qr.png")
-            .display()
-            .to_string(),
-        None => "wxdesk-authorization-qr.png".to_owned(),
+        Some(home) => std::path::Path::new(&home).join(name).display().to_string(),
+        None => name.to_owned(),
     }
 }
 

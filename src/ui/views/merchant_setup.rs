@@ -310,6 +310,14 @@ fn quota_text(used: i64, quota: i64) -> String {
     t!("setup.quota", used = used, quota = quota)
 }
 
+/// A section's title and what is left of its monthly quota.
+fn section_header_ui(ui: &mut egui::Ui, title: &str, quota: String) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(title).strong());
+        ui.label(RichText::new(quota).small().weak());
+    });
+}
+
 #[allow(clippy::too_many_arguments)]
 fn name_ui(
     ui: &mut egui::Ui,
@@ -322,14 +330,11 @@ fn name_ui(
     out: &mut Outbox,
 ) {
     let info = &account.basic.nickname_info;
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(t!("setup.item_name")).strong());
-        ui.label(
-            RichText::new(quota_text(info.modify_used_count, info.modify_quota))
-                .small()
-                .weak(),
-        );
-    });
+    section_header_ui(
+        ui,
+        t!("setup.item_name"),
+        quota_text(info.modify_used_count, info.modify_quota),
+    );
     let label = ui.label(t!("setup.name_rule", min = NAME_CHARS.start(), max = NAME_CHARS.end()));
     let before = view.name.clone();
     let edit = egui::TextEdit::singleline(&mut view.name)
@@ -402,6 +407,7 @@ fn name_ui(
         }
     });
     if let Some(audit) = setup.name_audit() {
+        let open = audit.stat != NAME_APPROVED && audit.stat != NAME_REJECTED;
         ui.horizontal(|ui| {
             let (text, tone) = match audit.stat {
                 NAME_APPROVED => (t!("setup.name_approved", name = audit.name), Tone::Good),
@@ -412,7 +418,6 @@ fn name_ui(
                 _ => (t!("setup.name_in_review", name = audit.name), Tone::Pending),
             };
             ui.label(tone_text(text, tone));
-            let open = audit.stat != NAME_APPROVED && audit.stat != NAME_REJECTED;
             if open
                 && ui
                     .add_enabled(!busy, egui::Button::new(t!("setup.name_query")))
@@ -421,7 +426,6 @@ fn name_ui(
                 act(out, appid, SetupAction::QueryName(audit.audit_id));
             }
         });
-        let open = audit.stat != NAME_APPROVED && audit.stat != NAME_REJECTED;
         if open && sandbox {
             // Sandbox only: play the platform's reviewer.
             ui.horizontal(|ui| {
@@ -453,14 +457,11 @@ fn avatar_ui(
     out: &mut Outbox,
 ) {
     let info = &account.basic.head_image_info;
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(t!("setup.item_avatar")).strong());
-        ui.label(
-            RichText::new(quota_text(info.modify_used_count, info.modify_quota))
-                .small()
-                .weak(),
-        );
-    });
+    section_header_ui(
+        ui,
+        t!("setup.item_avatar"),
+        quota_text(info.modify_used_count, info.modify_quota),
+    );
     ui.label(
         RichText::new(t!(
             "setup.avatar_hint",
@@ -537,14 +538,11 @@ fn intro_ui(
     out: &mut Outbox,
 ) {
     let info = &account.basic.signature_info;
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(t!("setup.item_intro")).strong());
-        ui.label(
-            RichText::new(quota_text(info.modify_used_count, info.modify_quota))
-                .small()
-                .weak(),
-        );
-    });
+    section_header_ui(
+        ui,
+        t!("setup.item_intro"),
+        quota_text(info.modify_used_count, info.modify_quota),
+    );
     let count = view.signature.trim().chars().count();
     let valid = SIGNATURE_CHARS.contains(&count);
     let label = ui.label(t!(
@@ -581,20 +579,14 @@ fn categories_ui(
     out: &mut Outbox,
 ) {
     let categories = &account.categories;
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(t!("setup.item_category")).strong());
-        ui.label(
-            RichText::new(t!(
-                "setup.category_quota",
-                left = categories.quota,
-                limit = categories.limit,
-                count = categories.categories.len(),
-                max = categories.category_limit
-            ))
-            .small()
-            .weak(),
-        );
-    });
+    let quota = t!(
+        "setup.category_quota",
+        left = categories.quota,
+        limit = categories.limit,
+        count = categories.categories.len(),
+        max = categories.category_limit
+    );
+    section_header_ui(ui, t!("setup.item_category"), quota);
     for category in &categories.categories {
         ui.horizontal(|ui| {
             let (status, tone) = match category.audit_status {

@@ -8,8 +8,8 @@ use egui::RichText;
 use egui_extras::Column;
 
 use crate::engine::protocol::{
-    AuthorizeCommand, Command, Registration, RegistrationKind, RegistrationRequest, RegistrationState,
-    RegistrationsCommand, check_registration,
+    Command, Registration, RegistrationKind, RegistrationRequest, RegistrationState, RegistrationsCommand,
+    check_registration,
 };
 use crate::t;
 use crate::ui::platform_text;
@@ -18,7 +18,7 @@ use crate::ui::remote::Remote;
 use crate::ui::state::AppState;
 use crate::ui::theme::Tone;
 use crate::ui::time_text;
-use crate::ui::views::{Outbox, Panel, UiAction, View};
+use crate::ui::views::{Outbox, Panel, UiAction, View, authorize};
 use crate::ui::widgets::chip::chip_ui;
 use crate::ui::widgets::table::{RowOrder, Sort, Table, TableColumn, TableState};
 use crate::ui::widgets::{error_text, remote_line_ui, tone_text};
@@ -411,45 +411,6 @@ fn scan_prompt(kind: RegistrationKind) -> &'static str {
     }
 }
 
-/// The PNG row: a path to write the task's QR code to, through the same renderer as authorization's.
-fn save_row_ui(
-    ui: &mut egui::Ui,
-    state: &AppState,
-    task: &Registration,
-    view: &mut RegistrationsView,
-    out: &mut Outbox,
-) {
-    let Some(path) = view.save_path.as_mut() else { return };
-    let mut cancel = false;
-    ui.horizontal(|ui| {
-        ui.add(
-            egui::TextEdit::singleline(path)
-                .desired_width(260.0)
-                .hint_text(t!("authorize.png_path")),
-        );
-        let ready = !path.trim().is_empty();
-        if ui.add_enabled(ready, egui::Button::new(t!("common.save"))).clicked() {
-            out.send(Command::Authorize(AuthorizeCommand::SaveQrPng {
-                link: task.authorize_url.clone(),
-                path: path.trim().into(),
-            }));
-        }
-        cancel = ui.button(t!("common.cancel")).clicked();
-    });
-    if cancel {
-        view.save_path = None;
-    }
-    match &state.authorize.qr_saved {
-        Remote::Ready(saved) => {
-            ui.label(tone_text(t!("authorize.saved", path = saved.display()), Tone::Good));
-        }
-        Remote::Failed { error, .. } => {
-            ui.label(tone_text(error_text(error), Tone::Bad));
-        }
-        _ => {}
-    }
-}
-
 fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, view: &mut RegistrationsView, out: &mut Outbox) {
     // §8.5: the platform may answer a trial's conversion without a link; then there is nothing to show.
     let has_link = !task.authorize_url.is_empty();
@@ -482,7 +443,7 @@ fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, view: &mut 
                                     view.save_path = Some(default_png_path(task));
                                 }
                             });
-                            save_row_ui(ui, state, task, view, out);
+                            authorize::save_row_ui(ui, state, &mut view.save_path, &task.authorize_url, out);
                         } else {
                             ui.label(RichText::new(t!("registrations.no_link")).weak());
                         }
@@ -514,11 +475,7 @@ fn task_ui(ui: &mut egui::Ui, state: &AppState, task: &Registration, view: &mut 
 
 /// `~/wxdesk-registration-<id>.png`.
 fn default_png_path(task: &Registration) -> String {
-    let name = format!("wxdesk-registration-{}.png", task.id);
-    match std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")) {
-        Some(home) => std::path::Path::new(&home).join(name).display().to_string(),
-        None => name,
-    }
+    authorize::home_file(&format!("wxdesk-registration-{}.png", task.id))
 }
 
 /// Sandbox only: play the person who completes the link, or who lets it fail (§4.2 `1003`), so a trial of the
